@@ -1,0 +1,1 @@
+"""Results from stored answers: rates, scores, comparisons, suppression, comments."""

@@ -1,0 +1,1 @@
+"""Delivery layer: conversation engine, commands, renderers, web app, worker, CLI."""

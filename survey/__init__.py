@@ -1,0 +1,1 @@
+"""Survey core: roster, question banks, campaigns, anonymous answers, actions, jobs."""

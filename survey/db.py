@@ -1,0 +1,88 @@
+"""Database engines and sessions for SQLite (embedded) and PostgreSQL (scale-out)."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import event
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from survey.errors import SettingsError
+
+SessionFactory = async_sessionmaker[AsyncSession]
+
+
+def sync_url(database_url: str) -> URL:
+    """The URL for synchronous use (Alembic): sqlite3 or psycopg."""
+    url = _parse(database_url)
+    if url.get_backend_name() == "sqlite":
+        return url.set(drivername="sqlite")
+    return url.set(drivername="postgresql+psycopg")
+
+
+def async_url(database_url: str) -> URL:
+    """The URL for the async engine: aiosqlite or psycopg (async mode)."""
+    url = _parse(database_url)
+    if url.get_backend_name() == "sqlite":
+        return url.set(drivername="sqlite+aiosqlite")
+    return url.set(drivername="postgresql+psycopg")
+
+
+def _parse(database_url: str) -> URL:
+    try:
+        url = make_url(database_url)
+    except Exception:
+        raise SettingsError(
+            f"DATABASE_URL '{database_url}' is not a database URL "
+            "(try sqlite:///./data/healthcheck.db or postgresql://user@host/db)"
+        ) from None
+    if url.get_backend_name() not in ("sqlite", "postgresql"):
+        raise SettingsError(
+            f"DATABASE_URL must be SQLite or PostgreSQL, not {url.get_backend_name()}"
+        )
+    if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:"):
+        Path(url.database).parent.mkdir(parents=True, exist_ok=True)
+    return url
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA busy_timeout=10000")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()
+
+
+def sqlite_connect_hook(engine: Any) -> None:
+    """Turn on WAL, foreign keys and a busy timeout for every SQLite connection."""
+    event.listen(engine, "connect", _sqlite_pragmas)
+
+
+def create_engine(database_url: str, *, pool_size: int = 10) -> AsyncEngine:
+    """Create the async engine the app, worker and CLI share."""
+    url = async_url(database_url)
+    if url.get_backend_name() == "sqlite":
+        engine = create_async_engine(url, connect_args={"timeout": 30})
+        sqlite_connect_hook(engine.sync_engine)
+        return engine
+    return create_async_engine(
+        url, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True
+    )
+
+
+def session_factory(engine: AsyncEngine) -> SessionFactory:
+    """A factory of sessions that keep loaded objects usable after commit."""
+    return async_sessionmaker(engine, class_=AsyncSession, expire_on_commit=False)
+
+
+@asynccontextmanager
+async def transaction(sessions: SessionFactory) -> AsyncIterator[AsyncSession]:
+    """A session inside one transaction: committed on success, rolled back on error."""
+    async with sessions() as session, session.begin():
+        yield session

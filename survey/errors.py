@@ -1,0 +1,51 @@
+"""The survey core's exception hierarchy; every message is written for a person."""
+
+from __future__ import annotations
+
+
+class SurveyError(Exception):
+    """Base class for mistakes a person can fix; ``str(error)`` is the message to show."""
+
+
+class NotFoundError(SurveyError):
+    """A named thing (campaign, template, person, team) does not exist."""
+
+
+class QuestionBankError(SurveyError):
+    """A question bank file is malformed; lists every problem found."""
+
+    def __init__(self, problems: list[str]) -> None:
+        self.problems = problems
+        super().__init__("\n".join(problems))
+
+
+class RosterImportError(SurveyError):
+    """A roster file has problems; nothing was imported."""
+
+    def __init__(self, problems: list[str]) -> None:
+        self.problems = problems
+        super().__init__("\n".join(problems))
+
+
+class AnswerError(SurveyError):
+    """An answer does not fit its question (type, bounds, options, length)."""
+
+
+class CampaignClosedError(SurveyError):
+    """The campaign is not open for answers."""
+
+
+class CampaignStateError(SurveyError):
+    """A lifecycle step that does not fit the campaign's current state."""
+
+
+class NotInvitedError(SurveyError):
+    """The person is not in the campaign's audience."""
+
+
+class AlreadySubmittedError(SurveyError):
+    """The person has already submitted for this campaign."""
+
+
+class SettingsError(SurveyError):
+    """A setting is missing or wrong."""

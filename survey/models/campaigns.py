@@ -1,0 +1,81 @@
+"""Campaigns (a run of a template), who takes part, and answers in progress."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import Column, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from survey.models.columns import JSONColumn, UTCDateTime, new_id, utcnow
+
+
+class CampaignStatus(StrEnum):
+    """Where a campaign is in its life."""
+
+    DRAFT = "draft"
+    OPEN = "open"
+    CLOSED = "closed"
+
+
+class ParticipationStatus(StrEnum):
+    """How far one person has got. It never says what they answered."""
+
+    INVITED = "invited"
+    STARTED = "started"
+    COMPLETED = "completed"
+
+
+class Campaign(SQLModel, table=True):
+    """A run of a template for an audience, e.g. "Health check 2026"."""
+
+    __table_args__ = (UniqueConstraint("organisation_id", "name"),)
+
+    id: uuid.UUID = Field(default_factory=new_id, primary_key=True)
+    organisation_id: uuid.UUID = Field(foreign_key="organisation.id", index=True)
+    template_id: uuid.UUID = Field(foreign_key="template.id", index=True)
+    name: str = Field(max_length=120)
+    year: int
+    status: str = Field(default=CampaignStatus.DRAFT, max_length=10)
+    audience: dict[str, Any] = Field(
+        default_factory=dict, sa_column=Column(JSONColumn, nullable=False)
+    )
+    opens_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime))
+    closes_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime))
+    created_at: datetime = Field(
+        default_factory=utcnow, sa_column=Column(UTCDateTime, nullable=False)
+    )
+
+
+class Participation(SQLModel, table=True):
+    """Who was invited and whether they finished; holds no answers and no finish time.
+
+    It deliberately records no completion timestamp, so it cannot be lined up
+    against the date on a response.
+    """
+
+    __table_args__ = (UniqueConstraint("campaign_id", "person_id"),)
+
+    id: uuid.UUID = Field(default_factory=new_id, primary_key=True)
+    campaign_id: uuid.UUID = Field(foreign_key="campaign.id", index=True)
+    person_id: uuid.UUID = Field(foreign_key="person.id", index=True)
+    status: str = Field(default=ParticipationStatus.INVITED, max_length=10)
+    reminders_sent: int = 0
+    reminders_muted: bool = False
+
+
+class Draft(SQLModel, table=True):
+    """Answers in progress, keyed by an HMAC of person and campaign, not by person."""
+
+    key: str = Field(primary_key=True, max_length=64)
+    campaign_id: uuid.UUID = Field(foreign_key="campaign.id", index=True)
+    answers: dict[str, Any] = Field(
+        default_factory=dict, sa_column=Column(JSONColumn, nullable=False)
+    )
+    current: str | None = Field(default=None, max_length=20)
+    updated_at: datetime = Field(
+        default_factory=utcnow, sa_column=Column(UTCDateTime, nullable=False)
+    )

@@ -1,0 +1,174 @@
+"""Question banks: versioned YAML files of survey templates, checked on load."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from survey.errors import QuestionBankError
+from survey.questions import Question
+
+BANK_DIR = Path(__file__).parent / "question_banks"
+
+
+class TemplateKind(StrEnum):
+    """What a template is used for."""
+
+    HEALTH_CHECK = "health_check"
+    PULSE = "pulse"
+    FEEDBACK = "feedback"
+
+
+class TemplateAudience(StrEnum):
+    """Who a template is written for."""
+
+    SOCIAL_WORKERS = "social_workers"
+    WIDER_WORKFORCE = "wider_workforce"
+    EVERYONE = "everyone"
+
+
+class TemplateDefinition(BaseModel):
+    """A whole survey template as written in its YAML file."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    key: str = Field(pattern=r"^[a-z0-9-]{3,60}$")
+    version: int = Field(ge=1)
+    title: str = Field(min_length=3, max_length=120)
+    kind: TemplateKind
+    audience: TemplateAudience
+    description: str = Field(default="", max_length=1000)
+    minutes: int = Field(default=10, ge=1, le=60)
+    questions: tuple[Question, ...] = Field(min_length=1)
+
+    def question(self, question_id: str) -> Question:
+        """The question with this id (KeyError if there is none)."""
+        for question in self.questions:
+            if question.id == question_id:
+                return question
+        raise KeyError(question_id)
+
+
+def load_template(path: Path) -> TemplateDefinition:
+    """Read and check one question bank file.
+
+    Raises:
+        QuestionBankError: listing every problem as "file: question id: what is wrong".
+    """
+    name = path.name
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise QuestionBankError([f"{path}: no such file"]) from None
+    except UnicodeDecodeError:
+        raise QuestionBankError([f"{name}: the file is not UTF-8 text"]) from None
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        where = f" (line {mark.line + 1}, column {mark.column + 1})" if mark else ""
+        problem = getattr(error, "problem", None) or "it is not valid YAML"
+        raise QuestionBankError([f"{name}{where}: {problem}"]) from None
+    return parse_template(raw, source=name)
+
+
+def parse_template(raw: Any, *, source: str) -> TemplateDefinition:
+    """Check an already-parsed template mapping; see :func:`load_template`."""
+    if not isinstance(raw, dict):
+        raise QuestionBankError([f"{source}: the top level must be a mapping"])
+    problems = _question_problems(raw.get("questions"), source)
+    try:
+        template = TemplateDefinition.model_validate(raw)
+    except ValidationError as error:
+        problems += _describe(error, raw, source)
+        raise QuestionBankError(_unique(problems)) from None
+    problems += _cross_question_problems(template, source)
+    if problems:
+        raise QuestionBankError(_unique(problems))
+    return template
+
+
+def load_all(directory: Path = BANK_DIR) -> list[TemplateDefinition]:
+    """Load every ``*.yaml`` bank in ``directory``, reporting all problems together."""
+    templates: list[TemplateDefinition] = []
+    problems: list[str] = []
+    for path in sorted(directory.glob("*.yaml")):
+        try:
+            templates.append(load_template(path))
+        except QuestionBankError as error:
+            problems += error.problems
+    seen: set[tuple[str, int]] = set()
+    for template in templates:
+        if (template.key, template.version) in seen:
+            problems.append(
+                f"{template.key}: version {template.version} is defined twice"
+            )
+        seen.add((template.key, template.version))
+    if problems:
+        raise QuestionBankError(problems)
+    return templates
+
+
+def _question_problems(questions: Any, source: str) -> list[str]:
+    if not isinstance(questions, list):
+        return []
+    problems = []
+    seen: set[str] = set()
+    for item in questions:
+        if isinstance(item, dict) and isinstance(item.get("id"), str):
+            if item["id"] in seen:
+                problems.append(f"{source}: {item['id']}: duplicate question id")
+            seen.add(item["id"])
+    return problems
+
+
+def _cross_question_problems(template: TemplateDefinition, source: str) -> list[str]:
+    problems = []
+    earlier: dict[str, Question] = {}
+    for question in template.questions:
+        condition = question.when
+        if condition is not None:
+            target = earlier.get(condition.question)
+            if target is None:
+                problems.append(
+                    f"{source}: {question.id}: condition refers to "
+                    f"'{condition.question}', which is not an earlier question"
+                )
+            else:
+                codes = {option.value for option in target.choices()}
+                for code in condition.any_of:
+                    if code not in codes:
+                        problems.append(
+                            f"{source}: {question.id}: condition value '{code}' is "
+                            f"not an option of {target.id}"
+                        )
+        earlier[question.id] = question
+    return problems
+
+
+def _describe(error: ValidationError, raw: dict[str, Any], source: str) -> list[str]:
+    problems = []
+    questions = raw.get("questions") if isinstance(raw.get("questions"), list) else []
+    for detail in error.errors():
+        location = list(detail["loc"])
+        where = source
+        if len(location) >= 2 and location[0] == "questions":
+            index = location[1]
+            item = questions[index] if isinstance(index, int) else None
+            label = item.get("id") if isinstance(item, dict) else None
+            where += f": {label or f'question {index + 1}'}"
+            location = location[2:]
+        field = ".".join(str(part) for part in location if not isinstance(part, int))
+        message = detail["msg"].removeprefix("Value error, ")
+        if detail["type"] == "enum" and field == "scale":
+            message = f"unknown scale '{detail['input']}'"
+        elif detail["type"] == "extra_forbidden":
+            message = "is not a field a question or template can have"
+        problems.append(f"{where}: {field + ': ' if field else ''}{message}")
+    return problems
+
+
+def _unique(problems: list[str]) -> list[str]:
+    return list(dict.fromkeys(problems))
