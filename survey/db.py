@@ -64,12 +64,31 @@ def sqlite_connect_hook(engine: Any) -> None:
     event.listen(engine, "connect", _sqlite_pragmas)
 
 
+def _take_write_lock_on_begin(engine: Any) -> None:
+    """Start every transaction with ``BEGIN IMMEDIATE``.
+
+    SQLite's default deferred transactions fail with "database is locked" when two
+    of them both read and then write; taking the write lock up front makes the
+    second wait its turn (up to the busy timeout) and then see the first's work.
+    """
+
+    def no_driver_transactions(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.isolation_level = None
+
+    def begin_immediate(connection: Any) -> None:
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+    event.listen(engine, "connect", no_driver_transactions)
+    event.listen(engine, "begin", begin_immediate)
+
+
 def create_engine(database_url: str, *, pool_size: int = 10) -> AsyncEngine:
     """Create the async engine the app, worker and CLI share."""
     url = async_url(database_url)
     if url.get_backend_name() == "sqlite":
         engine = create_async_engine(url, connect_args={"timeout": 30})
         sqlite_connect_hook(engine.sync_engine)
+        _take_write_lock_on_begin(engine.sync_engine)
         return engine
     return create_async_engine(
         url, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True

@@ -1,0 +1,1 @@
+"""The FastAPI app and the local web channel."""

@@ -1,0 +1,46 @@
+"""A plain page listing the open surveys and their questions."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi import FastAPI, Request
+from fastapi.responses import HTMLResponse, RedirectResponse
+from fastapi.templating import Jinja2Templates
+
+from bot.runtime import Runtime
+from survey.campaigns import Audience, open_campaigns
+from survey.catalogue import template_definition
+from survey.organisations import find_organisation
+
+templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
+
+
+def register(app: FastAPI) -> None:
+    """Add the overview routes."""
+
+    @app.get("/", include_in_schema=False)
+    async def home() -> RedirectResponse:
+        return RedirectResponse("/surveys", status_code=307)
+
+    @app.get("/surveys", response_class=HTMLResponse)
+    async def surveys(request: Request) -> HTMLResponse:
+        runtime: Runtime = request.app.state.runtime
+        async with runtime.sessions() as session:
+            organisation = await find_organisation(
+                session, slug=runtime.settings.organisation
+            )
+            listed = []
+            for campaign in await open_campaigns(
+                session, organisation_id=organisation.id
+            ):
+                definition = await template_definition(
+                    session, template_id=campaign.template_id
+                )
+                audience = Audience.model_validate(campaign.audience).describe()
+                listed.append((campaign, definition, audience))
+        return templates.TemplateResponse(
+            request,
+            "surveys.html",
+            {"organisation": organisation, "campaigns": listed},
+        )

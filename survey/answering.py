@@ -1,0 +1,266 @@
+"""Answering a campaign: drafts that survive restarts, and the anonymous submit.
+
+The submit writes the response and deletes the draft in one transaction, so a
+failure leaves either the draft or the response, never neither and never both.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import update
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from survey.anonymity import draft_key
+from survey.campaigns import require_open
+from survey.catalogue import template_definition
+from survey.errors import AlreadySubmittedError, AnswerError, NotInvitedError
+from survey.models import (
+    Answer,
+    Campaign,
+    Comment,
+    Draft,
+    Organisation,
+    Participation,
+    ParticipationStatus,
+    Person,
+    Response,
+    Team,
+)
+from survey.question_bank import TemplateDefinition
+from survey.questions import AnswerValue, Question, Scale
+from survey.roles import workforce_of
+
+
+@dataclass
+class DraftState:
+    """A person's answers so far. ``None`` marks a question they skipped."""
+
+    answers: dict[str, AnswerValue | None] = field(default_factory=dict)
+    current: str | None = None
+    updated_at: datetime | None = None
+
+
+async def participation_of(
+    session: AsyncSession, *, person: Person, campaign: Campaign
+) -> Participation:
+    """The person's participation row in the campaign.
+
+    Raises:
+        NotInvitedError: if they are not in its audience.
+    """
+    participation = (
+        await session.exec(
+            select(Participation).where(
+                Participation.campaign_id == campaign.id,
+                Participation.person_id == person.id,
+            )
+        )
+    ).first()
+    if participation is None or not person.active:
+        raise NotInvitedError(
+            f"'{campaign.name}' was not sent to you. If you think it should have "
+            "been, please ask your Principal Social Worker."
+        )
+    return participation
+
+
+async def check_can_answer(
+    session: AsyncSession, *, person: Person, campaign: Campaign, now: datetime
+) -> Participation:
+    """Check the campaign is open and this person may still answer it."""
+    require_open(campaign, now=now)
+    participation = await participation_of(session, person=person, campaign=campaign)
+    if participation.status == ParticipationStatus.COMPLETED:
+        raise AlreadySubmittedError(
+            f"You have already sent your answers to '{campaign.name}'. Thank you."
+        )
+    return participation
+
+
+async def load_draft(
+    session: AsyncSession, *, secret: bytes, person: Person, campaign: Campaign
+) -> DraftState:
+    """The person's saved answers for the campaign (empty if they have none)."""
+    key = draft_key(secret, person_id=person.id, campaign_id=campaign.id)
+    draft = await session.get(Draft, key)
+    if draft is None:
+        return DraftState()
+    return DraftState(
+        answers=dict(draft.answers), current=draft.current, updated_at=draft.updated_at
+    )
+
+
+async def save_draft(
+    session: AsyncSession,
+    *,
+    secret: bytes,
+    person: Person,
+    campaign: Campaign,
+    state: DraftState,
+    now: datetime,
+) -> None:
+    """Check every answer against its question and store the draft.
+
+    Raises:
+        CampaignClosedError, NotInvitedError, AlreadySubmittedError: as
+            :func:`check_can_answer`.
+        AnswerError: an answer that does not fit its question.
+    """
+    participation = await check_can_answer(
+        session, person=person, campaign=campaign, now=now
+    )
+    definition = await template_definition(session, template_id=campaign.template_id)
+    answers = _checked(definition, state.answers)
+    key = draft_key(secret, person_id=person.id, campaign_id=campaign.id)
+    draft = await session.get(Draft, key)
+    if draft is None:
+        draft = Draft(key=key, campaign_id=campaign.id)
+    draft.answers = answers
+    draft.current = state.current
+    draft.updated_at = now
+    session.add(draft)
+    if participation.status == ParticipationStatus.INVITED:
+        participation.status = ParticipationStatus.STARTED
+        session.add(participation)
+    await session.flush()
+
+
+async def submit(
+    session: AsyncSession,
+    *,
+    secret: bytes,
+    person: Person,
+    campaign: Campaign,
+    now: datetime,
+) -> uuid.UUID:
+    """Turn the person's draft into an anonymous response, in the caller's transaction.
+
+    Returns:
+        The new response's random id (for tests and receipts; it is never stored
+        against the person).
+
+    Raises:
+        AnswerError: required questions are unanswered (it names them).
+        AlreadySubmittedError: a second submit, including a concurrent one.
+    """
+    await check_can_answer(session, person=person, campaign=campaign, now=now)
+    definition = await template_definition(session, template_id=campaign.template_id)
+    key = draft_key(secret, person_id=person.id, campaign_id=campaign.id)
+    draft = await session.get(Draft, key)
+    answers = _checked(definition, dict(draft.answers) if draft else {})
+    missing = missing_required(definition, answers)
+    if missing:
+        raise AnswerError(
+            "Please answer these before sending: " + ", ".join(missing) + "."
+        )
+    claimed = await session.exec(
+        update(Participation)
+        .where(
+            col(Participation.campaign_id) == campaign.id,
+            col(Participation.person_id) == person.id,
+            col(Participation.status) != ParticipationStatus.COMPLETED,
+        )
+        .values(status=ParticipationStatus.COMPLETED)
+    )
+    if claimed.rowcount != 1:
+        raise AlreadySubmittedError(
+            f"You have already sent your answers to '{campaign.name}'. Thank you."
+        )
+    response = await _write_response(
+        session, definition=definition, person=person, campaign=campaign,
+        answers=answers, now=now,
+    )
+    if draft is not None:
+        await session.delete(draft)
+    await session.flush()
+    return response
+
+
+def missing_required(
+    definition: TemplateDefinition, answers: dict[str, AnswerValue | None]
+) -> list[str]:
+    """Ids of required questions that apply to these answers but have none."""
+    given = {key: value for key, value in answers.items() if value is not None}
+    return [
+        question.id
+        for question in definition.questions
+        if question.required and question.applies(given) and question.id not in given
+    ]
+
+
+def _checked(
+    definition: TemplateDefinition, answers: dict[str, Any]
+) -> dict[str, AnswerValue | None]:
+    by_id = {question.id: question for question in definition.questions}
+    checked: dict[str, AnswerValue | None] = {}
+    for question_id, value in answers.items():
+        question = by_id.get(question_id)
+        if question is None:
+            raise AnswerError(f"'{question_id}' is not a question in this survey.")
+        if value is None:
+            if question.required:
+                raise AnswerError(f"Question {question_id} cannot be skipped.")
+            checked[question_id] = None
+            continue
+        try:
+            checked[question_id] = question.check(value)
+        except AnswerError as error:
+            raise AnswerError(f"{question_id}: {error}") from None
+    return checked
+
+
+async def _write_response(
+    session: AsyncSession,
+    *,
+    definition: TemplateDefinition,
+    person: Person,
+    campaign: Campaign,
+    answers: dict[str, AnswerValue | None],
+    now: datetime,
+) -> uuid.UUID:
+    organisation = await session.get(Organisation, campaign.organisation_id)
+    team = await session.get(Team, person.team_id)
+    assert organisation is not None and team is not None
+    response = Response(
+        campaign_id=campaign.id,
+        submitted_on=now.astimezone(ZoneInfo(organisation.timezone)).date(),
+        service_id=team.service_id,
+        team_id=team.id,
+        role=person.role,
+        workforce=workforce_of(person.role),
+        employment_type=person.employment_type,
+    )
+    session.add(response)
+    await session.flush()
+    given = {key: value for key, value in answers.items() if value is not None}
+    for question in definition.questions:
+        value = given.get(question.id)
+        if value is None or not question.applies(given):
+            continue
+        if question.scale == Scale.TEXT and value not in _special(question):
+            session.add(
+                Comment(response_id=response.id, question_key=question.id, text=value)
+            )
+        else:
+            session.add(_answer_row(response.id, question.id, value))
+    return response.id
+
+
+def _special(question: Question) -> set[str]:
+    return {option.value for option in question.special_options()}
+
+
+def _answer_row(
+    response_id: uuid.UUID, question_key: str, value: AnswerValue
+) -> Answer:
+    if isinstance(value, list):
+        return Answer(response_id=response_id, question_key=question_key, choices=value)
+    if isinstance(value, int):
+        return Answer(response_id=response_id, question_key=question_key, number=value)
+    return Answer(response_id=response_id, question_key=question_key, option=value)

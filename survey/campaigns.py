@@ -1,0 +1,260 @@
+"""Campaign lifecycle: create from a template for an audience, open, close."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+
+from pydantic import BaseModel, ConfigDict, Field
+from sqlalchemy import func
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from survey.catalogue import latest_template
+from survey.errors import CampaignClosedError, CampaignStateError, NotFoundError
+from survey.models import (
+    Campaign,
+    CampaignStatus,
+    Participation,
+    Person,
+    Service,
+    Team,
+    Template,
+)
+from survey.roles import workforce_of
+
+
+class Audience(BaseModel):
+    """Who a campaign is for. Empty lists mean "everyone" for that attribute.
+
+    A person is in the audience when they are active, in one of ``services`` or
+    ``teams`` (if either is given), and their role and workforce match.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    services: list[str] = Field(default_factory=list)
+    teams: list[str] = Field(default_factory=list)
+    roles: list[str] = Field(default_factory=list)
+    workforce: list[str] = Field(default_factory=list)
+
+    def describe(self) -> str:
+        """The audience in words, e.g. "Adults; social_work"."""
+        parts = [", ".join(group) for group in self.model_dump().values() if group]
+        return "; ".join(parts) or "the whole organisation"
+
+
+async def create_campaign(
+    session: AsyncSession,
+    *,
+    organisation_id: uuid.UUID,
+    template_key: str,
+    name: str,
+    year: int,
+    audience: Audience,
+    opens_at: datetime | None = None,
+    closes_at: datetime | None = None,
+) -> Campaign:
+    """Create a draft campaign of the newest version of a template.
+
+    Raises:
+        NotFoundError: unknown template, service or team.
+        CampaignStateError: a duplicate name or a close before the open.
+    """
+    name = name.strip()
+    if not name:
+        raise CampaignStateError("A campaign needs a name.")
+    if await _find_by_name(session, organisation_id=organisation_id, name=name):
+        raise CampaignStateError(f"There is already a campaign called '{name}'.")
+    if opens_at and closes_at and closes_at <= opens_at:
+        raise CampaignStateError("The closing time must be after the opening time.")
+    template = await latest_template(session, key=template_key)
+    await _check_audience_names(session, organisation_id=organisation_id, audience=audience)
+    campaign = Campaign(
+        organisation_id=organisation_id,
+        template_id=template.id,
+        name=name,
+        year=year,
+        audience=audience.model_dump(),
+        opens_at=opens_at,
+        closes_at=closes_at,
+    )
+    session.add(campaign)
+    await session.flush()
+    return campaign
+
+
+async def open_campaign(
+    session: AsyncSession, *, campaign: Campaign, now: datetime
+) -> int:
+    """Open a draft campaign and invite its audience; returns how many were invited.
+
+    Raises:
+        CampaignStateError: if it is already open or has closed.
+    """
+    if campaign.status == CampaignStatus.OPEN:
+        raise CampaignStateError(f"'{campaign.name}' is already open.")
+    if campaign.status == CampaignStatus.CLOSED:
+        raise CampaignStateError(
+            f"'{campaign.name}' has closed and cannot be reopened; create a new one."
+        )
+    if campaign.closes_at is not None and campaign.closes_at <= now:
+        raise CampaignStateError(f"'{campaign.name}' is set to close in the past.")
+    people = await audience_people(
+        session,
+        organisation_id=campaign.organisation_id,
+        audience=Audience.model_validate(campaign.audience),
+    )
+    if not people:
+        raise CampaignStateError(
+            f"Nobody active on the roster is in the audience of '{campaign.name}'."
+        )
+    for person in people:
+        session.add(Participation(campaign_id=campaign.id, person_id=person.id))
+    campaign.status = CampaignStatus.OPEN
+    campaign.opens_at = campaign.opens_at if campaign.opens_at else now
+    session.add(campaign)
+    await session.flush()
+    return len(people)
+
+
+async def close_campaign(
+    session: AsyncSession, *, campaign: Campaign, now: datetime
+) -> None:
+    """Close an open campaign; from now on it accepts no answers.
+
+    Raises:
+        CampaignStateError: if it is not open.
+    """
+    if campaign.status != CampaignStatus.OPEN:
+        raise CampaignStateError(
+            f"'{campaign.name}' is {campaign.status}, so it cannot be closed."
+        )
+    campaign.status = CampaignStatus.CLOSED
+    campaign.closes_at = now
+    session.add(campaign)
+    await session.flush()
+
+
+def require_open(campaign: Campaign, *, now: datetime) -> None:
+    """Raise CampaignClosedError unless the campaign takes answers right now."""
+    past_close = campaign.closes_at is not None and campaign.closes_at <= now
+    if campaign.status == CampaignStatus.CLOSED or (
+        campaign.status == CampaignStatus.OPEN and past_close
+    ):
+        raise CampaignClosedError(
+            f"'{campaign.name}' has closed, so it is no longer taking answers. "
+            "Thank you for your interest; results will be shared soon."
+        )
+    if campaign.status != CampaignStatus.OPEN:
+        raise CampaignClosedError(f"'{campaign.name}' has not opened yet.")
+
+
+async def list_campaigns(
+    session: AsyncSession, *, organisation_id: uuid.UUID
+) -> list[tuple[Campaign, Template]]:
+    """Every campaign of an organisation with its template, newest first."""
+    rows = await session.exec(
+        select(Campaign, Template)
+        .join(Template, col(Template.id) == col(Campaign.template_id))
+        .where(Campaign.organisation_id == organisation_id)
+        .order_by(col(Campaign.created_at).desc(), col(Campaign.name))
+    )
+    return list(rows.all())
+
+
+async def find_campaign(
+    session: AsyncSession, *, organisation_id: uuid.UUID, name: str
+) -> Campaign:
+    """A campaign by its name (any case).
+
+    Raises:
+        NotFoundError: naming the campaigns that exist.
+    """
+    campaign = await _find_by_name(session, organisation_id=organisation_id, name=name)
+    if campaign is None:
+        names = (
+            await session.exec(
+                select(Campaign.name).where(Campaign.organisation_id == organisation_id)
+            )
+        ).all()
+        known = ", ".join(f"'{known}'" for known in sorted(names)) or "none yet"
+        raise NotFoundError(f"There is no campaign '{name}'. Campaigns: {known}.")
+    return campaign
+
+
+async def open_campaigns(
+    session: AsyncSession, *, organisation_id: uuid.UUID
+) -> list[Campaign]:
+    """The organisation's open campaigns, oldest first."""
+    rows = await session.exec(
+        select(Campaign)
+        .where(
+            Campaign.organisation_id == organisation_id,
+            Campaign.status == CampaignStatus.OPEN,
+        )
+        .order_by(col(Campaign.created_at), col(Campaign.name))
+    )
+    return list(rows.all())
+
+
+async def audience_people(
+    session: AsyncSession, *, organisation_id: uuid.UUID, audience: Audience
+) -> list[Person]:
+    """The active people on the roster who are in ``audience``."""
+    query = (
+        select(Person, Team, Service)
+        .join(Team, col(Team.id) == col(Person.team_id))
+        .join(Service, col(Service.id) == col(Team.service_id))
+        .where(Person.organisation_id == organisation_id, col(Person.active))
+    )
+    rows = (await session.exec(query)).all()
+    chosen = []
+    for person, team, service in rows:
+        if (audience.services or audience.teams) and not (
+            service.name in audience.services or team.name in audience.teams
+        ):
+            continue
+        if audience.roles and person.role not in audience.roles:
+            continue
+        if audience.workforce and workforce_of(person.role) not in audience.workforce:
+            continue
+        chosen.append(person)
+    return chosen
+
+
+async def _find_by_name(
+    session: AsyncSession, *, organisation_id: uuid.UUID, name: str
+) -> Campaign | None:
+    return (
+        await session.exec(
+            select(Campaign).where(
+                Campaign.organisation_id == organisation_id,
+                func.lower(Campaign.name) == name.strip().lower(),
+            )
+        )
+    ).first()
+
+
+async def _check_audience_names(
+    session: AsyncSession, *, organisation_id: uuid.UUID, audience: Audience
+) -> None:
+    for model, wanted, label in (
+        (Service, audience.services, "service"),
+        (Team, audience.teams, "team"),
+    ):
+        if not wanted:
+            continue
+        names = set(
+            (
+                await session.exec(
+                    select(model.name).where(model.organisation_id == organisation_id)
+                )
+            ).all()
+        )
+        for name in wanted:
+            if name not in names:
+                raise NotFoundError(
+                    f"There is no {label} '{name}'. "
+                    f"{label.capitalize()}s: {', '.join(sorted(names)) or 'none'}."
+                )

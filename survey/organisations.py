@@ -1,0 +1,41 @@
+"""Organisations (tenants): creating them and finding one by its slug."""
+
+from __future__ import annotations
+
+from sqlmodel import select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from survey.errors import NotFoundError, SettingsError
+from survey.models import Organisation
+
+
+async def create_organisation(
+    session: AsyncSession, *, slug: str, name: str, min_group_size: int = 5,
+    timezone: str = "Europe/London",
+) -> Organisation:
+    """Create a tenant. The minimum group size is never below 3 (DESIGN.md rule 3)."""
+    if min_group_size < 3:
+        raise SettingsError("The minimum group size cannot be below 3.")
+    organisation = Organisation(
+        slug=slug, name=name, min_group_size=min_group_size, timezone=timezone
+    )
+    session.add(organisation)
+    await session.flush()
+    return organisation
+
+
+async def find_organisation(session: AsyncSession, *, slug: str) -> Organisation:
+    """The organisation with this slug.
+
+    Raises:
+        NotFoundError: if there is none (the message says how to create one).
+    """
+    organisation = (
+        await session.exec(select(Organisation).where(Organisation.slug == slug))
+    ).first()
+    if organisation is None:
+        raise NotFoundError(
+            f"There is no organisation '{slug}'. Run `healthcheck demo seed` for the "
+            "demo, or `healthcheck org create` for a real one."
+        )
+    return organisation

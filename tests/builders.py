@@ -1,0 +1,91 @@
+"""Builders for test data: a small organisation with an open campaign."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from survey.campaigns import Audience, create_campaign, open_campaign
+from survey.catalogue import sync_templates
+from survey.db import SessionFactory
+from survey.models import Campaign, Organisation, Person, Service, Team
+from survey.question_bank import TemplateDefinition, parse_template
+
+NOW = datetime(2026, 3, 2, 10, 30, tzinfo=UTC)
+SECRET = b"test-secret-for-drafts-0123456789"
+
+SMALL_TEMPLATE = {
+    "key": "small-check",
+    "version": 1,
+    "title": "Small check",
+    "kind": "pulse",
+    "audience": "everyone",
+    "questions": [
+        {"id": "Q1", "text": "My workload is manageable.", "scale": "agree5",
+         "standard": 3, "theme": "workload"},
+        {"id": "HOURS", "text": "Hours over contract last week?", "scale": "number",
+         "min": 0, "max": 40, "theme": "workload", "standard": 3},
+        {"id": "BULLIED", "text": "Have you been bullied?", "scale": "yes_no_unsure",
+         "theme": "equality_diversity", "standard": 4, "prefer_not_to_say": True},
+        {"id": "WHO", "text": "Who from?", "scale": "multi_choice",
+         "options": ["Manager", "Colleague", "Public"], "theme": "equality_diversity",
+         "when": {"question": "BULLIED", "in": ["yes"]}},
+        {"id": "NPS", "text": "Recommend us?", "scale": "zero_to_ten",
+         "theme": "recruitment_retention", "favourable": ["9", "10"]},
+        {"id": "TX1", "text": "One change?", "scale": "text", "required": False,
+         "theme": "workload", "max_length": 500},
+    ],
+}
+
+
+@dataclass
+class SmallOrg:
+    """What :func:`small_org` made."""
+
+    organisation: Organisation
+    team: Team
+    people: list[Person]
+    campaign: Campaign
+    definition: TemplateDefinition
+
+
+def full_answers(*, bullied: str = "no") -> dict[str, object]:
+    """A complete, valid set of answers to the small template."""
+    answers: dict[str, object] = {
+        "Q1": "agree", "HOURS": 4, "BULLIED": bullied, "NPS": 8, "TX1": "More staff.",
+    }
+    if bullied == "yes":
+        answers["WHO"] = ["manager"]
+    return answers
+
+
+async def small_org(sessions: SessionFactory, *, size: int = 6) -> SmallOrg:
+    """An organisation with one team of ``size`` people and an open campaign."""
+    definition = parse_template(SMALL_TEMPLATE, source="test")
+    async with sessions() as session, session.begin():
+        organisation = Organisation(slug="test-org", name="Test Council")
+        session.add(organisation)
+        await session.flush()
+        service = Service(organisation_id=organisation.id, name="Adults")
+        session.add(service)
+        await session.flush()
+        team = Team(organisation_id=organisation.id, service_id=service.id, name="Team A")
+        session.add(team)
+        await session.flush()
+        people = [
+            Person(
+                organisation_id=organisation.id, name=f"Person {n}",
+                email=f"person{n}@example.org", slack_id=f"U{n:08d}",
+                team_id=team.id, role="social_worker", employment_type="permanent",
+            )
+            for n in range(size)
+        ]
+        session.add_all(people)
+        await session.flush()
+        await sync_templates(session, templates=[definition])
+        campaign = await create_campaign(
+            session, organisation_id=organisation.id, template_key="small-check",
+            name="Small check 2026", year=2026, audience=Audience(),
+        )
+        await open_campaign(session, campaign=campaign, now=NOW)
+    return SmallOrg(organisation, team, people, campaign, definition)
