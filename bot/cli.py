@@ -10,7 +10,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated, TypeVar
 
-import click
 import typer
 
 from bot.runtime import Runtime
@@ -295,12 +294,16 @@ def main(argv: list[str] | None = None) -> int:
     except SurveyError as error:
         typer.echo(f"Error: {error}", err=True)
         return 1
-    except click.exceptions.Abort:
+    except typer.Abort:
         typer.echo("Aborted.", err=True)
         return 1
-    except click.ClickException as error:
-        typer.echo(f"Error: {error.format_message()} (see --help)", err=True)
-        return error.exit_code
+    except typer.TyperException as error:
+        message = getattr(error, "format_message", error.__str__)()
+        if type(error).__name__ == "NoArgsIsHelpError":
+            typer.echo(message, err=True)
+        else:
+            typer.echo(f"Error: {message} (see --help)", err=True)
+        return int(getattr(error, "exit_code", 2))
     return 0
 
 

@@ -72,8 +72,7 @@ def load_settings(**overrides: object) -> Settings:
     except ValidationError as error:
         problems = []
         for detail in error.errors():
-            name = ".".join(str(part) for part in detail["loc"]) or "settings"
-            env = _env_name(name)
+            env = _env_name(".".join(str(part) for part in detail["loc"]))
             message = detail["msg"].removeprefix("Value error, ")
             problems.append(f"{env}: {message}" if env else message)
         raise SettingsError("Settings problem: " + "; ".join(problems)) from None
