@@ -1,5 +1,4 @@
-"""The ``healthcheck`` command line: serve, worker, database, roster, templates,
-campaigns and the demo. User mistakes print one clear line and exit non-zero."""
+"""The ``healthcheck`` command line; user mistakes print one line and exit non-zero."""
 
 from __future__ import annotations
 
@@ -38,14 +37,21 @@ app = typer.Typer(
     rich_markup_mode=None,
 )
 db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
-roster_app = typer.Typer(help="The roster of people, teams and services.",
-                         no_args_is_help=True)
+roster_app = typer.Typer(
+    help="The roster of people, teams and services.", no_args_is_help=True
+)
 template_app = typer.Typer(help="Question bank templates.", no_args_is_help=True)
 campaign_app = typer.Typer(help="Campaigns: runs of a template.", no_args_is_help=True)
 demo_app = typer.Typer(help="The demo organisation.", no_args_is_help=True)
 org_app = typer.Typer(help="Organisations (tenants).", no_args_is_help=True)
-for sub, name in ((db_app, "db"), (roster_app, "roster"), (template_app, "template"),
-                  (campaign_app, "campaign"), (demo_app, "demo"), (org_app, "org")):
+for sub, name in (
+    (db_app, "db"),
+    (roster_app, "roster"),
+    (template_app, "template"),
+    (campaign_app, "campaign"),
+    (demo_app, "demo"),
+    (org_app, "org"),
+):
     app.add_typer(sub, name=name)
 
 OrgOption = Annotated[
@@ -159,7 +165,9 @@ def roster_import(
                 session, slug=org or runtime.settings.organisation
             )
             report = await import_roster(
-                session, organisation_id=organisation.id, path=file,
+                session,
+                organisation_id=organisation.id,
+                path=file,
                 create_teams=create_teams,
             )
             return report.summary()
@@ -189,7 +197,9 @@ def campaign_create(
     name: Annotated[str, typer.Argument(help="e.g. 'Health check 2026'.")],
     template: Annotated[str, typer.Option(help="Template key.")],
     year: Annotated[int, typer.Option(help="Reporting year.")] = 0,
-    service: Annotated[list[str] | None, typer.Option(help="Limit to a service.")] = None,
+    service: Annotated[
+        list[str] | None, typer.Option(help="Limit to a service.")
+    ] = None,
     team: Annotated[list[str] | None, typer.Option(help="Limit to a team.")] = None,
     role: Annotated[list[str] | None, typer.Option(help="Limit to a role.")] = None,
     workforce: Annotated[
@@ -199,7 +209,9 @@ def campaign_create(
 ) -> None:
     """Create a draft campaign of a template for an audience."""
     audience = Audience(
-        services=service or [], teams=team or [], roles=role or [],
+        services=service or [],
+        teams=team or [],
+        roles=role or [],
         workforce=workforce or [],
     )
 
@@ -209,13 +221,19 @@ def campaign_create(
                 session, slug=org or runtime.settings.organisation
             )
             await create_campaign(
-                session, organisation_id=organisation.id, template_key=template,
-                name=name, year=year or _now().year, audience=audience,
+                session,
+                organisation_id=organisation.id,
+                template_key=template,
+                name=name,
+                year=year or _now().year,
+                audience=audience,
             )
 
     _run(work)
-    typer.echo(f"Created '{name}' for {audience.describe()}. Open it with "
-               f"`healthcheck campaign open \"{name}\"`.")
+    typer.echo(
+        f"Created '{name}' for {audience.describe()}. Open it with "
+        f'`healthcheck campaign open "{name}"`.'
+    )
 
 
 @campaign_app.command("open")

@@ -21,10 +21,13 @@ class Mode(StrEnum):
 
 
 class Settings(BaseSettings):
-    """The settings of one deployment. Built by the composition root, never at import."""
+    """The settings of one deployment, built by the composition root."""
 
     model_config = SettingsConfigDict(
-        env_prefix="HEALTHCHECK_", env_file=".env", extra="ignore", env_ignore_empty=True
+        env_prefix="HEALTHCHECK_",
+        env_file=".env",
+        extra="ignore",
+        env_ignore_empty=True,
     )
 
     mode: Mode = Mode.DEVELOPMENT

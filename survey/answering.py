@@ -145,20 +145,16 @@ async def submit(
         The new response's random id (for tests and receipts; it is never stored
         against the person).
 
+    On any error the caller's transaction must be rolled back (``session.begin()``
+    does this), which undoes the participation claim.
+
     Raises:
         AnswerError: required questions are unanswered (it names them).
         AlreadySubmittedError: a second submit, including a concurrent one.
     """
     await check_can_answer(session, person=person, campaign=campaign, now=now)
-    definition = await template_definition(session, template_id=campaign.template_id)
-    key = draft_key(secret, person_id=person.id, campaign_id=campaign.id)
-    draft = await session.get(Draft, key)
-    answers = _checked(definition, dict(draft.answers) if draft else {})
-    missing = missing_required(definition, answers)
-    if missing:
-        raise AnswerError(
-            "Please answer these before sending: " + ", ".join(missing) + "."
-        )
+    # Claim the participation first: a concurrent submit waits on this row lock
+    # and then finds it completed, instead of finding the draft already gone.
     claimed = await session.exec(
         update(Participation)
         .where(
@@ -172,9 +168,22 @@ async def submit(
         raise AlreadySubmittedError(
             f"You have already sent your answers to '{campaign.name}'. Thank you."
         )
+    definition = await template_definition(session, template_id=campaign.template_id)
+    key = draft_key(secret, person_id=person.id, campaign_id=campaign.id)
+    draft = await session.get(Draft, key)
+    answers = _checked(definition, dict(draft.answers) if draft else {})
+    missing = missing_required(definition, answers)
+    if missing:
+        raise AnswerError(
+            "Please answer these before sending: " + ", ".join(missing) + "."
+        )
     response = await _write_response(
-        session, definition=definition, person=person, campaign=campaign,
-        answers=answers, now=now,
+        session,
+        definition=definition,
+        person=person,
+        campaign=campaign,
+        answers=answers,
+        now=now,
     )
     if draft is not None:
         await session.delete(draft)
@@ -226,7 +235,8 @@ async def _write_response(
 ) -> uuid.UUID:
     organisation = await session.get(Organisation, campaign.organisation_id)
     team = await session.get(Team, person.team_id)
-    assert organisation is not None and team is not None
+    assert organisation is not None
+    assert team is not None
     response = Response(
         campaign_id=campaign.id,
         submitted_on=now.astimezone(ZoneInfo(organisation.timezone)).date(),
@@ -243,7 +253,11 @@ async def _write_response(
         value = given.get(question.id)
         if value is None or not question.applies(given):
             continue
-        if question.scale == Scale.TEXT and value not in _special(question):
+        if (
+            isinstance(value, str)
+            and question.scale == Scale.TEXT
+            and (value not in _special(question))
+        ):
             session.add(
                 Comment(response_id=response.id, question_key=question.id, text=value)
             )

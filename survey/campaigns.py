@@ -69,7 +69,9 @@ async def create_campaign(
     if opens_at and closes_at and closes_at <= opens_at:
         raise CampaignStateError("The closing time must be after the opening time.")
     template = await latest_template(session, key=template_key)
-    await _check_audience_names(session, organisation_id=organisation_id, audience=audience)
+    await _check_audience_names(
+        session, organisation_id=organisation_id, audience=audience
+    )
     campaign = Campaign(
         organisation_id=organisation_id,
         template_id=template.id,

@@ -45,7 +45,11 @@ def _parse(database_url: str) -> URL:
         raise SettingsError(
             f"DATABASE_URL must be SQLite or PostgreSQL, not {url.get_backend_name()}"
         )
-    if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:"):
+    if url.get_backend_name() == "sqlite" and url.database not in (
+        None,
+        "",
+        ":memory:",
+    ):
         Path(url.database).parent.mkdir(parents=True, exist_ok=True)
     return url
 

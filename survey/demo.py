@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from sqlmodel import select
+from sqlmodel import col, select
 
 from survey.answering import DraftState, save_draft, submit
 from survey.campaigns import Audience, close_campaign, create_campaign, open_campaign
@@ -30,10 +30,10 @@ DEMO_SLUG = "demo"
 DEMO_NAME = "Demo City Council"
 
 FIRST_NAMES = (
-    "Aisha Amir Anna Ben Bethany Chloe Connor Daniel Deepa Ella Emma Fatima Grace "
-    "Hannah Harjit Imran Jack James Jasmine Joanne Kareem Kate Laura Leah Liam Lucy "
-    "Mark Megan Mohammed Nadia Naomi Oliver Priya Rachel Rebecca Ruth Sam Sarah "
-    "Simone Sophie Tariq Tom Una Victoria Wei Yusuf Zainab Zoe"
+    "Aisha Amir Anna Ben Bethany Chloe Connor Daniel Deepa Ella Emma Fatima "
+    "Grace Hannah Harjit Imran Jack James Jasmine Joanne Kareem Kate Laura Leah "
+    "Liam Lucy Mark Megan Mohammed Nadia Naomi Oliver Priya Rachel Rebecca Ruth "
+    "Sam Sarah Simone Sophie Tariq Tom Una Victoria Wei Yusuf Zainab Zoe"
 ).split()
 LAST_NAMES = (
     "Ahmed Ali Bailey Begum Bennett Campbell Chen Clarke Davies Edwards Evans "
@@ -54,32 +54,91 @@ class DemoTeam:
 
 
 TEAMS = (
-    DemoTeam("Hospital Discharge", "Adults",
-             (("social_worker", 8), ("senior_social_worker", 2),
-              ("community_care_officer", 4)), -0.4),
-    DemoTeam("Community Adults North", "Adults",
-             (("social_worker", 9), ("senior_social_worker", 2),
-              ("asye_social_worker", 2), ("occupational_therapist", 3)), 0.2),
-    DemoTeam("Community Adults South", "Adults",
-             (("social_worker", 8), ("advanced_practitioner", 1),
-              ("asye_social_worker", 2), ("social_work_assistant", 3)), 0.0),
-    DemoTeam("Adult Mental Health", "Adults",
-             (("approved_mental_health_professional", 5), ("social_worker", 5),
-              ("support_worker", 3)), 0.1),
-    DemoTeam("Reablement", "Adults",
-             (("reablement_worker", 12), ("occupational_therapy_assistant", 4),
-              ("occupational_therapist", 2)), 0.3),
-    DemoTeam("Front Door", "Children's",
-             (("social_worker", 8), ("senior_social_worker", 2),
-              ("early_help_practitioner", 3)), -0.2),
-    DemoTeam("Child Protection", "Children's",
-             (("social_worker", 10), ("senior_social_worker", 2),
-              ("asye_social_worker", 3), ("social_work_assistant", 2)), -0.6),
-    DemoTeam("Children in Care", "Children's",
-             (("social_worker", 9), ("personal_adviser", 4),
-              ("asye_social_worker", 1)), 0.1),
-    DemoTeam("Family Support", "Children's",
-             (("family_support_worker", 10), ("social_worker", 2)), 0.4),
+    DemoTeam(
+        "Hospital Discharge",
+        "Adults",
+        (
+            ("social_worker", 8),
+            ("senior_social_worker", 2),
+            ("community_care_officer", 4),
+        ),
+        -0.4,
+    ),
+    DemoTeam(
+        "Community Adults North",
+        "Adults",
+        (
+            ("social_worker", 9),
+            ("senior_social_worker", 2),
+            ("asye_social_worker", 2),
+            ("occupational_therapist", 3),
+        ),
+        0.2,
+    ),
+    DemoTeam(
+        "Community Adults South",
+        "Adults",
+        (
+            ("social_worker", 8),
+            ("advanced_practitioner", 1),
+            ("asye_social_worker", 2),
+            ("social_work_assistant", 3),
+        ),
+        0.0,
+    ),
+    DemoTeam(
+        "Adult Mental Health",
+        "Adults",
+        (
+            ("approved_mental_health_professional", 5),
+            ("social_worker", 5),
+            ("support_worker", 3),
+        ),
+        0.1,
+    ),
+    DemoTeam(
+        "Reablement",
+        "Adults",
+        (
+            ("reablement_worker", 12),
+            ("occupational_therapy_assistant", 4),
+            ("occupational_therapist", 2),
+        ),
+        0.3,
+    ),
+    DemoTeam(
+        "Front Door",
+        "Children's",
+        (
+            ("social_worker", 8),
+            ("senior_social_worker", 2),
+            ("early_help_practitioner", 3),
+        ),
+        -0.2,
+    ),
+    DemoTeam(
+        "Child Protection",
+        "Children's",
+        (
+            ("social_worker", 10),
+            ("senior_social_worker", 2),
+            ("asye_social_worker", 3),
+            ("social_work_assistant", 2),
+        ),
+        -0.6,
+    ),
+    DemoTeam(
+        "Children in Care",
+        "Children's",
+        (("social_worker", 9), ("personal_adviser", 4), ("asye_social_worker", 1)),
+        0.1,
+    ),
+    DemoTeam(
+        "Family Support",
+        "Children's",
+        (("family_support_worker", 10), ("social_worker", 2)),
+        0.4,
+    ),
 )
 
 DEMO_COMMENTS = (
@@ -110,8 +169,19 @@ def _people_csv(rng: random.Random) -> bytes:
     """The demo roster as a CSV file, in the format `roster import` reads."""
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(["name", "email", "slack_id", "teams_id", "team", "service",
-                     "role", "employment_type", "manager_of"])
+    writer.writerow(
+        [
+            "name",
+            "email",
+            "slack_id",
+            "teams_id",
+            "team",
+            "service",
+            "role",
+            "employment_type",
+            "manager_of",
+        ]
+    )
     used: set[str] = set()
     serial = 0
 
@@ -127,8 +197,19 @@ def _people_csv(rng: random.Random) -> bytes:
         employment = "agency" if rng.random() < 0.12 else "permanent"
         if role in ("team_manager", "service_manager", "principal_social_worker"):
             employment = "permanent"
-        writer.writerow([name, email, f"UDEMO{serial:05d}", "", team, service, role,
-                         employment, manages])
+        writer.writerow(
+            [
+                name,
+                email,
+                f"UDEMO{serial:05d}",
+                "",
+                team,
+                service,
+                role,
+                employment,
+                manages,
+            ]
+        )
 
     for service in ("Adults", "Children's"):
         teams = [team.name for team in TEAMS if team.service == service]
@@ -162,7 +243,8 @@ def _answer(question: Question, rng: random.Random, mood: float) -> AnswerValue:
     if question.scale == Scale.TEXT:
         return rng.choice(DEMO_COMMENTS)
     if question.scale == Scale.NUMBER:
-        assert question.min is not None and question.max is not None
+        assert question.min is not None
+        assert question.max is not None
         if question.unit == "hours":
             low, high = (30, 37) if "contract" in question.text.lower() else (34, 48)
         else:
@@ -193,48 +275,71 @@ async def seed_demo(sessions: SessionFactory, *, secret: bytes, now: datetime) -
     rng = random.Random(2026)
     async with sessions() as session:
         existing = (
-            await session.exec(select(Organisation).where(Organisation.slug == DEMO_SLUG))
+            await session.exec(
+                select(Organisation).where(Organisation.slug == DEMO_SLUG)
+            )
         ).first()
     if existing is not None:
         return "The demo organisation already exists; nothing to do."
     last_year = now - timedelta(days=365)
     async with sessions() as session, session.begin():
-        organisation = await create_organisation(session, slug=DEMO_SLUG, name=DEMO_NAME)
+        organisation = await create_organisation(
+            session, slug=DEMO_SLUG, name=DEMO_NAME
+        )
         await sync_templates(session, templates=load_all())
         with tempfile.TemporaryDirectory() as folder:
             roster = Path(folder) / "demo-roster.csv"
             roster.write_bytes(_people_csv(rng))
             await import_roster(
-                session, organisation_id=organisation.id, path=roster,
+                session,
+                organisation_id=organisation.id,
+                path=roster,
                 create_teams=True,
             )
         plans = [
             ("social-worker-health-check", "Social work health check", "social_work"),
-            ("wider-workforce-health-check", "Wider workforce health check",
-             "wider_workforce"),
+            (
+                "wider-workforce-health-check",
+                "Wider workforce health check",
+                "wider_workforce",
+            ),
         ]
         previous = []
         for key, title, workforce in plans:
             campaign = await create_campaign(
-                session, organisation_id=organisation.id, template_key=key,
-                name=f"{title} {last_year.year}", year=last_year.year,
+                session,
+                organisation_id=organisation.id,
+                template_key=key,
+                name=f"{title} {last_year.year}",
+                year=last_year.year,
                 audience=Audience(workforce=[workforce]),
             )
             await open_campaign(session, campaign=campaign, now=last_year)
             previous.append(campaign)
         current = []
         for key, title, workforce in plans:
-            current.append(await create_campaign(
-                session, organisation_id=organisation.id, template_key=key,
-                name=f"{title} {now.year}", year=now.year,
-                audience=Audience(workforce=[workforce]),
-                closes_at=now + timedelta(days=28),
-            ))
-        current.append(await create_campaign(
-            session, organisation_id=organisation.id, template_key="pulse-check",
-            name=f"Pulse check {now:%B %Y}", year=now.year, audience=Audience(),
-            closes_at=now + timedelta(days=14),
-        ))
+            current.append(
+                await create_campaign(
+                    session,
+                    organisation_id=organisation.id,
+                    template_key=key,
+                    name=f"{title} {now.year}",
+                    year=now.year,
+                    audience=Audience(workforce=[workforce]),
+                    closes_at=now + timedelta(days=28),
+                )
+            )
+        current.append(
+            await create_campaign(
+                session,
+                organisation_id=organisation.id,
+                template_key="pulse-check",
+                name=f"Pulse check {now:%B %Y}",
+                year=now.year,
+                audience=Audience(),
+                closes_at=now + timedelta(days=14),
+            )
+        )
         for campaign in current:
             await open_campaign(session, campaign=campaign, now=now)
     responses = await _answer_last_year(sessions, previous, rng, secret, last_year)
@@ -242,7 +347,9 @@ async def seed_demo(sessions: SessionFactory, *, secret: bytes, now: datetime) -
         for campaign in previous:
             stored = await session.get(Campaign, campaign.id)
             assert stored is not None
-            await close_campaign(session, campaign=stored, now=last_year + timedelta(28))
+            await close_campaign(
+                session, campaign=stored, now=last_year + timedelta(28)
+            )
     return (
         f"Seeded '{DEMO_NAME}' ({DEMO_SLUG}): {len(TEAMS)} teams, last year's health "
         f"checks with {responses} responses, and {len(current)} open surveys."
@@ -269,9 +376,12 @@ async def _answer_last_year(
                 (
                     await session.exec(
                         select(Person)
-                        .join(Participation, Participation.person_id == Person.id)
+                        .join(
+                            Participation,
+                            col(Participation.person_id) == col(Person.id),
+                        )
                         .where(Participation.campaign_id == campaign.id)
-                        .order_by(Person.email)
+                        .order_by(col(Person.email))
                     )
                 ).all()
             )
@@ -284,8 +394,12 @@ async def _answer_last_year(
             day = when + timedelta(days=rng.randint(0, 20), hours=rng.randint(0, 6))
             async with sessions() as session, session.begin():
                 await save_draft(
-                    session, secret=secret, person=person, campaign=campaign,
-                    state=DraftState(answers), now=day,
+                    session,
+                    secret=secret,
+                    person=person,
+                    campaign=campaign,
+                    state=DraftState(answers),
+                    now=day,
                 )
                 await submit(
                     session, secret=secret, person=person, campaign=campaign, now=day

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 
 class SurveyError(Exception):
-    """Base class for mistakes a person can fix; ``str(error)`` is the message to show."""
+    """A mistake a person can fix; ``str(error)`` is the message to show."""
 
 
 class NotFoundError(SurveyError):

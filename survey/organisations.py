@@ -10,7 +10,11 @@ from survey.models import Organisation
 
 
 async def create_organisation(
-    session: AsyncSession, *, slug: str, name: str, min_group_size: int = 5,
+    session: AsyncSession,
+    *,
+    slug: str,
+    name: str,
+    min_group_size: int = 5,
     timezone: str = "Europe/London",
 ) -> Organisation:
     """Create a tenant. The minimum group size is never below 3 (DESIGN.md rule 3)."""

@@ -46,7 +46,7 @@ class TemplateDefinition(BaseModel):
     questions: tuple[Question, ...] = Field(min_length=1)
 
     def question(self, question_id: str) -> Question:
-        """The question with this id (KeyError if there is none)."""
+        """Return the question with this id (KeyError if there is none)."""
         for question in self.questions:
             if question.id == question_id:
                 return question
@@ -58,6 +58,7 @@ def load_template(path: Path) -> TemplateDefinition:
 
     Raises:
         QuestionBankError: listing every problem as "file: question id: what is wrong".
+
     """
     name = path.name
     try:
@@ -94,18 +95,23 @@ def load_all(directory: Path = BANK_DIR) -> list[TemplateDefinition]:
     """Load every ``*.yaml`` bank in ``directory``, reporting all problems together."""
     templates: list[TemplateDefinition] = []
     problems: list[str] = []
-    for path in sorted(directory.glob("*.yaml")):
+    defined_in: dict[tuple[str, int], str] = {}
+    # A bank saved as .yml must not be silently left out.
+    paths = sorted([*directory.glob("*.yaml"), *directory.glob("*.yml")])
+    for path in paths:
         try:
-            templates.append(load_template(path))
+            template = load_template(path)
         except QuestionBankError as error:
             problems += error.problems
-    seen: set[tuple[str, int]] = set()
-    for template in templates:
-        if (template.key, template.version) in seen:
+            continue
+        first = defined_in.setdefault((template.key, template.version), path.name)
+        if first != path.name:
             problems.append(
-                f"{template.key}: version {template.version} is defined twice"
+                f"{path.name}: {template.key} version {template.version} is "
+                f"already defined in {first}; bump `version` or change `key`"
             )
-        seen.add((template.key, template.version))
+        else:
+            templates.append(template)
     if problems:
         raise QuestionBankError(problems)
     return templates
@@ -150,22 +156,39 @@ def _cross_question_problems(template: TemplateDefinition, source: str) -> list[
 
 def _describe(error: ValidationError, raw: dict[str, Any], source: str) -> list[str]:
     problems = []
-    questions = raw.get("questions") if isinstance(raw.get("questions"), list) else []
+    given = raw.get("questions")
+    questions: list[Any] = given if isinstance(given, list) else []
     for detail in error.errors():
         location = list(detail["loc"])
         where = source
         if len(location) >= 2 and location[0] == "questions":
             index = location[1]
+            position = index + 1 if isinstance(index, int) else index
             item = questions[index] if isinstance(index, int) else None
             label = item.get("id") if isinstance(item, dict) else None
-            where += f": {label or f'question {index + 1}'}"
+            where += f": {label or f'question {position}'}"
             location = location[2:]
         field = ".".join(str(part) for part in location if not isinstance(part, int))
         message = detail["msg"].removeprefix("Value error, ")
-        if detail["type"] == "enum" and field == "scale":
+        kind = detail["type"]
+        if kind == "enum" and field == "scale":
             message = f"unknown scale '{detail['input']}'"
-        elif detail["type"] == "extra_forbidden":
+        elif kind == "extra_forbidden":
             message = "is not a field a question or template can have"
+        elif kind in ("string_type", "model_type") and isinstance(
+            detail["input"], bool | int | float
+        ):
+            # YAML reads unquoted yes/no as true/false, and 9 as a number.
+            message = (
+                'put this value in quotes, like "yes" or "9" (unquoted, YAML '
+                f"reads it as {str(detail['input']).lower()})"
+            )
+        elif kind == "model_type" and not field:
+            message = "a question must be a mapping of fields (id, text, scale, ...)"
+        elif kind == "too_short" and field == "questions":
+            if questions:
+                continue  # every question failed; their own problems say why
+            message = "add at least one question"
         problems.append(f"{where}: {field + ': ' if field else ''}{message}")
     return problems
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from enum import StrEnum
 from typing import Annotated, Any
 
@@ -12,7 +13,10 @@ from survey.themes import STANDARDS, THEMES
 
 PREFER_NOT_TO_SAY = "prefer_not_to_say"
 NOT_APPLICABLE = "not_applicable"
-SPECIAL_LABELS = {PREFER_NOT_TO_SAY: "Prefer not to say", NOT_APPLICABLE: "Not applicable"}
+SPECIAL_LABELS = {
+    PREFER_NOT_TO_SAY: "Prefer not to say",
+    NOT_APPLICABLE: "Not applicable",
+}
 
 AnswerValue = str | int | list[str]
 """An option code, a whole number, a list of option codes, or free text."""
@@ -75,7 +79,9 @@ FIXED_SCALES: dict[Scale, tuple[Option, ...]] = {
         ("likely", "Likely"),
         ("very_likely", "Very likely"),
     ),
-    Scale.YES_NO_UNSURE: _options(("yes", "Yes"), ("no", "No"), ("not_sure", "Not sure")),
+    Scale.YES_NO_UNSURE: _options(
+        ("yes", "Yes"), ("no", "No"), ("not_sure", "Not sure")
+    ),
 }
 
 DEFAULT_FAVOURABLE: dict[Scale, tuple[str, ...]] = {
@@ -87,6 +93,8 @@ DEFAULT_FAVOURABLE: dict[Scale, tuple[str, ...]] = {
 
 CHOICE_SCALES = {*FIXED_SCALES, Scale.CHOICE, Scale.MULTI_CHOICE}
 TEXT_LIMIT = 2000
+WHOLE_NUMBER = re.compile(r"-?\d{1,6}")
+ZERO_TO_TEN_CODES = frozenset(str(number) for number in range(11))
 
 
 class Condition(BaseModel):
@@ -173,10 +181,10 @@ class Question(BaseModel):
         return self
 
     def _is_in_numeric_range(self, code: str) -> bool:
-        return self.scale == Scale.ZERO_TO_TEN and code.isdigit() and int(code) <= 10
+        return self.scale == Scale.ZERO_TO_TEN and code in ZERO_TO_TEN_CODES
 
     def choices(self, *, with_special: bool = True) -> tuple[Option, ...]:
-        """The options a person may pick, including "prefer not to say" and "N/A"."""
+        """Return the options a person may pick, with "prefer not to say" and "N/A"."""
         base = FIXED_SCALES.get(self.scale, self.options)
         if self.scale == Scale.ZERO_TO_TEN:
             base = tuple(Option(value=str(n), label=str(n)) for n in range(11))
@@ -185,7 +193,7 @@ class Question(BaseModel):
         return base + self.special_options()
 
     def special_options(self) -> tuple[Option, ...]:
-        """The opt-out options this question allows."""
+        """Return the opt-out options this question allows."""
         allowed = []
         if self.prefer_not_to_say:
             allowed.append(Option(value=PREFER_NOT_TO_SAY, label="Prefer not to say"))
@@ -194,7 +202,7 @@ class Question(BaseModel):
         return tuple(allowed)
 
     def favourable_codes(self) -> tuple[str, ...]:
-        """The answers that count as favourable (empty when none do)."""
+        """Return the answers that count as favourable (empty when none do)."""
         if self.favourable is not None:
             return self.favourable
         return DEFAULT_FAVOURABLE.get(self.scale, ())
@@ -242,7 +250,7 @@ class Question(BaseModel):
         if not isinstance(value, str):
             raise AnswerError("Please type your answer as text.")
         cleaned = "".join(
-            char for char in value if char in "\n\t" or char.isprintable()
+            _readable(char) for char in value.replace("\r\n", "\n")
         ).strip()
         if not cleaned:
             raise AnswerError("Please type an answer, or skip this question.")
@@ -255,7 +263,8 @@ class Question(BaseModel):
 
     def _check_number(self, value: AnswerValue) -> int:
         number = self._as_whole_number(value)
-        assert self.min is not None and self.max is not None
+        assert self.min is not None
+        assert self.max is not None
         if not self.min <= number <= self.max:
             unit = f" {self.unit}" if self.unit else ""
             raise AnswerError(
@@ -264,12 +273,13 @@ class Question(BaseModel):
         return number
 
     def _as_whole_number(self, value: AnswerValue) -> int:
-        if isinstance(value, bool) or isinstance(value, list):
+        if isinstance(value, bool | list):
             raise AnswerError("Please give a whole number, like 3.")
         if isinstance(value, int):
             return value
         text = value.strip()
-        if text.lstrip("-").isdigit() and len(text) <= 6:
+        # Not str.isdigit(): it accepts "²" and "①", which int() cannot read.
+        if WHOLE_NUMBER.fullmatch(text):
             return int(text)
         raise AnswerError("Please give a whole number, like 3.")
 
@@ -306,6 +316,19 @@ class Question(BaseModel):
             if lowered in names or (by_position and lowered == str(position)):
                 return option.value
         return None
+
+
+def _readable(char: str) -> str:
+    """Keep printable characters, drop control characters.
+
+    Other whitespace (a no-break space pasted from Word, a line separator) becomes
+    a space or a new line, so the words either side stay apart.
+    """
+    if char in "\n\t" or char.isprintable():
+        return char
+    if char in "\r\v\f\x85\u2028\u2029":
+        return "\n"
+    return " " if char.isspace() else ""
 
 
 def _code(label: str) -> str:

@@ -21,19 +21,53 @@ SMALL_TEMPLATE = {
     "kind": "pulse",
     "audience": "everyone",
     "questions": [
-        {"id": "Q1", "text": "My workload is manageable.", "scale": "agree5",
-         "standard": 3, "theme": "workload"},
-        {"id": "HOURS", "text": "Hours over contract last week?", "scale": "number",
-         "min": 0, "max": 40, "theme": "workload", "standard": 3},
-        {"id": "BULLIED", "text": "Have you been bullied?", "scale": "yes_no_unsure",
-         "theme": "equality_diversity", "standard": 4, "prefer_not_to_say": True},
-        {"id": "WHO", "text": "Who from?", "scale": "multi_choice",
-         "options": ["Manager", "Colleague", "Public"], "theme": "equality_diversity",
-         "when": {"question": "BULLIED", "in": ["yes"]}},
-        {"id": "NPS", "text": "Recommend us?", "scale": "zero_to_ten",
-         "theme": "recruitment_retention", "favourable": ["9", "10"]},
-        {"id": "TX1", "text": "One change?", "scale": "text", "required": False,
-         "theme": "workload", "max_length": 500},
+        {
+            "id": "Q1",
+            "text": "My workload is manageable.",
+            "scale": "agree5",
+            "standard": 3,
+            "theme": "workload",
+        },
+        {
+            "id": "HOURS",
+            "text": "Hours over contract last week?",
+            "scale": "number",
+            "min": 0,
+            "max": 40,
+            "theme": "workload",
+            "standard": 3,
+        },
+        {
+            "id": "BULLIED",
+            "text": "Have you been bullied?",
+            "scale": "yes_no_unsure",
+            "theme": "equality_diversity",
+            "standard": 4,
+            "prefer_not_to_say": True,
+        },
+        {
+            "id": "WHO",
+            "text": "Who from?",
+            "scale": "multi_choice",
+            "options": ["Manager", "Colleague", "Public"],
+            "theme": "equality_diversity",
+            "when": {"question": "BULLIED", "in": ["yes"]},
+        },
+        {
+            "id": "NPS",
+            "text": "Recommend us?",
+            "scale": "zero_to_ten",
+            "theme": "recruitment_retention",
+            "favourable": ["9", "10"],
+        },
+        {
+            "id": "TX1",
+            "text": "One change?",
+            "scale": "text",
+            "required": False,
+            "theme": "workload",
+            "max_length": 500,
+        },
     ],
 }
 
@@ -52,7 +86,11 @@ class SmallOrg:
 def full_answers(*, bullied: str = "no") -> dict[str, object]:
     """A complete, valid set of answers to the small template."""
     answers: dict[str, object] = {
-        "Q1": "agree", "HOURS": 4, "BULLIED": bullied, "NPS": 8, "TX1": "More staff.",
+        "Q1": "agree",
+        "HOURS": 4,
+        "BULLIED": bullied,
+        "NPS": 8,
+        "TX1": "More staff.",
     }
     if bullied == "yes":
         answers["WHO"] = ["manager"]
@@ -69,14 +107,20 @@ async def small_org(sessions: SessionFactory, *, size: int = 6) -> SmallOrg:
         service = Service(organisation_id=organisation.id, name="Adults")
         session.add(service)
         await session.flush()
-        team = Team(organisation_id=organisation.id, service_id=service.id, name="Team A")
+        team = Team(
+            organisation_id=organisation.id, service_id=service.id, name="Team A"
+        )
         session.add(team)
         await session.flush()
         people = [
             Person(
-                organisation_id=organisation.id, name=f"Person {n}",
-                email=f"person{n}@example.org", slack_id=f"U{n:08d}",
-                team_id=team.id, role="social_worker", employment_type="permanent",
+                organisation_id=organisation.id,
+                name=f"Person {n}",
+                email=f"person{n}@example.org",
+                slack_id=f"U{n:08d}",
+                team_id=team.id,
+                role="social_worker",
+                employment_type="permanent",
             )
             for n in range(size)
         ]
@@ -84,8 +128,12 @@ async def small_org(sessions: SessionFactory, *, size: int = 6) -> SmallOrg:
         await session.flush()
         await sync_templates(session, templates=[definition])
         campaign = await create_campaign(
-            session, organisation_id=organisation.id, template_key="small-check",
-            name="Small check 2026", year=2026, audience=Audience(),
+            session,
+            organisation_id=organisation.id,
+            template_key="small-check",
+            name="Small check 2026",
+            year=2026,
+            audience=Audience(),
         )
         await open_campaign(session, campaign=campaign, now=NOW)
     return SmallOrg(organisation, team, people, campaign, definition)

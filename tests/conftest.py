@@ -61,9 +61,7 @@ def _database_url(name: str) -> str:
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def database_url(
-    request: pytest.FixtureRequest, tmp_path: Path
-) -> Iterator[str]:
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     """A migrated, empty database on SQLite and on PostgreSQL."""
     if request.param == "sqlite":
         template: Path = request.getfixturevalue("sqlite_template")

@@ -33,8 +33,9 @@ def create_app(settings: Settings) -> FastAPI:
         finally:
             await runtime.close()
 
-    app = FastAPI(title="Health Check bot", lifespan=lifespan, docs_url=None,
-                  redoc_url=None)
+    app = FastAPI(
+        title="Health Check bot", lifespan=lifespan, docs_url=None, redoc_url=None
+    )
     overview.register(app)
 
     @app.get("/healthz", include_in_schema=False)

@@ -16,7 +16,9 @@ class Job(SQLModel, table=True):
     """A unit of scheduled work; ``dedupe_key`` makes each occurrence run once."""
 
     id: uuid.UUID = Field(default_factory=new_id, primary_key=True)
-    organisation_id: uuid.UUID | None = Field(default=None, foreign_key="organisation.id")
+    organisation_id: uuid.UUID | None = Field(
+        default=None, foreign_key="organisation.id"
+    )
     kind: str = Field(max_length=40)
     dedupe_key: str = Field(max_length=200, unique=True)
     payload: dict[str, Any] = Field(
@@ -38,7 +40,9 @@ class OutboxMessage(SQLModel, table=True):
     __tablename__ = "outbox"
 
     id: uuid.UUID = Field(default_factory=new_id, primary_key=True)
-    organisation_id: uuid.UUID | None = Field(default=None, foreign_key="organisation.id")
+    organisation_id: uuid.UUID | None = Field(
+        default=None, foreign_key="organisation.id"
+    )
     idempotency_key: str = Field(max_length=200, unique=True)
     platform: str = Field(max_length=20)
     recipient: str = Field(max_length=200)

@@ -12,11 +12,11 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
+from builders import NOW, SECRET, full_answers, small_org
 from sqlalchemy import Date, DateTime, event, inspect, text
 from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlmodel import func, select
 
-from builders import NOW, SECRET, full_answers, small_org
 from survey.anonymity import draft_key
 from survey.answering import DraftState, load_draft, save_draft, submit
 from survey.campaigns import close_campaign
@@ -34,12 +34,18 @@ from survey.models import (
 ANONYMOUS_TABLES = ("response", "answer", "comment")
 
 
-async def _answer_and_submit(sessions: SessionFactory, org: Any, index: int) -> uuid.UUID:
+async def _answer_and_submit(
+    sessions: SessionFactory, org: Any, index: int
+) -> uuid.UUID:
     person = org.people[index]
     async with sessions() as session, session.begin():
         await save_draft(
-            session, secret=SECRET, person=person, campaign=org.campaign,
-            state=DraftState(answers=full_answers()), now=NOW,
+            session,
+            secret=SECRET,
+            person=person,
+            campaign=org.campaign,
+            state=DraftState(answers=full_answers()),
+            now=NOW,
         )
     async with sessions() as session, session.begin():
         return await submit(
@@ -82,8 +88,13 @@ async def test_stored_responses_hold_no_person_or_platform_id(
         await _answer_and_submit(sessions, org, index)
     identifiers = set()
     for person in org.people:
-        identifiers |= {str(person.id), person.id.hex, person.email, person.slack_id,
-                        person.name}
+        identifiers |= {
+            str(person.id),
+            person.id.hex,
+            person.email,
+            person.slack_id,
+            person.name,
+        }
     async with engine.connect() as connection:
         for table in (*ANONYMOUS_TABLES, "draft"):
             rows = (await connection.execute(text(f"SELECT * FROM {table}"))).all()
@@ -91,7 +102,8 @@ async def test_stored_responses_hold_no_person_or_platform_id(
                 for value in row:
                     as_text = str(value)
                     assert not any(
-                        identifier and identifier in as_text for identifier in identifiers
+                        identifier and identifier in as_text
+                        for identifier in identifiers
                     ), f"{table} holds {as_text!r}"
     assert await _count(sessions, Response) == len(org.people)
     assert await _count(sessions, Draft) == 0
@@ -128,12 +140,14 @@ async def test_response_copies_roster_attributes_and_the_date_only(
     response_id = await _answer_and_submit(sessions, org, 0)
     async with sessions() as session:
         response = await session.get(Response, response_id)
-        answers = (await session.exec(
-            select(Answer).where(Answer.response_id == response_id)
-        )).all()
-        comments = (await session.exec(
-            select(Comment).where(Comment.response_id == response_id)
-        )).all()
+        answers = (
+            await session.exec(select(Answer).where(Answer.response_id == response_id))
+        ).all()
+        comments = (
+            await session.exec(
+                select(Comment).where(Comment.response_id == response_id)
+            )
+        ).all()
     assert response is not None
     assert response.submitted_on == NOW.date()
     assert response.team_id == org.team.id
@@ -153,14 +167,21 @@ async def test_a_person_cannot_submit_twice(sessions: SessionFactory) -> None:
     with pytest.raises(AlreadySubmittedError, match="already sent your answers"):
         async with sessions() as session, session.begin():
             await submit(
-                session, secret=SECRET, person=org.people[0], campaign=org.campaign,
+                session,
+                secret=SECRET,
+                person=org.people[0],
+                campaign=org.campaign,
                 now=NOW,
             )
     with pytest.raises(AlreadySubmittedError):
         async with sessions() as session, session.begin():
             await save_draft(
-                session, secret=SECRET, person=org.people[0], campaign=org.campaign,
-                state=DraftState(answers={"Q1": "agree"}), now=NOW,
+                session,
+                secret=SECRET,
+                person=org.people[0],
+                campaign=org.campaign,
+                state=DraftState(answers={"Q1": "agree"}),
+                now=NOW,
             )
     assert await _count(sessions, Response) == 1
 
@@ -172,15 +193,22 @@ async def test_two_simultaneous_submits_record_one_response(
     person = org.people[0]
     async with sessions() as session, session.begin():
         await save_draft(
-            session, secret=SECRET, person=person, campaign=org.campaign,
-            state=DraftState(answers=full_answers()), now=NOW,
+            session,
+            secret=SECRET,
+            person=person,
+            campaign=org.campaign,
+            state=DraftState(answers=full_answers()),
+            now=NOW,
         )
 
     async def attempt() -> str:
         try:
             async with sessions() as session, session.begin():
                 await submit(
-                    session, secret=SECRET, person=person, campaign=org.campaign,
+                    session,
+                    secret=SECRET,
+                    person=person,
+                    campaign=org.campaign,
                     now=NOW,
                 )
         except AlreadySubmittedError:
@@ -198,17 +226,23 @@ async def test_draft_is_keyed_by_hmac_not_by_person(sessions: SessionFactory) ->
     person = org.people[0]
     async with sessions() as session, session.begin():
         await save_draft(
-            session, secret=SECRET, person=person, campaign=org.campaign,
-            state=DraftState(answers={"Q1": "agree"}, current="HOURS"), now=NOW,
+            session,
+            secret=SECRET,
+            person=person,
+            campaign=org.campaign,
+            state=DraftState(answers={"Q1": "agree"}, current="HOURS"),
+            now=NOW,
         )
     async with sessions() as session:
         drafts = (await session.exec(select(Draft))).all()
     assert len(drafts) == 1
     key = drafts[0].key
     assert key == draft_key(SECRET, person_id=person.id, campaign_id=org.campaign.id)
-    assert key != draft_key(b"another-secret", person_id=person.id,
-                            campaign_id=org.campaign.id)
-    assert str(person.id) not in key and person.id.hex not in key
+    assert key != draft_key(
+        b"another-secret", person_id=person.id, campaign_id=org.campaign.id
+    )
+    assert str(person.id) not in key
+    assert person.id.hex not in key
 
 
 async def test_someone_elses_draft_is_never_loaded(sessions: SessionFactory) -> None:
@@ -216,8 +250,12 @@ async def test_someone_elses_draft_is_never_loaded(sessions: SessionFactory) -> 
     author, other = org.people[0], org.people[1]
     async with sessions() as session, session.begin():
         await save_draft(
-            session, secret=SECRET, person=author, campaign=org.campaign,
-            state=DraftState(answers={"Q1": "strongly_disagree"}), now=NOW,
+            session,
+            secret=SECRET,
+            person=author,
+            campaign=org.campaign,
+            state=DraftState(answers={"Q1": "strongly_disagree"}),
+            now=NOW,
         )
     async with sessions() as session:
         seen_by_other = await load_draft(
@@ -237,16 +275,24 @@ async def test_answering_a_closed_campaign_is_refused_and_keeps_the_draft(
     person = org.people[0]
     async with sessions() as session, session.begin():
         await save_draft(
-            session, secret=SECRET, person=person, campaign=org.campaign,
-            state=DraftState(answers={"Q1": "agree"}), now=NOW,
+            session,
+            secret=SECRET,
+            person=person,
+            campaign=org.campaign,
+            state=DraftState(answers={"Q1": "agree"}),
+            now=NOW,
         )
         await close_campaign(session, campaign=org.campaign, now=NOW)
     later = NOW + timedelta(minutes=5)
     with pytest.raises(CampaignClosedError, match="no longer taking answers"):
         async with sessions() as session, session.begin():
             await save_draft(
-                session, secret=SECRET, person=person, campaign=org.campaign,
-                state=DraftState(answers={"Q1": "disagree"}), now=later,
+                session,
+                secret=SECRET,
+                person=person,
+                campaign=org.campaign,
+                state=DraftState(answers={"Q1": "disagree"}),
+                now=later,
             )
     with pytest.raises(CampaignClosedError):
         async with sessions() as session, session.begin():
@@ -254,8 +300,9 @@ async def test_answering_a_closed_campaign_is_refused_and_keeps_the_draft(
                 session, secret=SECRET, person=person, campaign=org.campaign, now=later
             )
     async with sessions() as session:
-        kept = await load_draft(session, secret=SECRET, person=person,
-                                campaign=org.campaign)
+        kept = await load_draft(
+            session, secret=SECRET, person=person, campaign=org.campaign
+        )
     assert kept.answers == {"Q1": "agree"}
     assert await _count(sessions, Response) == 0
 
@@ -276,7 +323,8 @@ async def test_a_paused_draft_survives_a_process_restart(
             sessions = session_factory(create_engine({database_url!r}))
             async with sessions() as session, session.begin():
                 person = await session.get(Person, uuid.UUID({str(person.id)!r}))
-                campaign = await session.get(Campaign, uuid.UUID({str(org.campaign.id)!r}))
+                campaign_id = uuid.UUID({str(org.campaign.id)!r})
+                campaign = await session.get(Campaign, campaign_id)
                 await save_draft(session, secret=SECRET, person=person,
                     campaign=campaign, now=NOW, state=DraftState(
                     answers={{"Q1": "agree", "HOURS": 7}}, current="BULLIED"))
@@ -286,7 +334,13 @@ async def test_a_paused_draft_survives_a_process_restart(
     """)
     tests_dir = os.path.dirname(os.path.dirname(__file__))
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([tests_dir, os.getcwd()])}
-    subprocess.run([sys.executable, "-c", script], check=True, env=env, timeout=60)
+    await asyncio.to_thread(
+        subprocess.run,
+        [sys.executable, "-c", script],
+        check=True,
+        env=env,
+        timeout=60,
+    )
     fresh_engine = create_engine(database_url, pool_size=1)
     try:
         async with session_factory(fresh_engine)() as session:
@@ -299,7 +353,9 @@ async def test_a_paused_draft_survives_a_process_restart(
     assert resumed.current == "BULLIED"
 
 
-@pytest.mark.parametrize("failing_statement", ["DELETE FROM draft", "INSERT INTO comment"])
+@pytest.mark.parametrize(
+    "failing_statement", ["DELETE FROM draft", "INSERT INTO comment"]
+)
 async def test_a_failure_mid_submit_leaves_the_draft_and_no_response(
     sessions: SessionFactory, engine: AsyncEngine, failing_statement: str
 ) -> None:
@@ -307,8 +363,12 @@ async def test_a_failure_mid_submit_leaves_the_draft_and_no_response(
     person = org.people[0]
     async with sessions() as session, session.begin():
         await save_draft(
-            session, secret=SECRET, person=person, campaign=org.campaign,
-            state=DraftState(answers=full_answers()), now=NOW,
+            session,
+            secret=SECRET,
+            person=person,
+            campaign=org.campaign,
+            state=DraftState(answers=full_answers()),
+            now=NOW,
         )
 
     def fail_on(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
@@ -320,7 +380,10 @@ async def test_a_failure_mid_submit_leaves_the_draft_and_no_response(
         with pytest.raises(RuntimeError, match="disk unplugged"):
             async with sessions() as session, session.begin():
                 await submit(
-                    session, secret=SECRET, person=person, campaign=org.campaign,
+                    session,
+                    secret=SECRET,
+                    person=person,
+                    campaign=org.campaign,
                     now=NOW,
                 )
     finally:
@@ -329,16 +392,20 @@ async def test_a_failure_mid_submit_leaves_the_draft_and_no_response(
     assert await _count(sessions, Response) == 0
     assert await _count(sessions, Answer) == 0
     async with sessions() as session:
-        kept = await load_draft(session, secret=SECRET, person=person,
-                                campaign=org.campaign)
-        participation = (await session.exec(
-            select(Participation).where(Participation.person_id == person.id)
-        )).one()
+        kept = await load_draft(
+            session, secret=SECRET, person=person, campaign=org.campaign
+        )
+        participation = (
+            await session.exec(
+                select(Participation).where(Participation.person_id == person.id)
+            )
+        ).one()
     assert kept.answers["Q1"] == "agree"
     assert participation.status == ParticipationStatus.STARTED
 
     async with sessions() as session, session.begin():
-        await submit(session, secret=SECRET, person=person, campaign=org.campaign,
-                     now=NOW)
+        await submit(
+            session, secret=SECRET, person=person, campaign=org.campaign, now=NOW
+        )
     assert await _count(sessions, Response) == 1
     assert await _count(sessions, Draft) == 0
