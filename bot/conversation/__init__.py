@@ -1,0 +1,1 @@
+"""The conversation core every platform shares: messages, the survey flow, commands."""

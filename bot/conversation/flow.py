@@ -1,0 +1,360 @@
+"""The survey flow: an explicit, pure state machine.
+
+``step(context, state, event)`` returns the next state, the messages to show and
+what the caller must do with storage (nothing, save the draft, or submit). It
+never touches a database or a platform, so every adapter behaves the same.
+
+States: asking a question (``state.current`` is its id), reviewing
+(``REVIEW``), paused (the draft is saved and nothing is shown), submitted.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field, replace
+from datetime import date
+from enum import StrEnum
+
+from bot.conversation import text
+from bot.conversation.messages import (
+    Choice,
+    Controls,
+    InputKind,
+    Message,
+    Notice,
+    Progress,
+    Prompt,
+    Review,
+    ReviewRow,
+    Tone,
+)
+from survey.errors import AnswerError
+from survey.question_bank import TemplateDefinition
+from survey.questions import AnswerValue, Question, Scale
+
+REVIEW = "__review__"
+
+
+class Effect(StrEnum):
+    """What the caller must do after a step."""
+
+    NONE = "none"
+    SAVE = "save"
+    SUBMIT = "submit"
+
+
+@dataclass(frozen=True)
+class FlowContext:
+    """What the flow needs to know about the campaign."""
+
+    campaign_id: uuid.UUID
+    campaign_name: str
+    definition: TemplateDefinition
+    closes_on: date | None = None
+
+
+@dataclass(frozen=True)
+class FlowState:
+    """Answers so far (``None`` = skipped) and where the person is."""
+
+    answers: dict[str, AnswerValue | None] = field(default_factory=dict)
+    current: str | None = None
+
+
+@dataclass(frozen=True)
+class Start:
+    """Begin, or carry on from where the person left off."""
+
+
+@dataclass(frozen=True)
+class Resume:
+    """Carry on after a pause (same as Start)."""
+
+
+@dataclass(frozen=True)
+class Answer:
+    """An answer to ``question_id``: what was typed or tapped."""
+
+    question_id: str
+    raw: str | list[str]
+
+
+@dataclass(frozen=True)
+class Back:
+    """Go to the question before ``from_question`` (or before the review)."""
+
+    from_question: str
+
+
+@dataclass(frozen=True)
+class Skip:
+    """Skip ``question_id`` (optional questions only)."""
+
+    question_id: str
+
+
+@dataclass(frozen=True)
+class Edit:
+    """Jump back to ``question_id`` from the review to change it."""
+
+    question_id: str
+
+
+@dataclass(frozen=True)
+class Pause:
+    """Stop for now; answers are kept."""
+
+
+@dataclass(frozen=True)
+class Submit:
+    """Send the answers."""
+
+
+Event = Start | Resume | Answer | Back | Skip | Edit | Pause | Submit
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """The result of one step."""
+
+    state: FlowState
+    messages: tuple[Message, ...]
+    effect: Effect = Effect.NONE
+
+
+def step(context: FlowContext, state: FlowState, event: Event) -> Outcome:
+    """Apply ``event`` to ``state``; see the module docstring."""
+    match event:
+        case Start() | Resume():
+            return _show_where(context, state, resumed=bool(state.answers))
+        case Answer(question_id=question_id, raw=raw):
+            return _answer(context, state, question_id, raw)
+        case Skip(question_id=question_id):
+            return _skip(context, state, question_id)
+        case Back(from_question=from_question):
+            return _back(context, state, from_question)
+        case Edit(question_id=question_id):
+            return _edit(context, state, question_id)
+        case Pause():
+            notice = Notice(text.paused(context.campaign_name), Tone.INFO)
+            return Outcome(state, (notice,), Effect.SAVE)
+        case Submit():
+            return _submit(context, state)
+    raise AssertionError(f"unknown event {event!r}")
+
+
+def submitted_messages(context: FlowContext) -> tuple[Message, ...]:
+    """What a person sees once their answers are stored."""
+    return (
+        Notice(
+            text.thanks(context.campaign_name, context.closes_on),
+            Tone.SUCCESS,
+            title="Thank you",
+        ),
+    )
+
+
+def applicable(context: FlowContext, state: FlowState) -> list[Question]:
+    """The questions asked, given the answers so far, in order."""
+    given = _given(state)
+    return [
+        question for question in context.definition.questions if question.applies(given)
+    ]
+
+
+def _given(state: FlowState) -> dict[str, AnswerValue]:
+    return {key: value for key, value in state.answers.items() if value is not None}
+
+
+def _first_unanswered(context: FlowContext, state: FlowState) -> str:
+    for question in applicable(context, state):
+        if question.id not in state.answers:
+            return question.id
+    return REVIEW
+
+
+def _show_where(context: FlowContext, state: FlowState, *, resumed: bool) -> Outcome:
+    current = state.current
+    asked = {question.id for question in applicable(context, state)}
+    if current is None or (current != REVIEW and current not in asked):
+        current = _first_unanswered(context, state)
+    state = replace(state, current=current)
+    messages: list[Message] = []
+    if resumed:
+        messages.append(Notice(text.welcome_back(context.campaign_name)))
+    messages.append(_screen(context, state))
+    return Outcome(state, tuple(messages))
+
+
+def _answer(
+    context: FlowContext, state: FlowState, question_id: str, raw: str | list[str]
+) -> Outcome:
+    if question_id != state.current:
+        return _stale(context, state)
+    question = context.definition.question(question_id)
+    try:
+        value = _parse(question, raw)
+    except AnswerError as error:
+        return Outcome(state, (_prompt(context, state, question, problem=str(error)),))
+    answers = {**state.answers, question_id: value}
+    return _advance(context, replace(state, answers=answers), question_id)
+
+
+def _parse(question: Question, raw: str | list[str]) -> AnswerValue:
+    if isinstance(raw, list):
+        if question.scale != Scale.MULTI_CHOICE:
+            raise AnswerError("Please pick one of the options shown.")
+        return question.check(raw)
+    return question.parse(raw)
+
+
+def _skip(context: FlowContext, state: FlowState, question_id: str) -> Outcome:
+    if question_id != state.current:
+        return _stale(context, state)
+    question = context.definition.question(question_id)
+    if question.required:
+        problem = text.cannot_skip()
+        return Outcome(state, (_prompt(context, state, question, problem=problem),))
+    answers = {**state.answers, question_id: None}
+    return _advance(context, replace(state, answers=answers), question_id)
+
+
+def _advance(context: FlowContext, state: FlowState, after: str) -> Outcome:
+    ids = [question.id for question in applicable(context, state)]
+    later = ids[ids.index(after) + 1 :] if after in ids else ids
+    following = next((qid for qid in later if qid not in state.answers), None)
+    if following is None:
+        following = _first_unanswered(context, state)
+    state = replace(state, current=following)
+    return Outcome(state, (_screen(context, state),), Effect.SAVE)
+
+
+def _back(context: FlowContext, state: FlowState, from_question: str) -> Outcome:
+    if from_question != state.current:
+        return _stale(context, state)
+    ids = [question.id for question in applicable(context, state)]
+    if from_question == REVIEW:
+        target = ids[-1]
+    else:
+        position = ids.index(from_question)
+        target = ids[max(0, position - 1)]
+    state = replace(state, current=target)
+    return Outcome(state, (_screen(context, state),), Effect.SAVE)
+
+
+def _edit(context: FlowContext, state: FlowState, question_id: str) -> Outcome:
+    ids = [question.id for question in applicable(context, state)]
+    if question_id not in ids:
+        return _stale(context, state)
+    state = replace(state, current=question_id)
+    return Outcome(state, (_screen(context, state),), Effect.SAVE)
+
+
+def _submit(context: FlowContext, state: FlowState) -> Outcome:
+    if state.current != REVIEW:
+        return _stale(context, state)
+    missing = _missing(context, state)
+    if missing:
+        review = _review(context, state, problem=text.missing_answers(len(missing)))
+        return Outcome(state, (review,))
+    return Outcome(state, (), Effect.SUBMIT)
+
+
+def _stale(context: FlowContext, state: FlowState) -> Outcome:
+    """An answer to a question that is no longer on screen: show where they are."""
+    if state.current is None:
+        return _show_where(context, state, resumed=False)
+    notice = Notice(text.moved_on(), Tone.INFO)
+    return Outcome(state, (notice, _screen(context, state)))
+
+
+def _missing(context: FlowContext, state: FlowState) -> list[Question]:
+    return [
+        question
+        for question in applicable(context, state)
+        if question.required and state.answers.get(question.id) is None
+    ]
+
+
+def _screen(context: FlowContext, state: FlowState) -> Message:
+    if state.current == REVIEW or state.current is None:
+        return _review(context, state)
+    return _prompt(context, state, context.definition.question(state.current))
+
+
+def _prompt(
+    context: FlowContext,
+    state: FlowState,
+    question: Question,
+    *,
+    problem: str | None = None,
+) -> Prompt:
+    ids = [asked.id for asked in applicable(context, state)]
+    position = ids.index(question.id) + 1 if question.id in ids else len(ids)
+    return Prompt(
+        campaign_id=context.campaign_id,
+        campaign_name=context.campaign_name,
+        question_id=question.id,
+        text=question.text,
+        help=question.help,
+        kind=_kind(question),
+        choices=_choices(question),
+        minimum=question.min if question.scale == Scale.NUMBER else None,
+        maximum=question.max if question.scale == Scale.NUMBER else None,
+        unit=question.unit,
+        max_length=question.text_limit if question.scale == Scale.TEXT else None,
+        progress=Progress(position=position, total=len(ids)),
+        controls=Controls(back=position > 1, skip=not question.required, pause=True),
+        current=state.answers.get(question.id),
+        problem=problem,
+    )
+
+
+def _kind(question: Question) -> InputKind:
+    if question.scale == Scale.TEXT:
+        return InputKind.TEXT
+    if question.scale == Scale.NUMBER:
+        return InputKind.NUMBER
+    if question.scale == Scale.MULTI_CHOICE:
+        return InputKind.MULTI_CHOICE
+    return InputKind.CHOICE
+
+
+def _choices(question: Question) -> tuple[Choice, ...]:
+    if question.scale in (Scale.TEXT, Scale.NUMBER):
+        return tuple(Choice(o.value, o.label) for o in question.special_options())
+    return tuple(Choice(option.value, option.label) for option in question.choices())
+
+
+def _review(
+    context: FlowContext, state: FlowState, *, problem: str | None = None
+) -> Review:
+    rows = []
+    for question in applicable(context, state):
+        rows.append(
+            ReviewRow(
+                question_id=question.id,
+                question=question.text,
+                answer=answer_label(question, state.answers.get(question.id)),
+            )
+        )
+    return Review(
+        campaign_id=context.campaign_id,
+        campaign_name=context.campaign_name,
+        rows=tuple(rows),
+        missing=tuple(question.id for question in _missing(context, state)),
+        problem=problem,
+    )
+
+
+def answer_label(question: Question, value: AnswerValue | None) -> str:
+    """An answer in words, as the review shows it."""
+    if value is None:
+        return "Skipped"
+    labels = {option.value: option.label for option in question.choices()}
+    if isinstance(value, list):
+        return ", ".join(labels.get(code, code) for code in value)
+    if isinstance(value, int):
+        unit = f" {question.unit}" if question.unit else ""
+        return f"{value}{unit}"
+    return labels.get(value, value)

@@ -1,0 +1,48 @@
+"""Every sentence the conversation shows a person, in one place for review."""
+
+from __future__ import annotations
+
+from datetime import date
+
+
+def paused(campaign: str) -> str:
+    """After a pause."""
+    return (
+        f"Your answers to '{campaign}' are saved. Come back any time with "
+        "'resume'; nobody else can see them."
+    )
+
+
+def welcome_back(campaign: str) -> str:
+    """On resuming."""
+    return f"Welcome back to '{campaign}'. Here is where you left off."
+
+
+def cannot_skip() -> str:
+    """When skipping a required question."""
+    return "This question needs an answer before you move on."
+
+
+def moved_on() -> str:
+    """When a stale page or a double click answers a question no longer shown."""
+    return "That answer was already recorded. Here is where you are now."
+
+
+def missing_answers(count: int) -> str:
+    """On the review step when required answers are missing."""
+    noun = "question needs" if count == 1 else "questions need"
+    return f"{count} {noun} an answer before you can send. Use 'Change' to answer."
+
+
+def thanks(campaign: str, closes_on: date | None) -> str:
+    """After a submit."""
+    when = (
+        f"when the survey closes on {closes_on:%A %-d %B}"
+        if closes_on
+        else "soon after the survey closes"
+    )
+    return (
+        f"Your answers to '{campaign}' have been sent anonymously. Results for teams "
+        f"and services are shared {when}, and 'you said, we did' updates on what is "
+        "being done will follow in the workforce channel."
+    )
