@@ -235,18 +235,30 @@ def generate_answers(
         if not question.required and rng.random() < 0.35:
             answers[question.id] = None
             continue
-        answers[question.id] = _answer(question, rng, mood)
+        answers[question.id] = _answer(question, rng, mood, answers)
     return answers
 
 
-def _answer(question: Question, rng: random.Random, mood: float) -> AnswerValue:
+def _answer(
+    question: Question,
+    rng: random.Random,
+    mood: float,
+    answers: dict[str, AnswerValue | None],
+) -> AnswerValue:
     if question.scale == Scale.TEXT:
         return rng.choice(DEMO_COMMENTS)
     if question.scale == Scale.NUMBER:
         assert question.min is not None
         assert question.max is not None
+        if question.id == "CONTRACT_HRS":
+            return rng.choice((37, 37, 37, 37, 30, 22))
+        if question.id == "ACTUAL_HRS":
+            contract = answers.get("CONTRACT_HRS")
+            base = contract if isinstance(contract, int) else 37
+            extra = max(0, round(rng.gauss(4 - 3 * mood, 3)))
+            return min(question.max, base + extra)
         if question.unit == "hours":
-            low, high = (30, 37) if "contract" in question.text.lower() else (34, 48)
+            low, high = 30, 45
         else:
             span = question.max - question.min
             low, high = question.min, question.min + max(1, span // 6)

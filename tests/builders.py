@@ -137,3 +137,80 @@ async def small_org(sessions: SessionFactory, *, size: int = 6) -> SmallOrg:
         )
         await open_campaign(session, campaign=campaign, now=NOW)
     return SmallOrg(organisation, team, people, campaign, definition)
+
+
+async def org_with_teams(
+    sessions: SessionFactory,
+    *,
+    teams: dict[str, tuple[str, int]],
+    template: dict[str, object] | None = None,
+) -> tuple[Organisation, Campaign, dict[str, list[Person]], dict[str, Team]]:
+    """An organisation whose teams (name -> (service, size)) answer one campaign."""
+    definition = parse_template(template or SMALL_TEMPLATE, source="test")
+    people: dict[str, list[Person]] = {}
+    made: dict[str, Team] = {}
+    async with sessions() as session, session.begin():
+        organisation = Organisation(slug="teams-org", name="Teams Council")
+        session.add(organisation)
+        await session.flush()
+        services: dict[str, Service] = {}
+        for service_name in sorted({service for service, _ in teams.values()}):
+            services[service_name] = Service(
+                organisation_id=organisation.id, name=service_name
+            )
+            session.add(services[service_name])
+        await session.flush()
+        for name, (service_name, size) in teams.items():
+            team = Team(
+                organisation_id=organisation.id,
+                service_id=services[service_name].id,
+                name=name,
+            )
+            session.add(team)
+            await session.flush()
+            made[name] = team
+            people[name] = [
+                Person(
+                    organisation_id=organisation.id,
+                    name=f"{name} person {n}",
+                    email=f"{name.lower().replace(' ', '')}{n}@example.org",
+                    team_id=team.id,
+                    role="social_worker",
+                    employment_type="permanent",
+                )
+                for n in range(size)
+            ]
+            session.add_all(people[name])
+        await session.flush()
+        await sync_templates(session, templates=[definition])
+        campaign = await create_campaign(
+            session,
+            organisation_id=organisation.id,
+            template_key=definition.key,
+            name="Teams check 2026",
+            year=2026,
+            audience=Audience(),
+        )
+        await open_campaign(session, campaign=campaign, now=NOW)
+    return organisation, campaign, people, made
+
+
+async def answer_as(
+    sessions: SessionFactory,
+    person: Person,
+    campaign: Campaign,
+    answers: dict[str, object],
+) -> None:
+    """Save and submit a full set of answers for one person."""
+    from survey.answering import DraftState, save_draft, submit
+
+    async with sessions() as session, session.begin():
+        await save_draft(
+            session,
+            secret=SECRET,
+            person=person,
+            campaign=campaign,
+            state=DraftState(answers=answers),  # type: ignore[arg-type]
+            now=NOW,
+        )
+        await submit(session, secret=SECRET, person=person, campaign=campaign, now=NOW)
