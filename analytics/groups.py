@@ -26,7 +26,7 @@ class Group:
 
     @classmethod
     def of(cls, label: str, **constraints: str) -> Group:
-        """A group from keyword constraints, e.g. ``Group.of("Adults", service_id=s)``."""
+        """A group from keyword constraints on the attributes in ``ATTRIBUTES``."""
         for name in constraints:
             if name not in ATTRIBUTES:
                 raise ValueError(f"unknown group attribute {name!r}")

@@ -1,0 +1,156 @@
+"""The annual report's content, assembled once and written out in any format.
+
+Every figure comes from :class:`analytics.results.ResultsEngine`, so everything in
+a :class:`Report` has already passed the suppression gate.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from analytics.data import Names, Round, earlier_campaign, load_names, load_round
+from analytics.groups import Group, everyone, team_group
+from analytics.model import GroupResults, ResponseRate
+from analytics.results import ResultsEngine
+from analytics.suppression import Policy
+from survey.models import Campaign, Organisation
+from survey.roles import role_label, workforce_label
+
+
+@dataclass(frozen=True)
+class ThemeSummary:
+    """What staff said about one theme in free text (shown groups only)."""
+
+    theme: str
+    label: str
+    comments: int
+    positive: int
+    neutral: int
+    negative: int
+    quotes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class ActionRow:
+    """One "you said, we did" action for the report's table."""
+
+    you_said: str
+    we_did: str
+    theme: str
+    owner: str
+    due: date | None
+    status: str
+
+
+@dataclass(frozen=True)
+class Benchmark:
+    """A national comparison figure with its year and source."""
+
+    measure: str
+    value: str
+    population: str
+    source: str
+
+
+@dataclass(frozen=True)
+class Report:
+    """Everything the annual report shows for one campaign."""
+
+    organisation: str
+    campaign: str
+    template_title: str
+    year: int
+    previous_year: int | None
+    overall: GroupResults
+    by_service: tuple[GroupResults, ...]
+    by_team: tuple[GroupResults, ...]
+    by_role: tuple[GroupResults, ...]
+    response_rates: tuple[ResponseRate, ...]
+    rate_trend: tuple[tuple[int, float | None], ...] = ()
+    themes: tuple[ThemeSummary, ...] = ()
+    actions: tuple[ActionRow, ...] = ()
+    benchmarks: tuple[Benchmark, ...] = ()
+    min_group_size: int = 5
+    notes: tuple[str, ...] = field(default_factory=tuple)
+
+
+def service_groups(names: Names) -> list[Group]:
+    """One group per service."""
+    return [
+        Group.of(name, service_id=sid)
+        for sid, name in sorted(names.services.items(), key=lambda item: item[1])
+    ]
+
+
+def team_groups(names: Names) -> list[Group]:
+    """One group per team, labelled "Service: Team"."""
+    groups = []
+    for tid, name in sorted(names.teams.items(), key=lambda item: item[1]):
+        sid = names.team_service[tid]
+        groups.append(team_group(tid, sid, f"{names.services[sid]}: {name}"))
+    return groups
+
+
+def role_groups(round_: Round) -> list[Group]:
+    """One group per workforce and per role seen among respondents."""
+    groups = [
+        Group.of(workforce_label(value), workforce=value)
+        for value in sorted(round_.responses["workforce"].dropna().unique())
+    ]
+    groups += [
+        Group.of(role_label(value), role=value)
+        for value in sorted(round_.responses["role"].dropna().unique())
+    ]
+    return groups
+
+
+async def build_report(
+    session: AsyncSession,
+    *,
+    campaign: Campaign,
+    targets: dict[str, float] | None = None,
+    actions: tuple[ActionRow, ...] = (),
+    themes: tuple[ThemeSummary, ...] = (),
+    benchmarks: tuple[Benchmark, ...] = (),
+) -> Report:
+    """Assemble the report for a campaign, comparing with the previous round."""
+    organisation = await session.get(Organisation, campaign.organisation_id)
+    assert organisation is not None
+    policy = Policy(organisation.min_group_size)
+    names = await load_names(session, organisation_id=organisation.id)
+    current = await load_round(session, campaign=campaign)
+    before = await earlier_campaign(session, campaign=campaign)
+    previous = await load_round(session, campaign=before) if before else None
+    engine = ResultsEngine(current, policy=policy, previous=previous, targets=targets)
+    services = service_groups(names)
+    teams = team_groups(names)
+    trend: list[tuple[int, float | None]] = []
+    if previous is not None:
+        earlier_rate = ResultsEngine(previous, policy=policy).response_rate(everyone())
+        trend.append((previous.campaign.year, earlier_rate.rate))
+    overall = engine.group(everyone())
+    trend.append(
+        (campaign.year, overall.response_rate.rate if overall.response_rate else None)
+    )
+    return Report(
+        organisation=organisation.name,
+        campaign=campaign.name,
+        template_title=current.definition.title,
+        year=campaign.year,
+        previous_year=previous.campaign.year if previous else None,
+        overall=overall,
+        by_service=tuple(engine.group(group) for group in services),
+        by_team=tuple(engine.group(group) for group in teams),
+        by_role=tuple(engine.group(group) for group in role_groups(current)),
+        response_rates=tuple(
+            engine.response_rate(group) for group in [everyone(), *services, *teams]
+        ),
+        rate_trend=tuple(trend),
+        themes=themes,
+        actions=actions,
+        benchmarks=benchmarks,
+        min_group_size=policy.min_size,
+    )
