@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import func
@@ -21,7 +22,10 @@ from survey.models import (
     Team,
     Template,
 )
-from survey.roles import workforce_of
+from survey.roles import Workforce, get_role, normalise_code, workforce_of
+
+# The size of campaign.name in survey.models.campaigns.
+MAX_NAME_LENGTH = 120
 
 
 class Audience(BaseModel):
@@ -37,10 +41,14 @@ class Audience(BaseModel):
     teams: list[str] = Field(default_factory=list)
     roles: list[str] = Field(default_factory=list)
     workforce: list[str] = Field(default_factory=list)
+    imported: dict[str, Any] | None = Field(
+        default=None, description="for an imported historic round: its provenance"
+    )
 
     def describe(self) -> str:
         """The audience in words, e.g. "Adults; social_work"."""
-        parts = [", ".join(group) for group in self.model_dump().values() if group]
+        groups = self.model_dump(exclude={"imported"}).values()
+        parts = [", ".join(group) for group in groups if group]
         return "; ".join(parts) or "the whole organisation"
 
 
@@ -57,13 +65,21 @@ async def create_campaign(
 ) -> Campaign:
     """Create a draft campaign of the newest version of a template.
 
+    Roles and workforces may be typed as people say them ("Senior social worker",
+    "SSW", "Social work"); they are stored as codes.
+
     Raises:
-        NotFoundError: unknown template, service or team.
-        CampaignStateError: a duplicate name or a close before the open.
+        NotFoundError: unknown template, service, team, role or workforce.
+        CampaignStateError: a blank, too long or duplicate name, or a close
+            before the open.
     """
     name = name.strip()
     if not name:
         raise CampaignStateError("A campaign needs a name.")
+    if len(name) > MAX_NAME_LENGTH:
+        raise CampaignStateError(
+            f"A campaign name can be at most {MAX_NAME_LENGTH} characters."
+        )
     if await _find_by_name(session, organisation_id=organisation_id, name=name):
         raise CampaignStateError(f"There is already a campaign called '{name}'.")
     if opens_at and closes_at and closes_at <= opens_at:
@@ -72,6 +88,7 @@ async def create_campaign(
     await _check_audience_names(
         session, organisation_id=organisation_id, audience=audience
     )
+    audience = _in_code_form(audience)
     campaign = Campaign(
         organisation_id=organisation_id,
         template_id=template.id,
@@ -260,3 +277,21 @@ async def _check_audience_names(
                     f"There is no {label} '{name}'. "
                     f"{label.capitalize()}s: {', '.join(sorted(names)) or 'none'}."
                 )
+
+
+def _in_code_form(audience: Audience) -> Audience:
+    """The audience with roles and workforces as stored codes; unknown ones refused.
+
+    Without this a mistyped role would be accepted and the campaign would only
+    fail later, when opening it finds nobody in the audience.
+    """
+    workforce = []
+    for typed in audience.workforce:
+        try:
+            workforce.append(Workforce(normalise_code(typed)).value)
+        except ValueError:
+            raise NotFoundError(
+                f"'{typed}' is not a workforce; use {' or '.join(Workforce)}."
+            ) from None
+    roles = [get_role(typed).code for typed in audience.roles]
+    return audience.model_copy(update={"roles": roles, "workforce": workforce})

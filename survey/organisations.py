@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from survey.errors import NotFoundError, SettingsError
+from survey.errors import NotFoundError, SettingsError, SurveyError
 from survey.models import Organisation
 
 
@@ -17,9 +17,24 @@ async def create_organisation(
     min_group_size: int = 5,
     timezone: str = "Europe/London",
 ) -> Organisation:
-    """Create a tenant. The minimum group size is never below 3 (DESIGN.md rule 3)."""
+    """Create a tenant. The minimum group size is never below 3 (DESIGN.md rule 3).
+
+    Raises:
+        SettingsError: a group size below 3, or a slug or name that is too long.
+        SurveyError: if an organisation already has this slug.
+    """
     if min_group_size < 3:
         raise SettingsError("The minimum group size cannot be below 3.")
+    for label, value, longest in (("slug", slug, 60), ("name", name, 200)):
+        if len(value) > longest:
+            raise SettingsError(
+                f"The organisation's {label} can be at most {longest} characters."
+            )
+    taken = (
+        await session.exec(select(Organisation).where(Organisation.slug == slug))
+    ).first()
+    if taken is not None:
+        raise SurveyError(f"There is already an organisation '{slug}' ({taken.name}).")
     organisation = Organisation(
         slug=slug, name=name, min_group_size=min_group_size, timezone=timezone
     )

@@ -37,14 +37,19 @@ def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
-@pytest.fixture(scope="session")
-def postgres_template() -> Iterator[str]:
-    """A PostgreSQL database migrated to head once, cloned for each test."""
+def _require_postgres() -> None:
+    """Skip when PostgreSQL is unreachable, except in CI, where that is a failure."""
     problem = _postgres_available()
     if problem is not None:
         if os.environ.get("CI"):
             pytest.fail(f"PostgreSQL is required in CI but unreachable: {problem}")
         pytest.skip(f"PostgreSQL not reachable ({problem}); CI runs these")
+
+
+@pytest.fixture(scope="session")
+def postgres_template() -> Iterator[str]:
+    """A PostgreSQL database migrated to head once, cloned for each test."""
+    _require_postgres()
     with psycopg.connect(POSTGRES_ADMIN_URL, autocommit=True) as admin:
         admin.execute(f"DROP DATABASE IF EXISTS {TEMPLATE_DB} WITH (FORCE)")
         admin.execute(f"CREATE DATABASE {TEMPLATE_DB}")
@@ -73,6 +78,21 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
     name = f"hc_test_{uuid.uuid4().hex[:12]}"
     with psycopg.connect(POSTGRES_ADMIN_URL, autocommit=True) as admin:
         admin.execute(f"CREATE DATABASE {name} TEMPLATE {template_name}")
+    yield _database_url(name)
+    with psycopg.connect(POSTGRES_ADMIN_URL, autocommit=True) as admin:
+        admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def empty_database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A brand-new database with no tables at all, on SQLite and on PostgreSQL."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'empty.db'}"
+        return
+    _require_postgres()
+    name = f"hc_empty_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(POSTGRES_ADMIN_URL, autocommit=True) as admin:
+        admin.execute(f"CREATE DATABASE {name}")
     yield _database_url(name)
     with psycopg.connect(POSTGRES_ADMIN_URL, autocommit=True) as admin:
         admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")

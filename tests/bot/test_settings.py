@@ -1,0 +1,147 @@
+"""Settings: defaults, the .env file, secrets kept secret, readable refusals."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from pydantic import SecretStr
+
+from bot.settings import DEV_SECRET, Mode, load_settings
+from survey.errors import SettingsError
+
+ROOT = Path(__file__).parents[2]
+REAL_SECRET = "correct-horse-battery-staple-0123456789"
+
+
+@pytest.fixture(autouse=True)
+def clean_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
+    """No settings from the developer's shell or the repository's .env."""
+    for name in list(os.environ):
+        if name.startswith("HEALTHCHECK_") or name == "DATABASE_URL":
+            monkeypatch.delenv(name)
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+def refusal(**environment: str) -> str:
+    with pytest.MonkeyPatch.context() as patch:
+        for name, value in environment.items():
+            patch.setenv(name, value)
+        with pytest.raises(SettingsError) as refused:
+            load_settings()
+    message = str(refused.value)
+    assert "\n" not in message, "a settings problem is one line"
+    return message
+
+
+def test_defaults_run_the_demo_on_sqlite() -> None:
+    settings = load_settings()
+    assert settings.mode == Mode.DEVELOPMENT
+    assert settings.database_url == "sqlite:///./data/healthcheck.db"
+    assert (settings.host, settings.port) == ("127.0.0.1", 8000)
+    assert settings.organisation == "demo"
+    assert settings.min_group_size == 5
+    assert settings.seed_demo is True
+    assert settings.secret == DEV_SECRET.encode()
+
+
+def test_the_env_file_is_read_and_the_environment_wins(
+    monkeypatch: pytest.MonkeyPatch, clean_environment: Path
+) -> None:
+    (clean_environment / ".env").write_text(
+        "DATABASE_URL=postgresql://healthcheck@db.internal/healthcheck\n"
+        "HEALTHCHECK_PORT=9000\n"
+        "HEALTHCHECK_ORGANISATION=westmere\n"
+        "HEALTHCHECK_SEED_DEMO=false\n"
+        f"HEALTHCHECK_SECRET_KEY={REAL_SECRET}\n",
+        encoding="utf-8",
+    )
+    monkeypatch.setenv("HEALTHCHECK_PORT", "9100")
+    settings = load_settings()
+    assert settings.database_url == "postgresql://healthcheck@db.internal/healthcheck"
+    assert settings.port == 9100
+    assert settings.organisation == "westmere"
+    assert settings.seed_demo is False
+    assert settings.secret == REAL_SECRET.encode()
+
+
+def test_the_committed_env_example_is_a_working_development_setup(
+    clean_environment: Path,
+) -> None:
+    shutil.copy(ROOT / ".env.example", clean_environment / ".env")
+    settings = load_settings()
+    assert settings.mode == Mode.DEVELOPMENT
+    # The example leaves the secret blank, which means "use the development one".
+    assert settings.secret == DEV_SECRET.encode()
+
+
+def test_the_secret_never_appears_when_settings_are_shown(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("HEALTHCHECK_SECRET_KEY", REAL_SECRET)
+    settings = load_settings()
+    assert isinstance(settings.secret_key, SecretStr)
+    for shown in (repr(settings), str(settings), settings.model_dump_json()):
+        assert REAL_SECRET not in shown
+    assert settings.secret == REAL_SECRET.encode()
+
+
+def test_a_short_secret_is_refused_without_showing_it() -> None:
+    message = refusal(HEALTHCHECK_SECRET_KEY="hunter2")
+    assert message == (
+        "Settings problem: HEALTHCHECK_SECRET_KEY: must be at least 16 characters"
+    )
+
+
+@pytest.mark.parametrize("secret", [None, ""], ids=["unset", "blank"])
+def test_production_without_a_secret_refuses_naming_the_setting(
+    secret: str | None,
+) -> None:
+    environment = {"HEALTHCHECK_MODE": "production"}
+    if secret is not None:
+        environment["HEALTHCHECK_SECRET_KEY"] = secret
+    message = refusal(**environment)
+    assert message.startswith(
+        "Settings problem: HEALTHCHECK_SECRET_KEY must be set in production mode"
+    )
+
+
+def test_production_never_seeds_the_demo(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("HEALTHCHECK_MODE", "production")
+    monkeypatch.setenv("HEALTHCHECK_SECRET_KEY", REAL_SECRET)
+    monkeypatch.setenv("HEALTHCHECK_SEED_DEMO", "true")
+    settings = load_settings()
+    assert settings.mode == Mode.PRODUCTION
+    assert settings.seed_demo is False
+
+
+@pytest.mark.parametrize("size", ["2", "0", "-5"])
+def test_a_minimum_group_size_below_three_is_refused(size: str) -> None:
+    message = refusal(HEALTHCHECK_MIN_GROUP_SIZE=size)
+    assert message == (
+        "Settings problem: HEALTHCHECK_MIN_GROUP_SIZE: "
+        "Input should be greater than or equal to 3"
+    )
+
+
+def test_a_minimum_group_size_of_three_is_allowed(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("HEALTHCHECK_MIN_GROUP_SIZE", "3")
+    assert load_settings().min_group_size == 3
+
+
+def test_each_wrong_setting_is_named() -> None:
+    message = refusal(HEALTHCHECK_PORT="abc", HEALTHCHECK_MODE="live")
+    assert message.startswith("Settings problem: ")
+    assert "HEALTHCHECK_PORT: Input should be a valid integer" in message
+    assert "HEALTHCHECK_MODE: Input should be 'development' or 'production'" in message
+
+
+def test_overrides_from_the_composition_root_are_checked_too() -> None:
+    assert load_settings(port=8123).port == 8123
+    with pytest.raises(SettingsError, match="HEALTHCHECK_PORT"):
+        load_settings(port=70000)
