@@ -56,10 +56,15 @@ async def participation_of(
     """
     participation = (
         await session.exec(
-            select(Participation).where(
+            select(Participation)
+            .where(
                 Participation.campaign_id == campaign.id,
                 Participation.person_id == person.id,
             )
+            # Serialises one person's concurrent requests (a double click that
+            # creates a draft twice) on PostgreSQL; SQLite's BEGIN IMMEDIATE
+            # already does.
+            .with_for_update()
         )
     ).first()
     if participation is None or not person.active:

@@ -124,6 +124,7 @@ class Outcome:
 
 def step(context: FlowContext, state: FlowState, event: Event) -> Outcome:
     """Apply ``event`` to ``state``; see the module docstring."""
+    state = _settled(context, state)
     match event:
         case Start() | Resume():
             return _show_where(context, state, resumed=bool(state.answers))
@@ -136,6 +137,8 @@ def step(context: FlowContext, state: FlowState, event: Event) -> Outcome:
         case Edit(question_id=question_id):
             return _edit(context, state, question_id)
         case Pause():
+            if state.current is None:
+                state = replace(state, current=_first_unanswered(context, state))
             notice = Notice(text.paused(context.campaign_name), Tone.INFO)
             return Outcome(state, (notice,), Effect.SAVE)
         case Submit():
@@ -155,15 +158,43 @@ def submitted_messages(context: FlowContext) -> tuple[Message, ...]:
 
 
 def applicable(context: FlowContext, state: FlowState) -> list[Question]:
-    """The questions asked, given the answers so far, in order."""
-    given = _given(state)
-    return [
-        question for question in context.definition.questions if question.applies(given)
-    ]
+    """The questions asked, given the answers so far, in order.
+
+    A condition only counts answers to questions that are themselves asked, so a
+    follow-up of a follow-up disappears with the question it hangs from.
+    """
+    given: dict[str, AnswerValue] = {}
+    asked = []
+    for question in context.definition.questions:
+        if not question.applies(given):
+            continue
+        asked.append(question)
+        value = state.answers.get(question.id)
+        if value is not None:
+            given[question.id] = value
+    return asked
 
 
-def _given(state: FlowState) -> dict[str, AnswerValue]:
-    return {key: value for key, value in state.answers.items() if value is not None}
+def _settled(context: FlowContext, state: FlowState) -> FlowState:
+    # A saved draft may point at a question no longer asked: carry on instead at
+    # the first unanswered one.
+    current = state.current
+    if current is None or current == REVIEW:
+        return state
+    if current in {question.id for question in applicable(context, state)}:
+        return state
+    return replace(state, current=_first_unanswered(context, state))
+
+
+def _kept(context: FlowContext, answers: dict[str, AnswerValue | None]) -> FlowState:
+    # Someone who changes "yes" to "no" has taken back the follow-up too, so an
+    # answer to a question no longer asked is dropped, not kept out of sight.
+    asked = {
+        question.id for question in applicable(context, FlowState(answers=answers))
+    }
+    return FlowState(
+        answers={key: value for key, value in answers.items() if key in asked}
+    )
 
 
 def _first_unanswered(context: FlowContext, state: FlowState) -> str:
@@ -175,48 +206,52 @@ def _first_unanswered(context: FlowContext, state: FlowState) -> str:
 
 def _show_where(context: FlowContext, state: FlowState, *, resumed: bool) -> Outcome:
     current = state.current
-    asked = {question.id for question in applicable(context, state)}
-    if current is None or (current != REVIEW and current not in asked):
+    if current is None:
         current = _first_unanswered(context, state)
+    moved = current != state.current
     state = replace(state, current=current)
     messages: list[Message] = []
     if resumed:
         messages.append(Notice(text.welcome_back(context.campaign_name)))
     messages.append(_screen(context, state))
-    return Outcome(state, tuple(messages))
+    return Outcome(state, tuple(messages), Effect.SAVE if moved else Effect.NONE)
 
 
 def _answer(
     context: FlowContext, state: FlowState, question_id: str, raw: str | list[str]
 ) -> Outcome:
-    if question_id != state.current:
-        return _stale(context, state)
+    if question_id != state.current or question_id == REVIEW:
+        return _stale(context, state, question_id)
     question = context.definition.question(question_id)
     try:
         value = _parse(question, raw)
     except AnswerError as error:
         return Outcome(state, (_prompt(context, state, question, problem=str(error)),))
     answers = {**state.answers, question_id: value}
-    return _advance(context, replace(state, answers=answers), question_id)
+    return _advance(context, _kept(context, answers), question_id)
 
 
 def _parse(question: Question, raw: str | list[str]) -> AnswerValue:
     if isinstance(raw, list):
-        if question.scale != Scale.MULTI_CHOICE:
-            raise AnswerError("Please pick one of the options shown.")
+        if question.scale == Scale.MULTI_CHOICE:
+            return question.check(raw)
+        if len(raw) == 1:
+            # A form may post a single tapped option as a one-item list.
+            return question.parse(raw[0])
+        # The question's own check says what kind of answer it wanted.
         return question.check(raw)
     return question.parse(raw)
 
 
 def _skip(context: FlowContext, state: FlowState, question_id: str) -> Outcome:
-    if question_id != state.current:
-        return _stale(context, state)
+    if question_id != state.current or question_id == REVIEW:
+        return _stale(context, state, question_id)
     question = context.definition.question(question_id)
     if question.required:
         problem = text.cannot_skip()
         return Outcome(state, (_prompt(context, state, question, problem=problem),))
     answers = {**state.answers, question_id: None}
-    return _advance(context, replace(state, answers=answers), question_id)
+    return _advance(context, _kept(context, answers), question_id)
 
 
 def _advance(context: FlowContext, state: FlowState, after: str) -> Outcome:
@@ -231,7 +266,7 @@ def _advance(context: FlowContext, state: FlowState, after: str) -> Outcome:
 
 def _back(context: FlowContext, state: FlowState, from_question: str) -> Outcome:
     if from_question != state.current:
-        return _stale(context, state)
+        return _stale(context, state, from_question)
     ids = [question.id for question in applicable(context, state)]
     if from_question == REVIEW:
         target = ids[-1]
@@ -245,14 +280,14 @@ def _back(context: FlowContext, state: FlowState, from_question: str) -> Outcome
 def _edit(context: FlowContext, state: FlowState, question_id: str) -> Outcome:
     ids = [question.id for question in applicable(context, state)]
     if question_id not in ids:
-        return _stale(context, state)
+        return _stale(context, state, question_id)
     state = replace(state, current=question_id)
     return Outcome(state, (_screen(context, state),), Effect.SAVE)
 
 
 def _submit(context: FlowContext, state: FlowState) -> Outcome:
     if state.current != REVIEW:
-        return _stale(context, state)
+        return _stale(context, state, REVIEW)
     missing = _missing(context, state)
     if missing:
         review = _review(context, state, problem=text.missing_answers(len(missing)))
@@ -260,11 +295,13 @@ def _submit(context: FlowContext, state: FlowState) -> Outcome:
     return Outcome(state, (), Effect.SUBMIT)
 
 
-def _stale(context: FlowContext, state: FlowState) -> Outcome:
-    """An answer to a question that is no longer on screen: show where they are."""
+def _stale(context: FlowContext, state: FlowState, target: str) -> Outcome:
+    # A tap on an old screen (about ``target``) changes nothing; a double click
+    # on an answered question is told that its answer is kept.
     if state.current is None:
         return _show_where(context, state, resumed=False)
-    notice = Notice(text.moved_on(), Tone.INFO)
+    already = target != REVIEW and target in state.answers
+    notice = Notice(text.already_answered() if already else text.moved_on(), Tone.INFO)
     return Outcome(state, (notice, _screen(context, state)))
 
 

@@ -31,7 +31,7 @@ from survey.answering import (
 )
 from survey.catalogue import template_definition
 from survey.db import SessionFactory
-from survey.errors import SurveyError
+from survey.errors import NotFoundError, SurveyError
 from survey.models import Campaign, Organisation, Person
 
 
@@ -76,6 +76,11 @@ async def handle_event(
     """
     try:
         async with sessions() as session, session.begin():
+            # Re-read inside this transaction: the caller's copy may predate a close.
+            fresh = await session.get(Campaign, campaign.id)
+            if fresh is None:
+                raise NotFoundError("That survey no longer exists.")
+            campaign = fresh
             await check_can_answer(session, person=person, campaign=campaign, now=now)
             context = await flow_context(session, campaign=campaign)
             draft = await load_draft(

@@ -24,8 +24,19 @@ def cannot_skip() -> str:
 
 
 def moved_on() -> str:
-    """When a stale page or a double click answers a question no longer shown."""
-    return "That answer was already recorded. Here is where you are now."
+    """When a stale page sends a button press for a screen no longer shown."""
+    return (
+        "That was from an earlier screen, so nothing was changed. "
+        "Here is where you are now."
+    )
+
+
+def already_answered() -> str:
+    """When a double click or a stale page answers a question already answered."""
+    return (
+        "Your earlier answer to that question is kept; to change it, use Back or "
+        "'Change' on the review. Here is where you are now."
+    )
 
 
 def missing_answers(count: int) -> str:

@@ -1,0 +1,17 @@
+"""The one command grammar for every platform: help, status, start, privacy, ...
+
+Adapters pass what a person typed to :func:`dispatch` and render the messages in
+the :class:`CommandResult`.
+"""
+
+from bot.commands.grammar import NOT_YET_AVAILABLE, Command, CommandName, parse
+from bot.commands.handlers import CommandResult, dispatch
+
+__all__ = [
+    "NOT_YET_AVAILABLE",
+    "Command",
+    "CommandName",
+    "CommandResult",
+    "dispatch",
+    "parse",
+]

@@ -1,0 +1,278 @@
+"""Every sentence the commands show a person, in one place for review."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from typing import TYPE_CHECKING
+
+from bot.commands.grammar import CommandName
+from survey.roles import Access
+
+if TYPE_CHECKING:
+    from bot.commands.privacy import PrivacyFacts
+
+ROSTER_ASK = "ask your Principal Social Worker to add you to the Health Check roster"
+
+USAGE: dict[CommandName, tuple[str, str]] = {
+    CommandName.STATUS: ("status", "your open surveys and how far you have got"),
+    CommandName.START: ("start [survey]", "answer a survey, e.g. 'start pulse'"),
+    CommandName.RESUME: ("resume [survey]", "carry on where you left off"),
+    CommandName.PRIVACY: ("privacy", "how your answers are kept anonymous"),
+    CommandName.HELP: ("help", "this list"),
+    CommandName.CAMPAIGN_OPEN: (
+        "campaign open NAME",
+        "open a survey and invite everyone in its audience",
+    ),
+    CommandName.CAMPAIGN_CLOSE: (
+        "campaign close NAME",
+        "close a survey so it takes no more answers",
+    ),
+    CommandName.WHO_HAS_ACCESS: (
+        "who-has-access",
+        "who can ask for which summaries",
+    ),
+    CommandName.SUMMARY: ("summary", "your teams' results"),
+    CommandName.PARTICIPATION: ("participation", "response rates"),
+    CommandName.THEMES: ("themes", "what comments are about"),
+    CommandName.LAUNCH: ("launch", "schedule a survey"),
+    CommandName.REMIND: ("remind", "remind people who have not finished"),
+    CommandName.ACTION: ("action", "log what is being done"),
+    CommandName.POST_YOU_SAID: ("post you-said", "post a 'you said, we did' update"),
+    CommandName.BRIEF: ("brief", "post a briefing"),
+    CommandName.EXPORT: ("export", "the annual report files"),
+}
+"""What each command is for, in the order help lists them."""
+
+_WHO_FOR = {
+    Access.STAFF: "everyone",
+    Access.MANAGER: "managers and the Principal Social Worker",
+    Access.PSW: "the Principal Social Worker",
+}
+
+
+def usage(command: CommandName) -> str:
+    """How a command is typed, e.g. "campaign close NAME"."""
+    return USAGE[command][0] if command in USAGE else command.value
+
+
+def help_title() -> str:
+    """Heading of the help message."""
+    return "What you can ask me"
+
+
+def help_text(available: Sequence[CommandName], coming: Sequence[CommandName]) -> str:
+    """The help message: the commands this person can use now, and what is coming."""
+    lines = ["Send me one of these:"]
+    lines += [f"- {usage(name)}: {USAGE[name][1]}" for name in available]
+    if coming:
+        later = ", ".join(usage(name) for name in coming)
+        lines.append(f"Coming later: {later}.")
+    return "\n".join(lines)
+
+
+def not_recognised(typed: str) -> str:
+    """Before the help text, when a command is not one the bot knows."""
+    shown = typed if len(typed) <= 60 else typed[:57] + "..."
+    return f"I didn't recognise '{shown}'. Here is what you can ask me."
+
+
+def not_available_yet(command: CommandName, needed: Access) -> str:
+    """A planned command that has not been built yet."""
+    return (
+        f"'{usage(command)}' is not available yet. It is planned, for "
+        f"{_WHO_FOR[needed]}; send 'help' to see what you can do now."
+    )
+
+
+def not_on_roster() -> str:
+    """For someone the roster does not know (or who has left)."""
+    return (
+        "You are not on the Health Check roster, so I can't show you any surveys. "
+        f"Please {ROSTER_ASK}. Nothing about you has been stored."
+    )
+
+
+def refused(command: CommandName, needed: Access, psws: Sequence[str]) -> str:
+    """When someone asks for a command their access does not allow."""
+    who = _WHO_FOR[needed]
+    if psws:
+        ask = f"Please ask {_either(psws)} if you need it done."
+    else:
+        ask = "Nobody on your roster has that access yet."
+    return f"Only {who} can use '{usage(command)}'. {ask} Nothing was changed."
+
+
+def _either(names: Sequence[str]) -> str:
+    if len(names) == 1:
+        return names[0]
+    return ", ".join(names[:-1]) + " or " + names[-1]
+
+
+# status
+
+
+def status_title() -> str:
+    """Heading of the status message."""
+    return "Your surveys"
+
+
+def no_open_surveys() -> str:
+    """Status or start when nothing is open for the person."""
+    return "You have no open surveys right now."
+
+
+def progress(*, sent: bool, answered: int, total: int) -> str:
+    """One survey's progress in words (the person's own, never anyone else's)."""
+    if sent:
+        return "sent, thank you"
+    if answered == 0:
+        return "not started"
+    return f"{answered} of {total} answered"
+
+
+def status_line(name: str, words: str, closes_on: date | None) -> str:
+    """One line of the status message."""
+    closes = f" (closes {closes_on:%A %-d %B})" if closes_on else ""
+    return f"{name}: {words}{closes}"
+
+
+def carry_on_title() -> str:
+    """Heading of the menu of surveys still to finish."""
+    return "Answer a survey"
+
+
+# start / resume
+
+
+def all_sent() -> str:
+    """Start with no argument when every open survey has been sent."""
+    return "You have sent your answers to every open survey. Thank you."
+
+
+def no_match(query: str) -> str:
+    """Start with an argument that names none of the person's open surveys."""
+    return f"None of your open surveys matches '{query}'."
+
+
+def choose_survey() -> str:
+    """Heading of the menu when more than one survey could be meant."""
+    return "Which survey would you like to answer?"
+
+
+def start_command(campaign_name: str) -> str:
+    """The command a menu item sends to start one survey."""
+    if '"' in campaign_name:
+        return f"start {campaign_name}"
+    return f'start "{campaign_name}"'
+
+
+# campaign open / close
+
+
+def campaign_usage() -> str:
+    """A bare or mistyped ``campaign`` command."""
+    return (
+        "Use 'campaign open NAME' or 'campaign close NAME', for example: "
+        'campaign close "Pulse check November 2026".'
+    )
+
+
+def campaign_name_needed(command: CommandName) -> str:
+    """Campaign open or close without a name."""
+    return f"Which campaign? Send '{usage(command)}' with the campaign's name."
+
+
+def campaign_opened(name: str, invited: int) -> str:
+    """After opening a campaign."""
+    people = "person was" if invited == 1 else "people were"
+    return f"'{name}' is open. {invited} {people} invited."
+
+
+def campaign_closed(name: str) -> str:
+    """After closing a campaign."""
+    return f"'{name}' is closed and takes no more answers."
+
+
+# who-has-access
+
+
+def access_title(organisation: str) -> str:
+    """Heading of the who-has-access table."""
+    return f"Who can see what in {organisation}"
+
+
+ACCESS_COLUMNS = ("Name", "Access", "Can ask for")
+
+
+def access_scope(access: Access, teams: Sequence[str]) -> str:
+    """What one PSW or manager can ask for."""
+    if access == Access.PSW:
+        return "Summaries for every team and service; opens and closes surveys"
+    if teams:
+        return "Summaries for " + ", ".join(teams)
+    return "No teams yet"
+
+
+def access_note(min_group_size: int) -> str:
+    """Under the who-has-access table."""
+    return (
+        "Nobody can see anyone's individual answers. Summaries only cover groups "
+        f"of {min_group_size} or more responses."
+    )
+
+
+def nobody_has_access() -> str:
+    """Who-has-access when the roster names no PSW or manager."""
+    return "Nobody on the roster has manager or Principal Social Worker access."
+
+
+# privacy
+
+
+def privacy_title(organisation: str | None) -> str:
+    """Heading of the privacy notice."""
+    return f"Your privacy in {organisation}" if organisation else "Your privacy"
+
+
+def privacy(facts: PrivacyFacts) -> str:
+    """The anonymity promise (DESIGN.md, anonymity model), from the real facts."""
+    if facts.min_group_size is not None:
+        fewer = f"fewer than {facts.min_group_size} responses"
+        groups = f"groups of {facts.min_group_size} or more"
+    else:
+        fewer = (
+            "fewer responses than your council's minimum (never fewer than "
+            f"{facts.floor})"
+        )
+        groups = "groups that meet that minimum"
+    when = "the date" if facts.date_only else "the date and time"
+    kept = _and(facts.kept_with_answers)
+    time_of_day = "not the time, " if facts.date_only else ""
+    return "\n".join(
+        [
+            "- Your answers are stored apart from the record of who took part. "
+            f"Each set of answers carries a random number, the survey, your {kept} "
+            f"as the roster has them, and {when} you sent it: {time_of_day}not your "
+            "name and not your chat account.",
+            "- While you answer, your answers so far are saved under a one-way code "
+            "made from you and the survey, so the saved copy does not name you. It "
+            "is deleted the moment you send.",
+            "- No figure, chart, comment or theme is shown for any group with "
+            f"{fewer}. When one group is hidden, enough others are hidden with it "
+            "that it cannot be worked out by subtraction.",
+            f"- Comments are only shown for {groups}, with names, email "
+            "addresses, phone numbers and case references taken out.",
+            f"- Who has taken part is only shown as counts and rates for {groups}, "
+            "never as names. The bot uses the list of who has finished only to stop "
+            "reminding them and to show each person their own progress.",
+            "- So nobody (not your manager, not the Principal Social Worker, not the "
+            "people who run the bot) can look up what you sent by who you are.",
+        ]
+    )
+
+
+def _and(items: Sequence[str]) -> str:
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + " and " + items[-1]
