@@ -11,6 +11,7 @@ from typing import Annotated, TypeVar
 
 import typer
 
+from bot.import_cli import import_app
 from bot.runtime import Runtime
 from bot.settings import Settings, load_settings
 from survey import migrate
@@ -51,6 +52,7 @@ for sub, name in (
     (campaign_app, "campaign"),
     (demo_app, "demo"),
     (org_app, "org"),
+    (import_app, "import"),
 ):
     app.add_typer(sub, name=name)
 

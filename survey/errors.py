@@ -27,6 +27,14 @@ class RosterImportError(SurveyError):
         super().__init__("\n".join(problems))
 
 
+class HistoricImportError(SurveyError):
+    """An export of an earlier round has problems; nothing was imported."""
+
+    def __init__(self, problems: list[str]) -> None:
+        self.problems = problems
+        super().__init__("\n".join(problems))
+
+
 class AnswerError(SurveyError):
     """An answer does not fit its question (type, bounds, options, length)."""
 
@@ -49,3 +57,19 @@ class AlreadySubmittedError(SurveyError):
 
 class SettingsError(SurveyError):
     """A setting is missing or wrong."""
+
+
+class PersonalLinkError(SurveyError):
+    """A personal link that cannot be used: unknown, expired or already used."""
+
+
+class UnknownLinkError(PersonalLinkError):
+    """The link's token matches no link we issued (mistyped, cut short or forged)."""
+
+
+class ExpiredLinkError(PersonalLinkError):
+    """The link was not used before it expired."""
+
+
+class UsedLinkError(PersonalLinkError):
+    """The link has already been used once."""

@@ -1,0 +1,82 @@
+"""``healthcheck import ...``: bringing in earlier rounds from the old survey tool."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from bot.runtime import Runtime
+from bot.settings import load_settings
+from survey import migrate
+from survey.historic_import import ImportReport, import_responses
+from survey.organisations import find_organisation
+
+import_app = typer.Typer(
+    help="Import earlier rounds so year-on-year figures work from the start.",
+    no_args_is_help=True,
+)
+
+
+@import_app.callback()
+def import_group() -> None:
+    """Import earlier rounds so year-on-year figures work from the start."""
+    # A callback keeps `responses` a subcommand while it is the only one.
+
+
+@import_app.command("responses")
+def responses(
+    file: Annotated[
+        Path, typer.Argument(help="The old tool's export: CSV (UTF-8) or XLSX.")
+    ],
+    template: Annotated[
+        str, typer.Option(help="Template key, e.g. social-worker-health-check.")
+    ],
+    campaign: Annotated[str, typer.Option(help="Name, e.g. 'Health check 2024'.")],
+    year: Annotated[int, typer.Option(help="The round's reporting year.")],
+    mapping: Annotated[
+        Path | None,
+        typer.Option(
+            help="YAML or CSV matching the export's headings to question ids."
+        ),
+    ] = None,
+    invited: Annotated[
+        int | None,
+        typer.Option(min=1, help="How many were invited, for the response rate."),
+    ] = None,
+    org: Annotated[
+        str | None,
+        typer.Option("--org", help="Organisation slug (default from settings)."),
+    ] = None,
+) -> None:
+    """Import an earlier round as a closed campaign; nothing is stored on any error.
+
+    Headings are question ids (WL01 ...) and optionally date, team, service,
+    role, employment_type and respondent_id; --mapping matches other headings.
+    """
+    settings = load_settings()
+    migrate.require_current(settings.database_url)
+
+    async def work() -> ImportReport:
+        runtime = Runtime.build(settings)
+        try:
+            async with runtime.sessions() as session, session.begin():
+                organisation = await find_organisation(
+                    session, slug=org or settings.organisation
+                )
+                return await import_responses(
+                    session,
+                    organisation_id=organisation.id,
+                    path=file,
+                    template_key=template,
+                    campaign_name=campaign,
+                    year=year,
+                    mapping_path=mapping,
+                    invited=invited,
+                )
+        finally:
+            await runtime.close()
+
+    typer.echo(asyncio.run(work()).summary())
