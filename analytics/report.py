@@ -47,12 +47,18 @@ class ActionRow:
 
 @dataclass(frozen=True)
 class Benchmark:
-    """A national comparison figure with its year and source."""
+    """A national comparison figure with its year and source.
+
+    ``question_id`` places the figure beside the question it compares with in the
+    report's question table; without it the figure is listed on its own.
+    """
 
     measure: str
     value: str
     population: str
     source: str
+    year: str = ""
+    question_id: str | None = None
 
 
 @dataclass(frozen=True)

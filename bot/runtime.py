@@ -17,13 +17,31 @@ class Runtime:
     settings: Settings
     engine: AsyncEngine
     sessions: SessionFactory
+    reader: AsyncEngine | None = None
+    reads: SessionFactory | None = None
 
     @classmethod
     def build(cls, settings: Settings) -> Runtime:
         """Create the engine and session factory for ``settings``."""
         engine = create_engine(settings.database_url)
-        return cls(settings=settings, engine=engine, sessions=session_factory(engine))
+        reader = None
+        if engine.dialect.name == "sqlite":
+            reader = create_engine(settings.database_url, read_only=True)
+        return cls(
+            settings=settings,
+            engine=engine,
+            sessions=session_factory(engine),
+            reader=reader,
+            reads=session_factory(reader) if reader is not None else None,
+        )
+
+    @property
+    def read_sessions(self) -> SessionFactory:
+        """Sessions for work that only reads (on SQLite they skip the write lock)."""
+        return self.reads or self.sessions
 
     async def close(self) -> None:
         """Release database connections."""
         await self.engine.dispose()
+        if self.reader is not None:
+            await self.reader.dispose()

@@ -38,9 +38,22 @@ class Settings(BaseSettings):
     secret_key: SecretStr = SecretStr(DEV_SECRET)
     host: str = "127.0.0.1"
     port: int = Field(default=8000, ge=1, le=65535)
+    public_url: str | None = Field(
+        default=None, description="the web app's address in personal links"
+    )
     organisation: str = Field(default="demo", description="default organisation slug")
     min_group_size: int = Field(default=5, ge=3, le=50)
     seed_demo: bool = True
+    send_lease_seconds: int = Field(
+        default=30,
+        ge=2,
+        le=3600,
+        description="how long a worker holds a message before another may take it",
+    )
+    local_inbox_url: str = Field(
+        default="http://127.0.0.1:8000",
+        description="where the worker delivers local-channel messages (the web app)",
+    )
     data_dir: Path = Path("./data")
 
     @field_validator("secret_key")

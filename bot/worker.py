@@ -1,37 +1,168 @@
-"""The background worker: works the job table and the outbox until stopped."""
+"""The background worker: runs due jobs and sends the outbox, until stopped.
+
+Any number of workers may run against PostgreSQL; on SQLite run one. Each job's
+effects and its completion are one transaction; each message is leased, handed to
+its platform, and its outcome recorded.
+"""
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import signal
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime, timedelta
 
+from bot.platforms.local import LocalChannelDelivery
 from bot.runtime import Runtime
 from bot.settings import Settings
+from survey.job_kinds import Deferred
+from survey.job_runner import run_job
+from survey.jobs import claim_jobs, defer_job, fail_job, finish_job
+from survey.models import Job, OutboxMessage
+from survey.outbox import Delivery, SendResult, claim_messages, record
 
 log = logging.getLogger(__name__)
 
-POLL_SECONDS = 2.0
+POLL_SECONDS = 1.0
+JOB_LEASE = timedelta(minutes=5)
+SEND_LEASE = timedelta(seconds=30)
+
+Clock = Callable[[], datetime]
 
 
-async def run_worker(settings: Settings, *, stop: asyncio.Event | None = None) -> None:
-    """Poll for due work until ``stop`` is set or the process is signalled.
+def _now() -> datetime:
+    return datetime.now(UTC)
 
-    Scheduling, reminders and the outbox arrive with the "closing the loop" work;
-    until then the worker starts, checks the database and idles.
-    """
+
+def default_deliveries(settings: Settings) -> dict[str, Delivery]:
+    """The platforms this deployment delivers to (the local channel always)."""
+    return {
+        "local": LocalChannelDelivery(
+            base_url=settings.local_inbox_url, secret=settings.secret
+        )
+    }
+
+
+class Worker:
+    """One worker process's loop over the job table and the outbox."""
+
+    def __init__(
+        self,
+        runtime: Runtime,
+        deliveries: dict[str, Delivery],
+        *,
+        clock: Clock = _now,
+        batch: int = 50,
+        concurrency: int = 8,
+        send_lease: timedelta = SEND_LEASE,
+    ) -> None:
+        self.runtime = runtime
+        self.deliveries = deliveries
+        self.clock = clock
+        self.batch = batch
+        self.concurrency = concurrency
+        self.send_lease = send_lease
+        self.platforms = tuple(deliveries)
+
+    async def run(self, stop: asyncio.Event) -> None:
+        """Work until ``stop`` is set, sleeping briefly whenever nothing is due."""
+        while not stop.is_set():
+            busy = await self.work_once()
+            if not busy:
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(stop.wait(), timeout=POLL_SECONDS)
+
+    async def work_once(self) -> bool:
+        """Run due jobs, then send due messages; True if anything was done."""
+        jobs = await self._run_jobs()
+        sent = await self._send_messages()
+        return bool(jobs or sent)
+
+    async def _run_jobs(self) -> int:
+        now = self.clock()
+        async with self.runtime.sessions() as session, session.begin():
+            jobs = await claim_jobs(session, now=now, lease=JOB_LEASE, limit=10)
+        for job in jobs:
+            await self._run_job(job)
+        return len(jobs)
+
+    async def _run_job(self, job: Job) -> None:
+        try:
+            async with self.runtime.sessions() as session, session.begin():
+                await run_job(
+                    session, job=job, now=self.clock(), platforms=self.platforms
+                )
+                await finish_job(session, job_id=job.id)
+        except Deferred as deferred:
+            async with self.runtime.sessions() as session, session.begin():
+                await defer_job(session, job_id=job.id, until=deferred.until)
+        except Exception as error:
+            log.exception("job %s (%s) failed", job.dedupe_key, job.kind)
+            async with self.runtime.sessions() as session, session.begin():
+                await fail_job(session, job=job, error=repr(error), now=self.clock())
+
+    async def _send_messages(self) -> int:
+        now = self.clock()
+        async with self.runtime.sessions() as session, session.begin():
+            messages = await claim_messages(
+                session, now=now, lease=self.send_lease, limit=self.batch
+            )
+        if not messages:
+            return 0
+        gate = asyncio.Semaphore(self.concurrency)
+
+        async def deliver(message: OutboxMessage) -> SendResult:
+            async with gate:
+                return await self._deliver(message)
+
+        results = await asyncio.gather(*(deliver(message) for message in messages))
+        # One transaction records the whole batch; a crash before it leaves the
+        # batch in doubt, which the next attempt settles with already_delivered.
+        async with self.runtime.sessions() as session, session.begin():
+            for message, result in zip(messages, results, strict=True):
+                await record(session, message=message, result=result, now=self.clock())
+        return len(messages)
+
+    async def _deliver(self, message: OutboxMessage) -> SendResult:
+        delivery = self.deliveries.get(message.platform)
+        if delivery is None:
+            return SendResult(
+                ok=False,
+                error=f"no delivery configured for {message.platform}",
+                permanent=True,
+            )
+        # An earlier attempt may have been handed over before a worker died.
+        if message.attempts > 1 and await delivery.already_delivered(message):
+            return SendResult(ok=True)
+        return await delivery.send(message)
+
+
+async def run_worker(
+    settings: Settings,
+    *,
+    stop: asyncio.Event | None = None,
+    deliveries: dict[str, Delivery] | None = None,
+    on_start: Callable[[], Awaitable[None]] | None = None,
+) -> None:
+    """Run a worker until SIGTERM/SIGINT or ``stop``."""
     stop = stop or asyncio.Event()
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(signum, stop.set)
     runtime = Runtime.build(settings)
+    deliveries = deliveries or default_deliveries(settings)
     log.info("worker started")
+    if on_start is not None:
+        await on_start()
     try:
-        while not stop.is_set():
-            try:
-                await asyncio.wait_for(stop.wait(), timeout=POLL_SECONDS)
-            except TimeoutError:
-                continue
+        lease = timedelta(seconds=settings.send_lease_seconds)
+        await Worker(runtime, deliveries, send_lease=lease).run(stop)
     finally:
+        for delivery in deliveries.values():
+            close = getattr(delivery, "close", None)
+            if close is not None:
+                await close()
         await runtime.close()
         log.info("worker stopped")

@@ -86,13 +86,21 @@ def _take_write_lock_on_begin(engine: Any) -> None:
     event.listen(engine, "begin", begin_immediate)
 
 
-def create_engine(database_url: str, *, pool_size: int = 10) -> AsyncEngine:
-    """Create the async engine the app, worker and CLI share."""
+def create_engine(
+    database_url: str, *, pool_size: int = 10, read_only: bool = False
+) -> AsyncEngine:
+    """Create the async engine the app, worker and CLI share.
+
+    ``read_only`` engines on SQLite skip ``BEGIN IMMEDIATE``: in WAL mode a
+    reader never waits for the write lock, so pages that only read do not queue
+    behind answers being saved. Never write through one.
+    """
     url = async_url(database_url)
     if url.get_backend_name() == "sqlite":
         engine = create_async_engine(url, connect_args={"timeout": 30})
         sqlite_connect_hook(engine.sync_engine)
-        _take_write_lock_on_begin(engine.sync_engine)
+        if not read_only:
+            _take_write_lock_on_begin(engine.sync_engine)
         return engine
     return create_async_engine(
         url, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True

@@ -6,9 +6,11 @@ from survey.models.campaigns import (
     Draft,
     Participation,
     ParticipationStatus,
+    PulseSchedule,
 )
-from survey.models.follow_up import Action, Announcement
-from survey.models.jobs import Job, OutboxMessage
+from survey.models.follow_up import Action, Announcement, Target
+from survey.models.jobs import Job, LocalDelivery, OutboxMessage
+from survey.models.links import PersonalLink
 from survey.models.organisation import ManagerOf, Organisation, Person, Service, Team
 from survey.models.responses import Answer, Comment, Response
 from survey.models.templates import Template, TemplateQuestion
@@ -22,14 +24,18 @@ __all__ = [
     "Comment",
     "Draft",
     "Job",
+    "LocalDelivery",
     "ManagerOf",
     "Organisation",
     "OutboxMessage",
     "Participation",
     "ParticipationStatus",
     "Person",
+    "PersonalLink",
+    "PulseSchedule",
     "Response",
     "Service",
+    "Target",
     "Team",
     "Template",
     "TemplateQuestion",

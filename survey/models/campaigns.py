@@ -45,6 +45,36 @@ class Campaign(SQLModel, table=True):
     )
     opens_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime))
     closes_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime))
+    reminder_days: list[int] = Field(
+        default_factory=list, sa_column=Column(JSONColumn, nullable=False, default=list)
+    )
+    pulse_schedule_id: uuid.UUID | None = Field(
+        default=None, foreign_key="pulse_schedule.id"
+    )
+    created_at: datetime = Field(
+        default_factory=utcnow, sa_column=Column(UTCDateTime, nullable=False)
+    )
+
+
+class PulseSchedule(SQLModel, table=True):
+    """A pulse check repeated every few weeks for an audience."""
+
+    __tablename__ = "pulse_schedule"
+
+    id: uuid.UUID = Field(default_factory=new_id, primary_key=True)
+    organisation_id: uuid.UUID = Field(foreign_key="organisation.id", index=True)
+    name: str = Field(max_length=120)
+    template_key: str = Field(max_length=60)
+    audience: dict[str, Any] = Field(
+        default_factory=dict, sa_column=Column(JSONColumn, nullable=False)
+    )
+    every_weeks: int
+    open_days: int = 7
+    questions_per_pulse: int | None = None
+    cooldown_days: int = 14
+    next_run_at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
+    runs: int = 0
+    active: bool = True
     created_at: datetime = Field(
         default_factory=utcnow, sa_column=Column(UTCDateTime, nullable=False)
     )

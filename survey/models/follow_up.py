@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import date, datetime
 
-from sqlalchemy import Column
+from sqlalchemy import Column, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from survey.models.columns import UTCDateTime, new_id, utcnow
@@ -48,5 +48,22 @@ class Announcement(SQLModel, table=True):
     scheduled_for: datetime | None = Field(default=None, sa_column=Column(UTCDateTime))
     posted_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime))
     created_at: datetime = Field(
+        default_factory=utcnow, sa_column=Column(UTCDateTime, nullable=False)
+    )
+
+
+class Target(SQLModel, table=True):
+    """The PSW's target percent favourable for a question, for RAG status."""
+
+    __table_args__ = (
+        UniqueConstraint("organisation_id", "template_key", "question_key"),
+    )
+
+    id: uuid.UUID = Field(default_factory=new_id, primary_key=True)
+    organisation_id: uuid.UUID = Field(foreign_key="organisation.id", index=True)
+    template_key: str = Field(max_length=60)
+    question_key: str = Field(max_length=20)
+    percent: float
+    updated_at: datetime = Field(
         default_factory=utcnow, sa_column=Column(UTCDateTime, nullable=False)
     )

@@ -57,3 +57,26 @@ class OutboxMessage(SQLModel, table=True):
     locked_until: datetime | None = Field(default=None, sa_column=Column(UTCDateTime))
     last_error: str | None = None
     sent_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime))
+
+
+class LocalDelivery(SQLModel, table=True):
+    """A message the local web channel has received (its "platform" side).
+
+    The idempotency key is unique, so the local platform, like a careful real one,
+    shows a message once however often it is handed over.
+    """
+
+    __tablename__ = "local_delivery"
+
+    id: uuid.UUID = Field(default_factory=new_id, primary_key=True)
+    organisation_id: uuid.UUID | None = Field(
+        default=None, foreign_key="organisation.id"
+    )
+    idempotency_key: str = Field(max_length=200, unique=True)
+    recipient: str = Field(max_length=200, index=True)
+    payload: dict[str, Any] = Field(
+        default_factory=dict, sa_column=Column(JSONColumn, nullable=False)
+    )
+    delivered_at: datetime = Field(
+        default_factory=utcnow, sa_column=Column(UTCDateTime, nullable=False)
+    )

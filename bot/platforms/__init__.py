@@ -1,0 +1,1 @@
+"""Outbound delivery to each platform, all behind :class:`survey.outbox.Delivery`."""
