@@ -125,14 +125,46 @@ async def build_report(
     """Assemble the report for a campaign, comparing with the previous round."""
     organisation = await session.get(Organisation, campaign.organisation_id)
     assert organisation is not None
-    policy = Policy(organisation.min_group_size)
     names = await load_names(session, organisation_id=organisation.id)
     current = await load_round(session, campaign=campaign)
     before = await earlier_campaign(session, campaign=campaign)
     previous = await load_round(session, campaign=before) if before else None
+    return assemble_report(
+        organisation,
+        names,
+        current,
+        previous=previous,
+        targets=targets,
+        actions=actions,
+        themes=themes,
+        benchmarks=benchmarks,
+    )
+
+
+def assemble_report(
+    organisation: Organisation,
+    names: Names,
+    current: Round,
+    *,
+    previous: Round | None = None,
+    targets: dict[str, float] | None = None,
+    actions: tuple[ActionRow, ...] = (),
+    themes: tuple[ThemeSummary, ...] = (),
+    benchmarks: tuple[Benchmark, ...] = (),
+) -> Report:
+    """Work out every figure of the report from rounds already loaded.
+
+    The CPU-bound half of :func:`build_report`: no database, so callers can run
+    it off the event loop.
+    """
+    campaign = current.campaign
+    policy = Policy(organisation.min_group_size)
     engine = ResultsEngine(current, policy=policy, previous=previous, targets=targets)
     services = service_groups(names)
-    teams = team_groups(names)
+    involved = set(current.invited["team_id"].dropna()) | set(
+        current.responses["team_id"].dropna()
+    )
+    teams = [g for g in team_groups(names) if g.value("team_id") in involved]
     trend: list[tuple[int, float | None]] = []
     if previous is not None:
         earlier_rate = ResultsEngine(previous, policy=policy).response_rate(everyone())

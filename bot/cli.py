@@ -12,6 +12,7 @@ from typing import Annotated, TypeVar
 import typer
 
 from bot.import_cli import import_app
+from bot.reports_cli import report_app
 from bot.runtime import Runtime
 from bot.settings import Settings, load_settings
 from survey import migrate
@@ -55,6 +56,7 @@ for sub, name in (
     (import_app, "import"),
 ):
     app.add_typer(sub, name=name)
+app.add_typer(report_app)
 
 OrgOption = Annotated[
     str | None, typer.Option("--org", help="Organisation slug (default from settings).")
