@@ -107,6 +107,10 @@ class ResultsEngine:
         ids = self.round.responses["response_id"].to_numpy()
         return wide.reindex(ids).set_axis(self.round.responses.index)
 
+    def shown(self, group: Group) -> bool:
+        """Whether the group's answer figures may be shown at all."""
+        return self.closed and self._respondents.shown(group)
+
     def group(self, group: Group) -> GroupResults:
         """Every figure about ``group`` that may be shown."""
         campaign = self.round.campaign

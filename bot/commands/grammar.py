@@ -37,9 +37,7 @@ class CommandName(StrEnum):
 
 NOT_YET_AVAILABLE: frozenset[CommandName] = frozenset(
     {
-        CommandName.SUMMARY,
         CommandName.PARTICIPATION,
-        CommandName.THEMES,
         CommandName.LAUNCH,
         CommandName.REMIND,
         CommandName.ACTION,

@@ -20,6 +20,7 @@ from bot.commands.access import (
     standing_of,
 )
 from bot.commands.grammar import NOT_YET_AVAILABLE, Command, CommandName, parse
+from bot.commands.insights import summary_messages, themes_messages
 from bot.commands.privacy import privacy_notice
 from bot.commands.progress import SurveyProgress, match_surveys, open_surveys
 from bot.conversation.flow import Start
@@ -271,7 +272,29 @@ async def _who_has_access(request: _Request) -> CommandResult:
     return CommandResult((table,))
 
 
+async def _summary(request: _Request) -> CommandResult:
+    messages = await summary_messages(
+        request.sessions,
+        standing=request.standing,
+        organisation=request.organisation,
+        args=request.command.args,
+    )
+    return CommandResult(messages)
+
+
+async def _themes(request: _Request) -> CommandResult:
+    messages = await themes_messages(
+        request.sessions,
+        standing=request.standing,
+        organisation=request.organisation,
+        args=request.command.args,
+    )
+    return CommandResult(messages)
+
+
 _HANDLERS: dict[CommandName, _Handler] = {
+    CommandName.SUMMARY: _summary,
+    CommandName.THEMES: _themes,
     CommandName.HELP: _help,
     CommandName.UNKNOWN: _unknown,
     CommandName.PRIVACY: _privacy,

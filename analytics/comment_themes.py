@@ -1,0 +1,96 @@
+"""Themes from free-text comments, for groups that pass the suppression gate only."""
+
+from __future__ import annotations
+
+import uuid
+from collections import Counter
+
+import pandas as pd
+from sqlalchemy import Connection
+from sqlalchemy import select as core_select
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from analytics.comments import analyse_comments, representative_quotes
+from analytics.data import Round
+from analytics.groups import Group
+from analytics.report import ThemeSummary
+from analytics.results import ResultsEngine
+from survey.models import Comment, Person, Response
+from survey.themes import THEMES
+
+
+async def load_comments(
+    session: AsyncSession, *, campaign_id: uuid.UUID
+) -> pd.DataFrame:
+    """A campaign's comments: ``response_id``, ``question_key``, ``text``."""
+    connection = await session.connection()
+    return await connection.run_sync(_read, campaign_id)
+
+
+def _read(connection: Connection, campaign_id: uuid.UUID) -> pd.DataFrame:
+    rows = connection.execute(
+        core_select(
+            col(Comment.response_id), col(Comment.question_key), col(Comment.text)
+        )
+        .join(Response, col(Response.id) == col(Comment.response_id))
+        .where(col(Response.campaign_id) == campaign_id)
+    ).all()
+    frame = pd.DataFrame.from_records(
+        rows, columns=["response_id", "question_key", "text"]
+    )
+    frame["response_id"] = frame["response_id"].map(str).astype("string")
+    return frame
+
+
+async def roster_names(
+    session: AsyncSession, *, organisation_id: uuid.UUID
+) -> list[str]:
+    """Everyone's name on the roster, so quotes can be redacted."""
+    rows = await session.exec(
+        select(Person.name).where(Person.organisation_id == organisation_id)
+    )
+    return list(rows.all())
+
+
+def group_themes(
+    engine: ResultsEngine,
+    round_: Round,
+    comments: pd.DataFrame,
+    group: Group,
+    *,
+    names: list[str],
+    quotes: int = 2,
+    top: int = 6,
+) -> tuple[ThemeSummary, ...]:
+    """The group's most common comment themes with sentiment counts and quotes.
+
+    Nothing is returned for a group the suppression gate hides, or when fewer
+    comments than the minimum group size were written (DESIGN.md rule 5).
+    """
+    if not engine.shown(group) or comments.empty:
+        return ()
+    members = round_.responses.loc[group.mask(round_.responses), "response_id"]
+    texts = comments.loc[comments["response_id"].isin(set(members)), "text"].tolist()
+    if len(texts) < engine.policy.min_size:
+        return ()
+    analyses = [a for a in analyse_comments(texts) if a.substantive]
+    counts: Counter[str] = Counter(theme for a in analyses for theme in a.themes)
+    summaries = []
+    for theme, count in counts.most_common(top):
+        about = [a for a in analyses if theme in a.themes]
+        moods = Counter(a.sentiment.value for a in about)
+        summaries.append(
+            ThemeSummary(
+                theme=theme,
+                label=THEMES[theme],
+                comments=count,
+                positive=moods.get("positive", 0),
+                neutral=moods.get("neutral", 0),
+                negative=moods.get("negative", 0),
+                quotes=tuple(
+                    representative_quotes(about, theme, names=names, limit=quotes)
+                ),
+            )
+        )
+    return tuple(summaries)

@@ -1,0 +1,311 @@
+"""``summary`` and ``themes``: what managers and the PSW can learn, suppressed first."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+
+from sqlalchemy import func
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from analytics.comment_themes import group_themes, load_comments, roster_names
+from analytics.data import Names, Round, earlier_campaign, load_names, load_round
+from analytics.groups import Group, everyone, team_group
+from analytics.model import Change, GroupResults, QuestionResult
+from analytics.report import ThemeSummary
+from analytics.results import ResultsEngine
+from analytics.suppression import Policy
+from bot.commands import insights_text as text
+from bot.commands.access import Standing
+from bot.conversation.messages import Message, Notice, SummaryTable, Tone
+from survey.db import SessionFactory
+from survey.errors import NotFoundError, SurveyError
+from survey.models import (
+    Campaign,
+    CampaignStatus,
+    Organisation,
+    Participation,
+    Person,
+    Template,
+)
+from survey.roles import Access
+
+
+class NotYours(SurveyError):
+    """A manager asked about a team they do not manage."""
+
+
+@dataclass(frozen=True)
+class Subject:
+    """The group asked about and the campaign it is asked about."""
+
+    group: Group
+    campaign: Campaign
+    service: Group | None = None
+
+
+async def summary_messages(
+    sessions: SessionFactory,
+    *,
+    standing: Standing,
+    organisation: Organisation,
+    args: tuple[str, ...],
+) -> tuple[Message, ...]:
+    """The ``summary [team] [campaign]`` answer for a manager or the PSW."""
+    async with sessions() as session:
+        subjects = await _subjects(session, standing, organisation, args)
+        names = await roster_names(session, organisation_id=organisation.id)
+        messages: list[Message] = []
+        for subject in subjects:
+            messages += await _summary(session, organisation, subject, names)
+    return tuple(messages)
+
+
+async def themes_messages(
+    sessions: SessionFactory,
+    *,
+    standing: Standing,
+    organisation: Organisation,
+    args: tuple[str, ...],
+) -> tuple[Message, ...]:
+    """The ``themes [team] [campaign]`` answer: comment themes with quotes."""
+    async with sessions() as session:
+        subjects = await _subjects(session, standing, organisation, args)
+        names = await roster_names(session, organisation_id=organisation.id)
+        messages: list[Message] = []
+        for subject in subjects:
+            engine, round_ = await _engine(session, organisation, subject.campaign)
+            comments = await load_comments(session, campaign_id=subject.campaign.id)
+            found = group_themes(engine, round_, comments, subject.group, names=names)
+            messages.append(_themes_table(subject, found, quotes=True))
+    return tuple(messages)
+
+
+async def _subjects(
+    session: AsyncSession,
+    standing: Standing,
+    organisation: Organisation,
+    args: tuple[str, ...],
+) -> list[Subject]:
+    names = await load_names(session, organisation_id=organisation.id)
+    campaigns = list(
+        (
+            await session.exec(
+                select(Campaign).where(Campaign.organisation_id == organisation.id)
+            )
+        ).all()
+    )
+    campaign: Campaign | None = None
+    groups: list[Group] = []
+    for arg in args:
+        wanted = arg.casefold()
+        match = next((c for c in campaigns if c.name.casefold() == wanted), None)
+        if match is not None:
+            campaign = match
+            continue
+        groups.append(_group_named(arg, names))
+    if standing.access == Access.PSW:
+        chosen = groups or [everyone(organisation.name)]
+    else:
+        mine = {name.casefold() for name in standing.teams}
+        for group in groups:
+            if group.value("team_id") is None or group.label.casefold() not in mine:
+                raise NotYours(text.not_your_team(group.label, standing.teams))
+        chosen = groups or [_group_named(team, names) for team in standing.teams]
+    if campaign is None:
+        campaign = await _default_campaign(session, organisation, chosen)
+    return [Subject(group, campaign, _service_of(group, names)) for group in chosen]
+
+
+def _group_named(name: str, names: Names) -> Group:
+    wanted = name.casefold()
+    for tid, team in names.teams.items():
+        if team.casefold() == wanted:
+            return team_group(tid, names.team_service[tid], team)
+    for sid, service in names.services.items():
+        if service.casefold() == wanted:
+            return Group.of(service, service_id=sid)
+    raise NotFoundError(text.unknown_group(name, names))
+
+
+def _service_of(group: Group, names: Names) -> Group | None:
+    service_id = group.value("service_id")
+    if service_id is None or group.value("team_id") is None:
+        return None
+    return Group.of(names.services.get(service_id, "Service"), service_id=service_id)
+
+
+async def _default_campaign(
+    session: AsyncSession, organisation: Organisation, groups: list[Group]
+) -> Campaign:
+    """The latest closed health check that most of the groups asked about took.
+
+    With no groups (the PSW asking about everyone), the social work health check
+    comes before the wider workforce one. Falls back to the latest campaign.
+    """
+    rows = await session.exec(
+        select(Campaign, Template)
+        .join(Template, col(Template.id) == col(Campaign.template_id))
+        .where(Campaign.organisation_id == organisation.id)
+        .order_by(col(Campaign.year).desc(), col(Campaign.created_at).desc())
+    )
+    pairs = list(rows.all())
+    if not pairs:
+        raise NotFoundError(text.no_campaigns())
+    closed = [
+        (campaign, template)
+        for campaign, template in pairs
+        if campaign.status == CampaignStatus.CLOSED and template.kind == "health_check"
+    ]
+    if not closed:
+        return pairs[0][0]
+    latest = [pair for pair in closed if pair[0].year == closed[0][0].year]
+    team_ids = [
+        uuid.UUID(g.value("team_id") or "") for g in groups if g.value("team_id")
+    ]
+    scored = []
+    for campaign, template in latest:
+        invited = 0
+        if team_ids:
+            invited = (
+                await session.exec(
+                    select(func.count())
+                    .select_from(Participation)
+                    .join(Person, col(Person.id) == col(Participation.person_id))
+                    .where(
+                        Participation.campaign_id == campaign.id,
+                        col(Person.team_id).in_(team_ids),
+                    )
+                )
+            ).one()
+        social_work_first = template.audience == "social_workers"
+        scored.append((invited, social_work_first, campaign))
+    return max(scored, key=lambda item: (item[0], item[1]))[2]
+
+
+async def _engine(
+    session: AsyncSession, organisation: Organisation, campaign: Campaign
+) -> tuple[ResultsEngine, Round]:
+    policy = Policy(organisation.min_group_size)
+    round_ = await load_round(session, campaign=campaign)
+    before = await earlier_campaign(session, campaign=campaign)
+    previous = await load_round(session, campaign=before) if before else None
+    return ResultsEngine(round_, policy=policy, previous=previous), round_
+
+
+async def _summary(
+    session: AsyncSession,
+    organisation: Organisation,
+    subject: Subject,
+    names: list[str],
+) -> list[Message]:
+    engine, round_ = await _engine(session, organisation, subject.campaign)
+    own = engine.group(subject.group)
+    service = engine.group(subject.service) if subject.service else None
+    whole = None
+    if not subject.group.is_everyone:
+        whole = engine.group(everyone(organisation.name))
+    comparators = [r for r in (own, service, whole) if r is not None]
+    messages: list[Message] = [
+        Notice(
+            text.summary_intro(subject.group.label, subject.campaign.name, own),
+            Tone.INFO,
+            title=text.summary_title(subject.group.label),
+        ),
+        _rates_table(comparators),
+    ]
+    if own.hidden is not None:
+        messages.append(
+            Notice(text.hidden_note(own.hidden, organisation.min_group_size))
+        )
+        return messages
+    messages.append(_standards_table(comparators))
+    messages.append(_questions_table(text.STRONGEST, own.strongest(5)))
+    messages.append(_questions_table(text.WEAKEST, own.weakest(5)))
+    comments = await load_comments(session, campaign_id=subject.campaign.id)
+    found = group_themes(engine, round_, comments, subject.group, names=names)
+    messages.append(_themes_table(subject, found, quotes=False))
+    return messages
+
+
+def _percent(value: float | None) -> str:
+    return "hidden" if value is None else f"{value:.0f}%"
+
+
+def _change(change: Change | None) -> str:
+    if change is None:
+        return "–"
+    return f"{change.arrow} {change.points:+.0f} pts since {change.year}"
+
+
+def _rates_table(results: list[GroupResults]) -> SummaryTable:
+    rows = []
+    for result in results:
+        rate = result.response_rate
+        if rate is None or rate.rate is None:
+            rows.append((result.label, "hidden", "hidden"))
+        else:
+            rows.append(
+                (
+                    result.label,
+                    f"{rate.responded} of {rate.invited}",
+                    _percent(rate.rate),
+                )
+            )
+    return SummaryTable(
+        title=text.RATES,
+        columns=("Group", "Responses", "Response rate"),
+        rows=tuple(rows),
+    )
+
+
+def _standards_table(results: list[GroupResults]) -> SummaryTable:
+    standards = {s.standard: s.name for r in results for s in r.standards}
+    rows = []
+    for number, name in sorted(standards.items()):
+        cells = [f"{number}. {name}"]
+        for result in results:
+            score = next((s for s in result.standards if s.standard == number), None)
+            if score is None or score.score is None:
+                cells.append("hidden")
+            else:
+                cells.append(f"{score.score:.0f} {score.band} {_change(score.change)}")
+        rows.append(tuple(cells))
+    return SummaryTable(
+        title=text.STANDARDS,
+        columns=("Standard", *(r.label for r in results)),
+        rows=tuple(rows),
+        note=text.BANDS_NOTE,
+    )
+
+
+def _questions_table(title: str, questions: list[QuestionResult]) -> SummaryTable:
+    rows = tuple((q.text, _percent(q.favourable), _change(q.change)) for q in questions)
+    return SummaryTable(
+        title=title, columns=("Question", "Favourable", "Change"), rows=rows
+    )
+
+
+def _themes_table(
+    subject: Subject, found: tuple[ThemeSummary, ...], *, quotes: bool
+) -> SummaryTable:
+    columns = ("Theme", "Comments", "Positive", "Neutral", "Negative")
+    rows: list[tuple[str, ...]] = []
+    for theme in found:
+        row: tuple[str, ...] = (
+            theme.label,
+            str(theme.comments),
+            str(theme.positive),
+            str(theme.neutral),
+            str(theme.negative),
+        )
+        if quotes:
+            row = (*row, " / ".join(f"“{quote}”" for quote in theme.quotes))
+        rows.append(row)
+    return SummaryTable(
+        title=text.themes_title(subject.group.label),
+        columns=(*columns, "Quotes (redacted)") if quotes else columns,
+        rows=tuple(rows),
+        note=None if found else text.NO_THEMES,
+    )
