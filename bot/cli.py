@@ -15,6 +15,7 @@ from bot.import_cli import import_app
 from bot.reports_cli import report_app
 from bot.runtime import Runtime
 from bot.settings import Settings, load_settings
+from bot.web import links_cli
 from survey import migrate
 from survey.campaigns import (
     Audience,
@@ -57,6 +58,7 @@ for sub, name in (
 ):
     app.add_typer(sub, name=name)
 app.add_typer(report_app)
+app.add_typer(links_cli.app, name="link")
 
 OrgOption = Annotated[
     str | None, typer.Option("--org", help="Organisation slug (default from settings).")

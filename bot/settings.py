@@ -12,6 +12,12 @@ from survey.errors import SettingsError
 
 DEV_SECRET = "dev-only-secret-change-me-in-production"
 
+SLACK_SCOPES = (
+    "commands,chat:write,im:write,im:history,channels:history,users:read,"
+    "users:read.email,usergroups:read,channels:read,groups:read"
+)
+"""The least bot scopes that do everything (see slack/manifest.yaml for why)."""
+
 
 class Mode(StrEnum):
     """Development runs without tokens; production insists on real secrets."""
@@ -56,6 +62,50 @@ class Settings(BaseSettings):
     )
     data_dir: Path = Path("./data")
 
+    slack_enabled: bool = Field(
+        default=False, description="serve Slack at /slack/* and deliver to Slack"
+    )
+    slack_signing_secret: SecretStr | None = Field(
+        default=None, description="Basic Information > Signing Secret"
+    )
+    slack_bot_token: SecretStr | None = Field(
+        default=None, description="xoxb- token for a single workspace (no OAuth)"
+    )
+    slack_client_id: str | None = Field(
+        default=None, description="for installing into many workspaces (OAuth)"
+    )
+    slack_client_secret: SecretStr | None = None
+    slack_scopes: str = Field(
+        default=SLACK_SCOPES, description="bot scopes asked for on install"
+    )
+    slack_socket_mode: bool = Field(
+        default=False, description="connect out over Socket Mode instead of HTTP"
+    )
+    slack_app_token: SecretStr | None = Field(
+        default=None, description="xapp- app-level token, for Socket Mode"
+    )
+    slack_workforce_channel: str | None = Field(
+        default=None,
+        description="channel id (C...) for briefings and 'you said, we did' posts",
+    )
+    slack_api_url: str = Field(
+        default="https://slack.com/api/", description="the Slack Web API's address"
+    )
+
+    teams_enabled: bool = Field(
+        default=False, description="serve Teams at /api/messages and deliver to Teams"
+    )
+    teams_app_id: str | None = Field(
+        default=None,
+        description="the bot's Microsoft app (client) id; JWT validation is on with it",
+    )
+    teams_app_password: SecretStr | None = Field(
+        default=None, description="the app registration's client secret"
+    )
+    teams_tenant_id: str | None = Field(
+        default=None, description="the council's Microsoft Entra tenant id"
+    )
+
     @field_validator("secret_key")
     @classmethod
     def _long_enough(cls, value: SecretStr) -> SecretStr:
@@ -73,6 +123,66 @@ class Settings(BaseSettings):
                 )
             if self.seed_demo:
                 self.seed_demo = False
+        return self
+
+    @model_validator(mode="after")
+    def _slack_needs_its_credentials(self) -> Settings:
+        if self.slack_enabled:
+            missing = self.slack_missing()
+            if missing:
+                raise ValueError(
+                    "Slack is enabled (HEALTHCHECK_SLACK_ENABLED) but needs "
+                    + "; ".join(missing)
+                )
+        return self
+
+    def slack_missing(self) -> list[str]:
+        """The Slack settings still needed, by environment variable name."""
+        missing = []
+        if self.slack_socket_mode:
+            if self.slack_app_token is None:
+                missing.append("HEALTHCHECK_SLACK_APP_TOKEN (Socket Mode)")
+            if self.slack_bot_token is None:
+                missing.append("HEALTHCHECK_SLACK_BOT_TOKEN (Socket Mode)")
+            return missing
+        if self.slack_signing_secret is None:
+            missing.append("HEALTHCHECK_SLACK_SIGNING_SECRET")
+        if self.slack_bot_token is None:
+            has_id = self.slack_client_id is not None
+            has_secret = self.slack_client_secret is not None
+            if not has_id and not has_secret:
+                missing.append(
+                    "HEALTHCHECK_SLACK_BOT_TOKEN (one workspace) or "
+                    "HEALTHCHECK_SLACK_CLIENT_ID and HEALTHCHECK_SLACK_CLIENT_SECRET"
+                )
+            elif not has_id:
+                missing.append("HEALTHCHECK_SLACK_CLIENT_ID")
+            elif not has_secret:
+                missing.append("HEALTHCHECK_SLACK_CLIENT_SECRET")
+        return missing
+
+    @property
+    def slack_oauth(self) -> bool:
+        """Whether Slack installs through OAuth (many workspaces) or one token."""
+        return self.slack_bot_token is None and self.slack_client_id is not None
+
+    @model_validator(mode="after")
+    def _teams_needs_its_credentials(self) -> Settings:
+        if self.teams_enabled and self.mode == Mode.PRODUCTION:
+            missing = [
+                name
+                for name, value in (
+                    ("HEALTHCHECK_TEAMS_APP_ID", self.teams_app_id),
+                    ("HEALTHCHECK_TEAMS_APP_PASSWORD", self.teams_app_password),
+                    ("HEALTHCHECK_TEAMS_TENANT_ID", self.teams_tenant_id),
+                )
+                if not value
+            ]
+            if missing:
+                raise ValueError(
+                    "Teams is enabled (HEALTHCHECK_TEAMS_ENABLED) in production but "
+                    "needs " + ", ".join(missing)
+                )
         return self
 
     @property

@@ -73,3 +73,7 @@ class ExpiredLinkError(PersonalLinkError):
 
 class UsedLinkError(PersonalLinkError):
     """The link has already been used once."""
+
+
+class ScheduleError(SurveyError):
+    """A schedule that cannot work: a time in the past, out of order or unreadable."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from fastapi import FastAPI, Request
-from fastapi.responses import HTMLResponse, RedirectResponse
+from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
 from bot.runtime import Runtime
@@ -18,10 +18,6 @@ templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
 
 def register(app: FastAPI) -> None:
     """Add the overview routes."""
-
-    @app.get("/", include_in_schema=False)
-    async def home() -> RedirectResponse:
-        return RedirectResponse("/surveys", status_code=307)
 
     @app.get("/surveys", response_class=HTMLResponse)
     async def surveys(request: Request) -> HTMLResponse:

@@ -1,0 +1,192 @@
+"""What the chat page shows a person: their surveys with progress and the screen.
+
+The screen (a question or the review) is drawn afresh from the stored draft on
+every page view, so a refresh, a new tab or a new device all show the same place.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from bot.conversation.flow import FlowContext, FlowState, Start, applicable, step
+from bot.conversation.messages import Message, Notice, Tone
+from bot.web import text
+from bot.web.form_tokens import NO_DRAFT, draft_version
+from survey.answering import DraftState, check_can_answer
+from survey.campaigns import require_open
+from survey.catalogue import template_definition
+from survey.errors import AlreadySubmittedError, SurveyError
+from survey.invitations import drafts_of, open_invitations
+from survey.models import Campaign, Organisation, ParticipationStatus, Person
+
+
+@dataclass(frozen=True)
+class SurveyCard:
+    """One open survey in the "Your surveys" list."""
+
+    campaign_id: uuid.UUID
+    name: str
+    closes_on: str | None
+    answered: int
+    total: int
+    started: bool
+    sent: bool
+    active: bool
+
+    @property
+    def progress_text(self) -> str:
+        """Progress in words."""
+        if not self.started:
+            return f"Not started: {self.total} questions"
+        return text.progress(self.answered, self.total)
+
+
+@dataclass(frozen=True)
+class Intro:
+    """The first look at a survey not yet started, with its Start button."""
+
+    campaign_id: uuid.UUID
+    name: str
+    description: str
+    questions: int
+    minutes: int
+
+
+@dataclass(frozen=True)
+class ChatView:
+    """Everything the chat page draws besides the header."""
+
+    surveys: tuple[SurveyCard, ...]
+    screen: tuple[Message, ...]
+    intro: Intro | None = None
+    active: Campaign | None = None
+    version: str = NO_DRAFT
+
+
+async def build_chat_view(
+    session: AsyncSession,
+    *,
+    secret: bytes,
+    person: Person,
+    organisation: Organisation,
+    active_id: uuid.UUID | None,
+    now: datetime,
+) -> ChatView:
+    """The person's surveys, and the screen of ``active_id`` if one is open."""
+    zone = ZoneInfo(organisation.timezone)
+    invited = await open_invitations(session, person=person)
+    drafts = await drafts_of(
+        session,
+        secret=secret,
+        person=person,
+        campaigns=[campaign for campaign, _ in invited],
+    )
+    cards = []
+    contexts: dict[uuid.UUID, FlowContext] = {}
+    for campaign, participation in invited:
+        if not _takes_answers(campaign, now):
+            continue
+        context = await _context(session, campaign, zone)
+        contexts[campaign.id] = context
+        draft = drafts.get(campaign.id.hex, DraftState())
+        state = FlowState(answers=draft.answers, current=draft.current)
+        asked = applicable(context, state)
+        cards.append(
+            SurveyCard(
+                campaign_id=campaign.id,
+                name=campaign.name,
+                closes_on=_day(context),
+                answered=sum(1 for question in asked if question.id in draft.answers),
+                total=len(asked),
+                started=draft.updated_at is not None,
+                sent=participation.status == ParticipationStatus.COMPLETED,
+                active=campaign.id == active_id,
+            )
+        )
+    if active_id is None:
+        return ChatView(surveys=tuple(cards), screen=())
+    active = next((c for c, _ in invited if c.id == active_id), None)
+    if active is None or active.id not in contexts:
+        return ChatView(
+            surveys=tuple(cards),
+            screen=(await _why_not(session, person, active_id, now),),
+        )
+    participation = next(p for c, p in invited if c.id == active_id)
+    if participation.status == ParticipationStatus.COMPLETED:
+        error = AlreadySubmittedError(
+            f"You have already sent your answers to '{active.name}'. Thank you."
+        )
+        return ChatView(
+            surveys=tuple(cards), screen=(Notice(str(error), Tone.SUCCESS),)
+        )
+    context = contexts[active.id]
+    saved = drafts.get(active.id.hex)
+    if saved is None:
+        definition = context.definition
+        intro = Intro(
+            campaign_id=active.id,
+            name=active.name,
+            description=definition.description,
+            questions=len(applicable(context, FlowState())),
+            minutes=definition.minutes,
+        )
+        return ChatView(surveys=tuple(cards), screen=(), intro=intro, active=active)
+    outcome = step(
+        context, FlowState(answers=saved.answers, current=saved.current), Start()
+    )
+    return ChatView(
+        surveys=tuple(cards),
+        screen=outcome.messages[-1:],
+        active=active,
+        version=draft_version(saved.updated_at),
+    )
+
+
+def _takes_answers(campaign: Campaign, now: datetime) -> bool:
+    try:
+        require_open(campaign, now=now)
+    except SurveyError:
+        return False
+    return True
+
+
+async def _context(
+    session: AsyncSession, campaign: Campaign, zone: ZoneInfo
+) -> FlowContext:
+    definition = await template_definition(session, template_id=campaign.template_id)
+    closes_on = (
+        campaign.closes_at.astimezone(zone).date() if campaign.closes_at else None
+    )
+    return FlowContext(
+        campaign_id=campaign.id,
+        campaign_name=campaign.name,
+        definition=definition,
+        closes_on=closes_on,
+    )
+
+
+def _day(context: FlowContext) -> str | None:
+    if context.closes_on is None:
+        return None
+    return f"{context.closes_on:%A} {context.closes_on.day} {context.closes_on:%B}"
+
+
+async def _why_not(
+    session: AsyncSession, person: Person, campaign_id: uuid.UUID, now: datetime
+) -> Message:
+    """The notice for a survey the person cannot answer now (closed, not sent...)."""
+    campaign = await session.get(Campaign, campaign_id)
+    if campaign is None or campaign.organisation_id != person.organisation_id:
+        return Notice(text.no_such_survey(), Tone.WARNING)
+    try:
+        await check_can_answer(session, person=person, campaign=campaign, now=now)
+    except AlreadySubmittedError as error:
+        return Notice(str(error), Tone.SUCCESS)
+    except SurveyError as error:
+        return Notice(str(error), Tone.ERROR)
+    return Notice(text.no_such_survey(), Tone.WARNING)

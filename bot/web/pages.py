@@ -1,0 +1,157 @@
+"""What the local channel's routes share: templates, the organisation, who is here."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse
+from jinja2 import Environment
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from bot.runtime import Runtime
+from bot.settings import Mode
+from bot.web.identity import WebSession, session_of
+from bot.web.render_html import template_environment
+from survey.models import Organisation, Person
+from survey.organisations import find_organisation
+from survey.people import person_and_team
+from survey.roles import role_label
+
+
+@dataclass
+class ChannelState:
+    """Built once per app: the template environment, the organisation, a write gate.
+
+    The gate bounds how many requests write at once. On SQLite only one
+    transaction writes at a time anyway: queueing writers here, first come first
+    served, keeps them from polling the database lock (where, with many people
+    answering at once, some could wait past the busy timeout). On PostgreSQL a
+    few writers at a time leave pooled connections free for the pages that only
+    read, instead of every request queueing for a connection.
+    """
+
+    environment: Environment = field(default_factory=template_environment)
+    organisation: Organisation | None = None
+    _gate: asyncio.Semaphore = field(default_factory=lambda: asyncio.Semaphore(1))
+
+    def limit_writers(self, writers: int) -> None:
+        """Let at most ``writers`` requests write at once (set at startup)."""
+        self._gate = asyncio.Semaphore(max(1, writers))
+
+    @asynccontextmanager
+    async def writing(self) -> AsyncIterator[None]:
+        """Hold while a request writes to the database."""
+        async with self._gate:
+            yield
+
+
+@dataclass(frozen=True)
+class Visitor:
+    """The signed-in person, their team's name and how they signed in."""
+
+    person: Person
+    team: str
+    session: WebSession
+
+    @property
+    def role(self) -> str:
+        """The person's role in words."""
+        return role_label(self.person.role)
+
+
+def now() -> datetime:
+    """The current time in UTC."""
+    return datetime.now(UTC)
+
+
+def runtime_of(request: Request) -> Runtime:
+    """The app's runtime (settings, database)."""
+    runtime: Runtime = request.app.state.runtime
+    return runtime
+
+
+def channel_of(request: Request) -> ChannelState:
+    """The channel's shared state."""
+    state: ChannelState = request.app.state.channel
+    return state
+
+
+def picker_enabled(request: Request) -> bool:
+    """The persona picker is for the demo only: never in production."""
+    return runtime_of(request).settings.mode == Mode.DEVELOPMENT
+
+
+async def organisation_of(request: Request) -> Organisation:
+    """The organisation this app serves (looked up once, then kept).
+
+    Raises:
+        NotFoundError: it does not exist yet (the message says how to create it).
+    """
+    channel = channel_of(request)
+    if channel.organisation is None:
+        runtime = runtime_of(request)
+        async with runtime.read_sessions() as session:
+            channel.organisation = await find_organisation(
+                session, slug=runtime.settings.organisation
+            )
+    return channel.organisation
+
+
+async def visitor_in(request: Request, session: AsyncSession) -> Visitor | None:
+    """The person the session cookie names, if it is genuine and they are active."""
+    runtime = runtime_of(request)
+    cookie = session_of(request, runtime.settings.secret, now=now())
+    if cookie is None:
+        return None
+    organisation = await organisation_of(request)
+    found = await person_and_team(
+        session, organisation_id=organisation.id, person_id=cookie.person_id
+    )
+    if found is None:
+        return None
+    person, team = found
+    return Visitor(person=person, team=team, session=cookie)
+
+
+def page(
+    request: Request, template: str, *, status_code: int = 200, **context: Any
+) -> HTMLResponse:
+    """Render a full page."""
+    channel = channel_of(request)
+    organisation = channel.organisation
+    context.setdefault("organisation_name", organisation.name if organisation else "")
+    context.setdefault(
+        "min_group_size", organisation.min_group_size if organisation else 5
+    )
+    context.setdefault("has_problem", False)
+    html = channel.environment.get_template(template).render(**context)
+    return HTMLResponse(html, status_code=status_code)
+
+
+def notice_page(
+    request: Request,
+    *,
+    heading: str,
+    message: str,
+    tone: str = "info",
+    status_code: int = 200,
+    next_href: str | None = None,
+    next_label: str = "",
+) -> HTMLResponse:
+    """A page with one heading and one notice (links that fail, setup problems)."""
+    return page(
+        request,
+        "notice_page.html",
+        status_code=status_code,
+        heading=heading,
+        text=message,
+        tone=tone,
+        next_href=next_href,
+        next_label=next_label,
+    )

@@ -1,0 +1,69 @@
+"""Every sentence the local web channel adds to the conversation, in one place."""
+
+from __future__ import annotations
+
+PERSONA_KINDS = {
+    "social_worker": (
+        "A social worker",
+        "Answers the social work health check and the pulse check.",
+    ),
+    "wider_workforce": (
+        "Wider workforce",
+        "Answers the wider workforce health check and the pulse check.",
+    ),
+    "manager": (
+        "A manager",
+        "Answers surveys too, and can ask for their teams' summaries.",
+    ),
+    "psw": (
+        "The Principal Social Worker",
+        "Runs the surveys: opens and closes them, and sees who has access.",
+    ),
+}
+
+
+def out_of_date() -> str:
+    """A form drawn for someone else, or altered: nothing was changed."""
+    return (
+        "That page was out of date, so nothing was changed. Here is where you are now."
+    )
+
+
+def no_such_survey() -> str:
+    """A survey id that is not one of this organisation's campaigns."""
+    return "That survey could not be found. Your open surveys are listed on this page."
+
+
+def hello(first_name: str) -> str:
+    """The chat page's heading when no survey is on screen."""
+    return f"Hello, {first_name}"
+
+
+def picker_off() -> str:
+    """In production there is no persona picker."""
+    return (
+        "Please use the personal link your Principal Social Worker sent you. "
+        "If you do not have one, ask them for one."
+    )
+
+
+def not_on_roster() -> str:
+    """A picker post naming nobody we know."""
+    return "That person is not on the roster. Please choose someone from the list."
+
+
+def progress(answered: int, total: int) -> str:
+    """How far a person is through a survey, in words."""
+    if answered == 0:
+        return f"Started: 0 of {total} answered"
+    if answered >= total:
+        return f"All {total} answered: ready to check and send"
+    return f"{answered} of {total} answered"
+
+
+def link_title(kind: str) -> str:
+    """The heading of the page for a link that cannot be used."""
+    return {
+        "used": "This link has already been used",
+        "expired": "This link has expired",
+    }.get(kind, "This link does not work")

@@ -1,0 +1,52 @@
+"""What one person has been asked to answer, and how far they have got."""
+
+from __future__ import annotations
+
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from survey.anonymity import draft_key
+from survey.answering import DraftState
+from survey.models import Campaign, CampaignStatus, Draft, Participation, Person
+
+
+async def open_invitations(
+    session: AsyncSession, *, person: Person
+) -> list[tuple[Campaign, Participation]]:
+    """The open campaigns the person is in the audience of, oldest first."""
+    rows = await session.exec(
+        select(Campaign, Participation)
+        .join(Participation, col(Participation.campaign_id) == col(Campaign.id))
+        .where(
+            Campaign.organisation_id == person.organisation_id,
+            Campaign.status == CampaignStatus.OPEN,
+            Participation.person_id == person.id,
+        )
+        .order_by(col(Campaign.created_at), col(Campaign.name))
+    )
+    return list(rows.all())
+
+
+async def drafts_of(
+    session: AsyncSession,
+    *,
+    secret: bytes,
+    person: Person,
+    campaigns: list[Campaign],
+) -> dict[str, DraftState]:
+    """The person's drafts for these campaigns, by campaign id (hex), in one query."""
+    keys = {
+        draft_key(secret, person_id=person.id, campaign_id=campaign.id): campaign
+        for campaign in campaigns
+    }
+    if not keys:
+        return {}
+    drafts = await session.exec(select(Draft).where(col(Draft.key).in_(list(keys))))
+    return {
+        keys[draft.key].id.hex: DraftState(
+            answers=dict(draft.answers),
+            current=draft.current,
+            updated_at=draft.updated_at,
+        )
+        for draft in drafts.all()
+    }

@@ -1,0 +1,202 @@
+"""A person answers the pulse check in headless Chromium, by clicking and typing."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+from sqlmodel import col, select
+from webchat import SECRET_KEY, Database
+
+from survey.models import Answer, Comment, Draft, Response
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+SCREENSHOT = Path("/tmp/chat.png")
+
+pytestmark = pytest.mark.browser
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+@pytest.fixture
+def server(demo_template: Path, tmp_path: Path) -> Iterator[tuple[str, str]]:
+    """The real app served by ``healthcheck serve`` on a free loopback port."""
+    if not CHROMIUM.exists():
+        message = f"{CHROMIUM} is missing: apt-get install -y chromium"
+        if os.environ.get("CI"):
+            pytest.fail(f"Browser tests must run in CI, but {message}")
+        pytest.skip(message)
+    database = tmp_path / "browser.db"
+    shutil.copy(demo_template, database)
+    url = f"sqlite:///{database}"
+    env = {
+        **os.environ,
+        "DATABASE_URL": url,
+        "HEALTHCHECK_SECRET_KEY": SECRET_KEY,
+        "HEALTHCHECK_MODE": "development",
+    }
+    command = Path(sys.executable).parent / "healthcheck"
+    subprocess.run([command, "db", "upgrade"], env=env, check=True, capture_output=True)
+    port = _free_port()
+    log = (tmp_path / "server.log").open("w")
+    process = subprocess.Popen(
+        [command, "serve", "--host", "127.0.0.1", "--port", str(port)],
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            if process.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(
+                    "the server did not start: " + (tmp_path / "server.log").read_text()
+                )
+            time.sleep(0.2)
+        yield base, url
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+        log.close()
+
+
+def test_a_persona_answers_the_pulse_with_a_mistake_a_pause_and_a_resume(
+    server: tuple[str, str],
+) -> None:
+    from playwright.sync_api import expect, sync_playwright
+
+    base, url = server
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS
+        )
+        context = browser.new_context(viewport={"width": 1280, "height": 900})
+        page = context.new_page()
+        page.goto(f"{base}/")
+        expect(page.get_by_role("heading", level=1)).to_have_text(
+            "Who is using the chat?"
+        )
+        first = page.get_by_role("button", name=re.compile(r"^Continue as ")).first
+        name = first.inner_text().removeprefix("Continue as ")
+        first.click()
+        expect(page.get_by_text(f"Signed in as {name}")).to_be_visible()
+
+        page.get_by_role("button", name=re.compile(r"^Start Pulse check")).click()
+        expect(page.locator(".progress-text")).to_have_text("Question 1 of 7")
+        heading = page.locator(".screen-heading")
+        expect(heading).to_be_focused()
+
+        # A mistake: Continue without choosing. The question is asked again.
+        page.get_by_role("button", name="Continue").click()
+        alert = page.get_by_role("alert")
+        expect(alert).to_be_visible()
+        expect(alert).to_contain_text("Please pick one of the options shown.")
+        expect(page.locator(".progress-text")).to_have_text("Question 1 of 7")
+
+        page.get_by_label("Manageable", exact=True).check()
+        page.get_by_role("button", name="Continue").click()
+        expect(page.locator(".progress-text")).to_have_text("Question 2 of 7")
+        # Keyboard only: the radio group and Continue are reachable without a mouse.
+        page.get_by_label("Agree", exact=True).focus()
+        page.keyboard.press("Space")
+        expect(page.get_by_label("Agree", exact=True)).to_be_checked()
+        page.keyboard.press("Enter")
+        expect(page.locator(".progress-text")).to_have_text("Question 3 of 7")
+        page.screenshot(path=str(SCREENSHOT), full_page=True)
+
+        page.get_by_role("button", name="Pause and save").click()
+        expect(page.get_by_role("status").first).to_contain_text("are saved")
+        page.close()
+
+        # Later, in a fresh page of the same browser (the cookie remembers them).
+        later = context.new_page()
+        later.goto(f"{base}/")
+        expect(
+            later.locator("#s-2-progress, .survey p")
+            .filter(has_text="2 of 7 answered")
+            .first
+        ).to_be_visible()
+        later.get_by_role("button", name=re.compile(r"^Resume Pulse check")).click()
+        expect(later.get_by_text("Welcome back", exact=False)).to_be_visible()
+        expect(later.locator(".progress-text")).to_have_text("Question 3 of 7")
+
+        for label in ("Disagree", "Every month", "Agree", "Likely"):
+            later.get_by_label(label, exact=True).check()
+            later.get_by_role("button", name="Continue").click()
+        comment = later.get_by_role(
+            "textbox", name=re.compile("^What one change would most")
+        )
+        comment.click()
+        later.keyboard.type("Protected time for <b>reflection</b>.")
+        later.get_by_role("button", name="Continue").click()
+
+        expect(
+            later.get_by_role("heading", level=2, name=re.compile("^Check your"))
+        ).to_be_visible()
+        expect(
+            later.get_by_text("Protected time for <b>reflection</b>.")
+        ).to_be_visible()
+        later.get_by_role("button", name="Send my answers").click()
+        expect(later.get_by_role("heading", name="Thank you")).to_be_visible()
+        expect(later.get_by_text("Sent. Thank you.")).to_be_visible()
+        browser.close()
+
+    database = Database(url)
+    try:
+        with database.session() as session:
+            pulse = database.campaign("Pulse check")
+            stored = session.exec(
+                select(Response).where(Response.campaign_id == pulse.id)
+            ).all()
+            assert len(stored) == 1
+            answers = {
+                row.question_key: row.option
+                for row in session.exec(
+                    select(Answer).where(Answer.response_id == stored[0].id)
+                )
+            }
+            comments = session.exec(
+                select(Comment.text).where(Comment.response_id == stored[0].id)
+            ).all()
+            drafts = session.exec(
+                select(Draft).where(col(Draft.campaign_id) == pulse.id)
+            ).all()
+    finally:
+        database.engine.dispose()
+    assert answers == {
+        "WL02": "manageable",
+        "WB01": "agree",
+        "WB02": "disagree",
+        "SV01": "monthly",
+        "LD05": "agree",
+        "RT01": "likely",
+    }
+    assert list(comments) == ["Protected time for <b>reflection</b>."]
+    assert drafts == []
