@@ -17,7 +17,7 @@ install: $(STAMP)
 
 run: install  ## run the product on SQLite with the demo organisation
 	$(BIN)/healthcheck db upgrade
-	$(BIN)/healthcheck serve
+	$(BIN)/healthcheck serve --with-worker
 
 test: install  ## run every test (SQLite, and PostgreSQL when reachable)
 	$(BIN)/python -m pytest

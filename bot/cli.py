@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import os
 import sys
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
@@ -92,6 +93,12 @@ def _now() -> datetime:
 def serve(
     host: Annotated[str | None, typer.Option(help="Address to listen on.")] = None,
     port: Annotated[int | None, typer.Option(help="Port to listen on.")] = None,
+    with_worker: Annotated[
+        bool,
+        typer.Option(
+            "--with-worker", help="Also run the worker in this process (for demos)."
+        ),
+    ] = False,
 ) -> None:
     """Serve the web app (local channel, and platforms when configured)."""
     import uvicorn
@@ -100,12 +107,15 @@ def serve(
 
     settings = _settings()
     migrate.require_current(settings.database_url)
-    uvicorn.run(
-        create_app(settings),
-        host=host or settings.host,
-        port=port or settings.port,
-        log_level="info",
-    )
+    host, port = host or settings.host, port or settings.port
+    if with_worker:
+        inbox = settings.local_inbox_url
+        if "HEALTHCHECK_LOCAL_INBOX_URL" not in os.environ:
+            inbox = f"http://{'127.0.0.1' if host == '0.0.0.0' else host}:{port}"
+        settings = settings.model_copy(
+            update={"worker_in_web": True, "local_inbox_url": inbox}
+        )
+    uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
 
 
 @app.command()

@@ -50,6 +50,11 @@ class Settings(BaseSettings):
     organisation: str = Field(default="demo", description="default organisation slug")
     min_group_size: int = Field(default=5, ge=3, le=50)
     seed_demo: bool = True
+    worker_in_web: bool = Field(
+        default=False,
+        description="run the worker inside the web process (make run); use a "
+        "separate `healthcheck worker` in production",
+    )
     send_lease_seconds: int = Field(
         default=30,
         ge=2,

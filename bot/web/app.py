@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
@@ -12,7 +13,7 @@ from fastapi.staticfiles import StaticFiles
 from bot import teams
 from bot.runtime import Runtime
 from bot.settings import Settings
-from bot.web import channel, inbox, links, overview, personas
+from bot.web import channel, inbox, links, overview, personas, posts
 from bot.web.pages import ChannelState
 from bot.web.render_html import STATIC
 from survey import migrate
@@ -37,9 +38,12 @@ def create_app(settings: Settings) -> FastAPI:
             await seed_demo(
                 runtime.sessions, secret=settings.secret, now=datetime.now(UTC)
             )
+        worker = _start_worker(settings, runtime) if settings.worker_in_web else None
         try:
             yield
         finally:
+            if worker is not None:
+                await worker.stop()
             await runtime.close()
 
     app = FastAPI(
@@ -52,6 +56,7 @@ def create_app(settings: Settings) -> FastAPI:
     links.register(app)
     overview.register(app)
     inbox.register(app)
+    posts.register(app)
     teams.register(app, settings)  # only when HEALTHCHECK_TEAMS_ENABLED
 
     @app.get("/healthz", include_in_schema=False)
@@ -59,3 +64,28 @@ def create_app(settings: Settings) -> FastAPI:
         return {"status": "ok"}
 
     return app
+
+
+class _InProcessWorker:
+    """The worker run beside the web app (``serve --with-worker``, for ``make run``)."""
+
+    def __init__(self, settings: Settings, runtime: Runtime) -> None:
+        from bot.worker import Worker, default_deliveries
+
+        self._deliveries = default_deliveries(settings)
+        self._stop = asyncio.Event()
+        lease = timedelta(seconds=settings.send_lease_seconds)
+        loop = Worker(runtime, self._deliveries, send_lease=lease)
+        self._task = asyncio.create_task(loop.run(self._stop))
+
+    async def stop(self) -> None:
+        self._stop.set()
+        await self._task
+        for delivery in self._deliveries.values():
+            close = getattr(delivery, "close", None)
+            if close is not None:
+                await close()
+
+
+def _start_worker(settings: Settings, runtime: Runtime) -> _InProcessWorker:
+    return _InProcessWorker(settings, runtime)
