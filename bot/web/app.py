@@ -10,10 +10,10 @@ from datetime import UTC, datetime, timedelta
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
-from bot import teams
+from bot import slack, teams
 from bot.runtime import Runtime
 from bot.settings import Settings
-from bot.web import channel, inbox, links, overview, personas, posts
+from bot.web import channel, dashboard, inbox, links, overview, personas, posts
 from bot.web.pages import ChannelState
 from bot.web.render_html import STATIC
 from survey import migrate
@@ -57,7 +57,9 @@ def create_app(settings: Settings) -> FastAPI:
     overview.register(app)
     inbox.register(app)
     posts.register(app)
+    dashboard.register(app)
     teams.register(app, settings)  # only when HEALTHCHECK_TEAMS_ENABLED
+    slack.register(app, settings)  # only when HEALTHCHECK_SLACK_ENABLED
 
     @app.get("/healthz", include_in_schema=False)
     async def healthz() -> dict[str, str]:

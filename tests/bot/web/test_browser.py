@@ -200,3 +200,41 @@ def test_a_persona_answers_the_pulse_with_a_mistake_a_pause_and_a_resume(
     }
     assert list(comments) == ["Protected time for <b>reflection</b>."]
     assert drafts == []
+
+
+def test_the_psw_dashboard_shows_a_chart_and_a_hidden_cell(
+    server: tuple[str, str],
+) -> None:
+    from playwright.sync_api import expect, sync_playwright
+
+    base, url = server
+    with Database(url).session() as session:
+        from survey.models import Person, Team
+
+        psw = session.exec(
+            select(Person).where(Person.role == "principal_social_worker")
+        ).one()
+        teams = list(session.exec(select(Team)).all())
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS
+        )
+        page = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
+        page.goto(f"{base}/people")
+        page.get_by_label("Person on the roster, by team").select_option(str(psw.id))
+        page.get_by_role("button", name="Continue", exact=True).click()
+        page.goto(f"{base}/dashboard")
+        chart = page.get_by_role("img", name=re.compile("standard", re.I)).first
+        expect(chart).to_be_visible()
+        assert page.evaluate("(img) => img.naturalWidth > 100", chart.element_handle())
+        hidden = False
+        for team in teams:
+            page.goto(f"{base}/dashboard?team={team.id}&role=social_worker")
+            if page.locator("#suppressed").count():
+                expect(page.locator("#suppressed")).to_contain_text("Figures hidden")
+                assert page.locator("figure.chart").count() == 0
+                hidden = True
+                break
+        assert hidden, "a small team and role combination shows as hidden"
+        page.screenshot(path="/tmp/dashboard.png", full_page=False)
+        browser.close()

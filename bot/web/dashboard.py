@@ -1,0 +1,123 @@
+"""The PSW's dashboard: the report's figures and charts, filtered within suppression."""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+
+from fastapi import FastAPI, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from sqlmodel import col, select
+
+from analytics.charts import Chart, favourable_chart, standards_chart
+from analytics.data import Names, earlier_campaign, load_names, load_round
+from analytics.groups import Group
+from analytics.model import GroupResults
+from analytics.results import ResultsEngine
+from analytics.suppression import Policy
+from bot.commands.access import standing_of
+from bot.web.pages import notice_page, organisation_of, page, runtime_of, visitor_in
+from survey.models import Campaign
+from survey.roles import Access, role_label
+
+
+def register(app: FastAPI) -> None:
+    """Add ``/dashboard``."""
+
+    @app.get("/dashboard", response_class=HTMLResponse)
+    async def dashboard(
+        request: Request,
+        campaign: str = "",
+        service: str = "",
+        team: str = "",
+        role: str = "",
+    ) -> Response:
+        runtime = runtime_of(request)
+        organisation = await organisation_of(request)
+        async with runtime.sessions() as session:
+            visitor = await visitor_in(request, session)
+            if visitor is None:
+                return RedirectResponse("/", status_code=303)
+            standing = await standing_of(session, person=visitor.person)
+            if standing is None or standing.access != Access.PSW:
+                return notice_page(
+                    request,
+                    heading="Only the Principal Social Worker can open the dashboard",
+                    message="Managers can ask for their team's summary in the "
+                    "chat: type 'summary'.",
+                    status_code=403,
+                )
+            campaigns = list(
+                (
+                    await session.exec(
+                        select(Campaign)
+                        .where(Campaign.organisation_id == organisation.id)
+                        .order_by(col(Campaign.year).desc(), col(Campaign.name))
+                    )
+                ).all()
+            )
+            chosen = _choose(campaigns, campaign)
+            if chosen is None:
+                return page(request, "dashboard.html", visitor=visitor, campaigns=[])
+            names = await load_names(session, organisation_id=organisation.id)
+            current = await load_round(session, campaign=chosen)
+            before = await earlier_campaign(session, campaign=chosen)
+            previous = await load_round(session, campaign=before) if before else None
+        engine = ResultsEngine(
+            current, policy=Policy(organisation.min_group_size), previous=previous
+        )
+        group = _group(names, service=service, team=team, role=role)
+        results = engine.group(group)
+        charts = await asyncio.to_thread(_charts, results)
+        roles = sorted(current.responses["role"].dropna().unique())
+        return page(
+            request,
+            "dashboard.html",
+            visitor=visitor,
+            campaigns=campaigns,
+            chosen=chosen,
+            results=results,
+            charts=charts,
+            services=sorted(names.services.items(), key=lambda item: item[1]),
+            teams=sorted(names.teams.items(), key=lambda item: item[1]),
+            roles=[(code, role_label(code)) for code in roles],
+            selected={"service": service, "team": team, "role": role},
+        )
+
+
+def _choose(campaigns: list[Campaign], wanted: str) -> Campaign | None:
+    for campaign in campaigns:
+        if str(campaign.id) == wanted:
+            return campaign
+    closed = [c for c in campaigns if c.status == "closed"]
+    ordered = closed or campaigns
+    return ordered[0] if ordered else None
+
+
+def _group(names: Names, *, service: str, team: str, role: str) -> Group:
+    """The group the filters describe; unknown values are ignored."""
+    constraints: dict[str, str] = {}
+    labels = []
+    if team in names.teams:
+        constraints["team_id"] = team
+        constraints["service_id"] = names.team_service[team]
+        labels.append(names.teams[team])
+    elif service in names.services:
+        constraints["service_id"] = service
+        labels.append(names.services[service])
+    if role:
+        constraints["role"] = role
+        labels.append(role_label(role))
+    return Group.of(" / ".join(labels) or "Whole organisation", **constraints)
+
+
+def _charts(results: GroupResults) -> list[tuple[Chart, str]]:
+    drawn = [
+        standards_chart(results.standards, title="LGA standards: score out of 100"),
+        favourable_chart(results.weakest(8), title="Lowest % favourable"),
+    ]
+    return [
+        (chart, base64.b64encode(chart.png).decode())
+        for chart in drawn
+        if chart is not None
+    ]
