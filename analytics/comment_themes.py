@@ -14,7 +14,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from analytics.comments import analyse_comments, representative_quotes
 from analytics.data import Round
 from analytics.groups import Group
-from analytics.report import ThemeSummary
+from analytics.model import ThemeSummary
 from analytics.results import ResultsEngine
 from survey.models import Comment, Person, Response
 from survey.themes import THEMES

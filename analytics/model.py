@@ -116,3 +116,16 @@ class GroupResults:
         """The questions with the lowest favourable share."""
         scored = [q for q in self.questions if q.favourable is not None]
         return sorted(scored, key=lambda q: (q.favourable or 0, q.question_id))[:count]
+
+
+@dataclass(frozen=True)
+class ThemeSummary:
+    """What staff said about one theme in free text (shown groups only)."""
+
+    theme: str
+    label: str
+    comments: int
+    positive: int
+    neutral: int
+    negative: int
+    quotes: tuple[str, ...] = ()

@@ -11,26 +11,15 @@ from datetime import date
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from analytics.comment_themes import group_themes, load_comments, roster_names
 from analytics.data import Names, Round, earlier_campaign, load_names, load_round
 from analytics.groups import Group, everyone, team_group
-from analytics.model import GroupResults, ResponseRate
+from analytics.model import GroupResults, ResponseRate, ThemeSummary
 from analytics.results import ResultsEngine
 from analytics.suppression import Policy
 from survey.models import Campaign, Organisation
 from survey.roles import role_label, workforce_label
-
-
-@dataclass(frozen=True)
-class ThemeSummary:
-    """What staff said about one theme in free text (shown groups only)."""
-
-    theme: str
-    label: str
-    comments: int
-    positive: int
-    neutral: int
-    negative: int
-    quotes: tuple[str, ...] = ()
+from survey.targets import targets_for
 
 
 @dataclass(frozen=True)
@@ -129,6 +118,17 @@ async def build_report(
     current = await load_round(session, campaign=campaign)
     before = await earlier_campaign(session, campaign=campaign)
     previous = await load_round(session, campaign=before) if before else None
+    if targets is None:
+        targets = await targets_for(
+            session,
+            organisation_id=organisation.id,
+            template_key=current.definition.key,
+        )
+    if not themes:
+        comments = await load_comments(session, campaign_id=campaign.id)
+        redact = await roster_names(session, organisation_id=organisation.id)
+        engine = ResultsEngine(current, policy=Policy(organisation.min_group_size))
+        themes = group_themes(engine, current, comments, everyone(), names=redact)
     return assemble_report(
         organisation,
         names,

@@ -146,12 +146,21 @@ class ResultsEngine:
         """Invited and responded counts, shown only for groups meeting the rules."""
         invited_frame = self.round.invited
         if invited_frame.empty:
-            return ResponseRate(group.label, None, None, None, "no invitation list")
+            return self._imported_rate(group)
         hidden = self._invited.reason_hidden(group)
         if hidden is not None:
             return ResponseRate(group.label, None, None, None, hidden)
         selected = invited_frame[group.mask(invited_frame)]
         invited, responded = len(selected), int(selected["completed"].sum())
+        return ResponseRate(group.label, invited, responded, 100 * responded / invited)
+
+    def _imported_rate(self, group: Group) -> ResponseRate:
+        """An imported round knows only how many were invited in all (``--invited``)."""
+        imported = self.round.campaign.audience.get("imported") or {}
+        invited = imported.get("invited")
+        if not group.is_everyone or not invited:
+            return ResponseRate(group.label, None, None, None, "no invitation list")
+        responded = len(self.round.responses)
         return ResponseRate(group.label, invited, responded, 100 * responded / invited)
 
     def _question_suppressor(self, question_id: str) -> Suppressor:

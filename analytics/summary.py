@@ -8,8 +8,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from analytics.data import earlier_campaign, load_names, load_round
 from analytics.groups import Group, everyone
-from analytics.model import GroupResults
-from analytics.report import ThemeSummary
+from analytics.model import GroupResults, ThemeSummary
 from analytics.results import ResultsEngine
 from analytics.suppression import Policy
 from survey.models import Campaign, Organisation

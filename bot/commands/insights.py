@@ -12,8 +12,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from analytics.comment_themes import group_themes, load_comments, roster_names
 from analytics.data import Names, Round, earlier_campaign, load_names, load_round
 from analytics.groups import Group, everyone, team_group
-from analytics.model import Change, GroupResults, QuestionResult
-from analytics.report import ThemeSummary
+from analytics.model import Change, GroupResults, QuestionResult, ThemeSummary
 from analytics.results import ResultsEngine
 from analytics.suppression import Policy
 from bot.commands import insights_text as text
@@ -30,6 +29,9 @@ from survey.models import (
     Template,
 )
 from survey.roles import Access
+from survey.targets import set_target
+
+DEFAULT_TEMPLATE = "social-worker-health-check"
 
 
 class NotYours(SurveyError):
@@ -308,4 +310,32 @@ def _themes_table(
         columns=(*columns, "Quotes (redacted)") if quotes else columns,
         rows=tuple(rows),
         note=None if found else text.NO_THEMES,
+    )
+
+
+async def target_messages(
+    sessions: SessionFactory,
+    *,
+    organisation: Organisation,
+    args: tuple[str, ...],
+) -> tuple[Message, ...]:
+    """``target QUESTION PERCENT [template]``: set a RAG target for a question."""
+    if len(args) not in (2, 3):
+        raise NotFoundError(text.TARGET_USAGE)
+    question, percent_text = args[0], args[1].rstrip("%")
+    template = args[2] if len(args) == 3 else DEFAULT_TEMPLATE
+    try:
+        percent = float(percent_text)
+    except ValueError:
+        raise NotFoundError(text.TARGET_USAGE) from None
+    async with sessions() as session, session.begin():
+        target = await set_target(
+            session,
+            organisation_id=organisation.id,
+            template_key=template,
+            question_key=question,
+            percent=percent,
+        )
+    return (
+        Notice(text.target_set(target.question_key, percent, template), Tone.SUCCESS),
     )

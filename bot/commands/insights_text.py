@@ -62,3 +62,17 @@ def unknown_group(name: str, names: Names) -> str:
 def no_campaigns() -> str:
     """Nothing has been run yet."""
     return "There are no surveys yet, so there is nothing to summarise."
+
+
+TARGET_USAGE = (
+    "Set a target like this: target WL01 70 (question id, percent favourable, and "
+    "optionally the template, e.g. target PL01 60 pulse-check)."
+)
+
+
+def target_set(question: str, percent: float, template: str) -> str:
+    """Confirmation of a target."""
+    return (
+        f"Target set: {percent:g}% favourable for {question} in {template}. Reports "
+        "show it as green at or above, amber within 10 points, red below that."
+    )

@@ -19,6 +19,15 @@ USAGE: dict[CommandName, tuple[str, str]] = {
     CommandName.START: ("start [survey]", "answer a survey, e.g. 'start pulse'"),
     CommandName.RESUME: ("resume [survey]", "carry on where you left off"),
     CommandName.PRIVACY: ("privacy", "how your answers are kept anonymous"),
+    CommandName.YOU_SAID: (
+        "you-said [survey]",
+        "what is being done about what staff said",
+    ),
+    CommandName.MUTE: (
+        "mute [survey]",
+        "stop reminders about a survey you are answering",
+    ),
+    CommandName.UNMUTE: ("unmute [survey]", "turn those reminders back on"),
     CommandName.HELP: ("help", "this list"),
     CommandName.CAMPAIGN_OPEN: (
         "campaign open NAME",
@@ -28,18 +37,49 @@ USAGE: dict[CommandName, tuple[str, str]] = {
         "campaign close NAME",
         "close a survey so it takes no more answers",
     ),
+    CommandName.CAMPAIGN_SCHEDULE: (
+        "campaign schedule NAME opens=... closes=... remind=3,7,-1",
+        "plan when a survey opens, closes and reminds (replaces any earlier plan)",
+    ),
     CommandName.WHO_HAS_ACCESS: (
         "who-has-access",
         "who can ask for which summaries",
     ),
     CommandName.SUMMARY: ("summary", "your teams' results"),
-    CommandName.PARTICIPATION: ("participation", "response rates"),
+    CommandName.PARTICIPATION: (
+        "participation [campaign] [team or service]",
+        "how many have finished, as counts and rates (never names)",
+    ),
     CommandName.THEMES: ("themes", "what comments are about"),
+    CommandName.TARGET: (
+        "target QUESTION PERCENT",
+        "set a target % favourable for a question (red/amber/green in reports)",
+    ),
     CommandName.LAUNCH: ("launch", "schedule a survey"),
-    CommandName.REMIND: ("remind", "remind people who have not finished"),
-    CommandName.ACTION: ("action", "log what is being done"),
-    CommandName.POST_YOU_SAID: ("post you-said", "post a 'you said, we did' update"),
-    CommandName.BRIEF: ("brief", "post a briefing"),
+    CommandName.REMIND: (
+        "remind team:NAME|service:NAME [campaign] at=...",
+        "a survey-hour nudge to that group's people who have not finished",
+    ),
+    CommandName.PULSE_SCHEDULE: (
+        "pulse schedule every=4 weeks audience=... questions=4 cooldown=14",
+        "a recurring pulse check with rotating questions",
+    ),
+    CommandName.TRENDS: ("trends [pulse]", "pulse results round by round"),
+    CommandName.ACTION: (
+        "action add|update|list",
+        "log and update what is being done about what staff said; "
+        "send 'action' for examples",
+    ),
+    CommandName.POST_YOU_SAID: (
+        "post you-said [campaign]",
+        "post 'you said, we did' to the workforce channel, with a note to "
+        "everyone who took part",
+    ),
+    CommandName.BRIEF: (
+        'brief title="..." body="..."',
+        "post a briefing now or at=2026-12-01T09:30, to=channel, team:NAME or "
+        "service:NAME, with link= and feedback=yes",
+    ),
     CommandName.EXPORT: ("export", "the annual report files"),
 }
 """What each command is for, in the order help lists them."""
@@ -173,7 +213,8 @@ def start_command(campaign_name: str) -> str:
 def campaign_usage() -> str:
     """A bare or mistyped ``campaign`` command."""
     return (
-        "Use 'campaign open NAME' or 'campaign close NAME', for example: "
+        "Use 'campaign open NAME', 'campaign close NAME' or 'campaign schedule "
+        "NAME opens=... closes=... remind=...', for example: "
         'campaign close "Pulse check November 2026".'
     )
 

@@ -137,3 +137,24 @@ async def test_nothing_about_answers_while_the_survey_is_open(
     assert "results are shown once the survey has closed" in answer
     assert "Five strongest" not in answer
     assert "20 of 20" in answer
+
+
+async def test_the_psw_sets_a_target_and_staff_cannot(sessions: SessionFactory) -> None:
+    people = await _setup(sessions)
+    refused = await _ask(sessions, people["staff"], "target Q1 70 small-check")
+    assert "Only" in refused
+    answer = await _ask(sessions, people["psw"], "target q1 70 small-check")
+    assert "Target set: 70% favourable for Q1 in small-check" in answer
+    wrong = await _ask(sessions, people["psw"], "target NOPE 70 small-check")
+    assert "'NOPE' is not a question" in wrong
+    too_high = await _ask(sessions, people["psw"], "target Q1 170 small-check")
+    assert "from 0 to 100" in too_high
+    no_favourable = await _ask(sessions, people["psw"], "target TX1 50 small-check")
+    assert "no favourable answers" in no_favourable
+    from sqlmodel import select
+
+    from survey.models import Target
+
+    async with sessions() as session:
+        targets = (await session.exec(select(Target))).all()
+    assert [(t.question_key, t.percent) for t in targets] == [("Q1", 70.0)]

@@ -927,3 +927,23 @@ def test_a_malformed_mapping_file_is_explained(
         read_mapping(text.encode(), name=name)
 
     assert refused.value.problems[0].startswith(problem)
+
+
+async def test_an_imported_round_has_an_organisation_response_rate(
+    sessions: SessionFactory, council: uuid.UUID, tmp_path: Path
+) -> None:
+    from analytics.data import load_round
+    from analytics.groups import Group, everyone
+    from analytics.results import ResultsEngine
+    from analytics.suppression import Policy
+
+    path = write_csv(tmp_path / "export.csv", HEADER, GOOD)
+    await run_import(sessions, council, path, invited=10)
+    async with sessions() as session:
+        campaign = (await session.exec(select(Campaign))).one()
+        round_ = await load_round(session, campaign=campaign)
+    engine = ResultsEngine(round_, policy=Policy(5))
+    rate = engine.response_rate(everyone())
+    assert (rate.invited, rate.responded, rate.rate) == (10, 3, 30.0)
+    some_team = Group.of("A team", team_id="x", service_id="y")
+    assert engine.response_rate(some_team).rate is None
