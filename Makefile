@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cksum requirements.lock pyproject.toml | cksum | cut -d' ' -f1)
 
-.PHONY: install run test lint format bench lock clean
+.PHONY: install run test lint format bench lock clean teams-package
 
 $(STAMP): requirements.lock pyproject.toml
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11 or newer is needed"'
@@ -33,6 +33,9 @@ format: install
 
 bench: install  ## print the benchmarks' figures (never pass/fail)
 	@for script in benchmarks/*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
+
+teams-package: install  ## zip the Teams app (HEALTHCHECK_TEAMS_APP_ID, HEALTHCHECK_PUBLIC_URL)
+	$(BIN)/python -m bot.teams.package --out build/health-check-teams.zip
 
 lock:  ## re-lock dependencies after editing pyproject.toml
 	$(BIN)/python -m pip install --quiet uv

@@ -38,11 +38,20 @@ def _now() -> datetime:
 
 def default_deliveries(settings: Settings) -> dict[str, Delivery]:
     """The platforms this deployment delivers to (the local channel always)."""
-    return {
+    deliveries: dict[str, Delivery] = {
         "local": LocalChannelDelivery(
             base_url=settings.local_inbox_url, secret=settings.secret
         )
     }
+    if settings.teams_enabled:
+        from bot.teams.delivery import build_delivery
+
+        deliveries["teams"] = build_delivery(settings)
+    if settings.slack_enabled:
+        from bot.slack.delivery import SlackDelivery
+
+        deliveries["slack"] = SlackDelivery.from_settings(settings)
+    return deliveries
 
 
 class Worker:

@@ -8,11 +8,13 @@ from survey.models.campaigns import (
     ParticipationStatus,
     PulseSchedule,
 )
+from survey.models.conversations import ChatConversation, ChatDelivery
 from survey.models.follow_up import Action, Announcement, Target
 from survey.models.jobs import Job, LocalDelivery, OutboxMessage
 from survey.models.links import PersonalLink
 from survey.models.organisation import ManagerOf, Organisation, Person, Service, Team
 from survey.models.responses import Answer, Comment, Response
+from survey.models.slack import SlackEvent, SlackWorkspace
 from survey.models.templates import Template, TemplateQuestion
 
 __all__ = [
@@ -21,6 +23,8 @@ __all__ = [
     "Answer",
     "Campaign",
     "CampaignStatus",
+    "ChatConversation",
+    "ChatDelivery",
     "Comment",
     "Draft",
     "Job",
@@ -35,6 +39,8 @@ __all__ = [
     "PulseSchedule",
     "Response",
     "Service",
+    "SlackEvent",
+    "SlackWorkspace",
     "Target",
     "Team",
     "Template",

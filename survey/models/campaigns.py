@@ -51,6 +51,11 @@ class Campaign(SQLModel, table=True):
     pulse_schedule_id: uuid.UUID | None = Field(
         default=None, foreign_key="pulse_schedule.id"
     )
+    question_keys: list[str] | None = Field(
+        default=None,
+        sa_column=Column(JSONColumn, nullable=True),
+        description="the template questions asked (a pulse's rotation); None: all",
+    )
     created_at: datetime = Field(
         default_factory=utcnow, sa_column=Column(UTCDateTime, nullable=False)
     )
@@ -95,6 +100,14 @@ class Participation(SQLModel, table=True):
     status: str = Field(default=ParticipationStatus.INVITED, max_length=10)
     reminders_sent: int = 0
     reminders_muted: bool = False
+    answered: int = Field(
+        default=0,
+        description=(
+            "questions answered or skipped so far, counting only those asked of "
+            "everyone (never follow-ups, whose presence would hint at an answer); "
+            "reset to 0 on submit so it cannot be matched to the response"
+        ),
+    )
 
 
 class Draft(SQLModel, table=True):

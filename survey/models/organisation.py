@@ -55,6 +55,7 @@ class Person(SQLModel, table=True):
     name: str = Field(max_length=200)
     email: str = Field(max_length=254)
     slack_id: str | None = Field(default=None, max_length=40, index=True)
+    slack_dm_channel: str | None = Field(default=None, max_length=40)
     teams_id: str | None = Field(default=None, max_length=80, index=True)
     team_id: uuid.UUID = Field(foreign_key="team.id", index=True)
     role: str = Field(max_length=60)

@@ -1,0 +1,174 @@
+"""Slack: installation, bot and OAuth-state tables (slack-sdk's), workspaces,
+events seen, and each person's DM channel id.
+
+Revision ID: 0004
+Revises: 0003
+Create Date: 2026-11-23 04:02:55.164863
+"""
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+import sqlmodel
+from alembic import op
+
+import survey.models.columns
+
+revision: str = "0004"
+down_revision: str | None = "0003"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    op.create_table(
+        "slack_bots",
+        sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
+        sa.Column("client_id", sa.String(length=32), nullable=False),
+        sa.Column("app_id", sa.String(length=32), nullable=False),
+        sa.Column("enterprise_id", sa.String(length=32), nullable=True),
+        sa.Column("enterprise_name", sa.String(length=200), nullable=True),
+        sa.Column("team_id", sa.String(length=32), nullable=True),
+        sa.Column("team_name", sa.String(length=200), nullable=True),
+        sa.Column("bot_token", sa.String(length=200), nullable=True),
+        sa.Column("bot_id", sa.String(length=32), nullable=True),
+        sa.Column("bot_user_id", sa.String(length=32), nullable=True),
+        sa.Column("bot_scopes", sa.String(length=1000), nullable=True),
+        sa.Column("bot_refresh_token", sa.String(length=200), nullable=True),
+        sa.Column("bot_token_expires_at", sa.DateTime(), nullable=True),
+        sa.Column("is_enterprise_install", sa.Boolean(), nullable=False),
+        sa.Column("installed_at", sa.DateTime(), nullable=False),
+        sa.PrimaryKeyConstraint("id"),
+    )
+    with op.batch_alter_table("slack_bots", schema=None) as batch_op:
+        batch_op.create_index(
+            "slack_bots_idx",
+            ["client_id", "enterprise_id", "team_id", "installed_at"],
+            unique=False,
+        )
+
+    op.create_table(
+        "slack_event",
+        sa.Column("id", sa.Uuid(), nullable=False),
+        sa.Column(
+            "event_id", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False
+        ),
+        sa.Column(
+            "received_at",
+            survey.models.columns.UTCDateTime(timezone=True),
+            nullable=False,
+        ),
+        sa.PrimaryKeyConstraint("id"),
+        sa.UniqueConstraint("event_id"),
+    )
+    with op.batch_alter_table("slack_event", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_slack_event_received_at"), ["received_at"], unique=False
+        )
+
+    op.create_table(
+        "slack_installations",
+        sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
+        sa.Column("client_id", sa.String(length=32), nullable=False),
+        sa.Column("app_id", sa.String(length=32), nullable=False),
+        sa.Column("enterprise_id", sa.String(length=32), nullable=True),
+        sa.Column("enterprise_name", sa.String(length=200), nullable=True),
+        sa.Column("enterprise_url", sa.String(length=200), nullable=True),
+        sa.Column("team_id", sa.String(length=32), nullable=True),
+        sa.Column("team_name", sa.String(length=200), nullable=True),
+        sa.Column("bot_token", sa.String(length=200), nullable=True),
+        sa.Column("bot_id", sa.String(length=32), nullable=True),
+        sa.Column("bot_user_id", sa.String(length=32), nullable=True),
+        sa.Column("bot_scopes", sa.String(length=1000), nullable=True),
+        sa.Column("bot_refresh_token", sa.String(length=200), nullable=True),
+        sa.Column("bot_token_expires_at", sa.DateTime(), nullable=True),
+        sa.Column("user_id", sa.String(length=32), nullable=False),
+        sa.Column("user_token", sa.String(length=200), nullable=True),
+        sa.Column("user_scopes", sa.String(length=1000), nullable=True),
+        sa.Column("user_refresh_token", sa.String(length=200), nullable=True),
+        sa.Column("user_token_expires_at", sa.DateTime(), nullable=True),
+        sa.Column("incoming_webhook_url", sa.String(length=200), nullable=True),
+        sa.Column("incoming_webhook_channel", sa.String(length=200), nullable=True),
+        sa.Column("incoming_webhook_channel_id", sa.String(length=200), nullable=True),
+        sa.Column(
+            "incoming_webhook_configuration_url", sa.String(length=200), nullable=True
+        ),
+        sa.Column("is_enterprise_install", sa.Boolean(), nullable=False),
+        sa.Column("token_type", sa.String(length=32), nullable=True),
+        sa.Column("installed_at", sa.DateTime(), nullable=False),
+        sa.PrimaryKeyConstraint("id"),
+    )
+    with op.batch_alter_table("slack_installations", schema=None) as batch_op:
+        batch_op.create_index(
+            "slack_installations_idx",
+            ["client_id", "enterprise_id", "team_id", "user_id", "installed_at"],
+            unique=False,
+        )
+
+    op.create_table(
+        "slack_oauth_states",
+        sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
+        sa.Column("state", sa.String(length=200), nullable=False),
+        sa.Column("expire_at", sa.DateTime(), nullable=False),
+        sa.PrimaryKeyConstraint("id"),
+    )
+    op.create_table(
+        "slack_workspace",
+        sa.Column("id", sa.Uuid(), nullable=False),
+        sa.Column(
+            "team_id", sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False
+        ),
+        sa.Column(
+            "enterprise_id", sqlmodel.sql.sqltypes.AutoString(length=32), nullable=True
+        ),
+        sa.Column("organisation_id", sa.Uuid(), nullable=False),
+        sa.Column(
+            "linked_at",
+            survey.models.columns.UTCDateTime(timezone=True),
+            nullable=False,
+        ),
+        sa.ForeignKeyConstraint(
+            ["organisation_id"],
+            ["organisation.id"],
+        ),
+        sa.PrimaryKeyConstraint("id"),
+        sa.UniqueConstraint("team_id"),
+    )
+    with op.batch_alter_table("slack_workspace", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_slack_workspace_organisation_id"),
+            ["organisation_id"],
+            unique=False,
+        )
+
+    with op.batch_alter_table("person", schema=None) as batch_op:
+        batch_op.add_column(
+            sa.Column(
+                "slack_dm_channel",
+                sqlmodel.sql.sqltypes.AutoString(length=40),
+                nullable=True,
+            )
+        )
+
+
+def downgrade() -> None:
+    with op.batch_alter_table("person", schema=None) as batch_op:
+        batch_op.drop_column("slack_dm_channel")
+
+    with op.batch_alter_table("slack_workspace", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_slack_workspace_organisation_id"))
+
+    op.drop_table("slack_workspace")
+    op.drop_table("slack_oauth_states")
+    with op.batch_alter_table("slack_installations", schema=None) as batch_op:
+        batch_op.drop_index("slack_installations_idx")
+
+    op.drop_table("slack_installations")
+    with op.batch_alter_table("slack_event", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_slack_event_received_at"))
+
+    op.drop_table("slack_event")
+    with op.batch_alter_table("slack_bots", schema=None) as batch_op:
+        batch_op.drop_index("slack_bots_idx")
+
+    op.drop_table("slack_bots")
