@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
+import json
 import uuid
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 import pandas as pd
-from sqlalchemy import Connection
+from sqlalchemy import Connection, String, cast, func
 from sqlalchemy import select as core_select
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from survey.catalogue import template_definition
 from survey.models import (
     Answer,
     Campaign,
@@ -24,9 +25,11 @@ from survey.models import (
     Template,
 )
 from survey.question_bank import TemplateDefinition
+from survey.question_sets import campaign_definition
 from survey.roles import workforce_of
 
 GROUP_COLUMNS = ("service_id", "team_id", "role", "workforce", "employment_type")
+READ_ATTEMPTS = 3
 
 
 @dataclass(frozen=True)
@@ -39,7 +42,9 @@ class Round:
         responses: one row per response: ``response_id`` and the roster attributes
             copied at submission (``GROUP_COLUMNS``).
         answers: one row per closed answer: ``response_id``, ``question_key``,
-            ``option``, ``number``, ``choices``.
+            ``option``, ``number``, ``choices``. ``response_id`` is categorical
+            over the responses' ids, in their order; keys and options are
+            categorical too.
         invited: one row per invited person: their current roster attributes and
             whether they ``completed``. Empty for imported historic rounds.
     """
@@ -62,7 +67,7 @@ class Names:
 
 async def load_round(session: AsyncSession, *, campaign: Campaign) -> Round:
     """Read everything analysis needs about one campaign."""
-    definition = await template_definition(session, template_id=campaign.template_id)
+    definition = await campaign_definition(session, campaign=campaign)
     connection = await session.connection()
     frames = await connection.run_sync(_read_frames, campaign.id)
     return Round(campaign, definition, *frames)
@@ -71,32 +76,11 @@ async def load_round(session: AsyncSession, *, campaign: Campaign) -> Round:
 def _read_frames(
     connection: Connection, campaign_id: uuid.UUID
 ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-    responses = _frame(
-        connection,
-        core_select(
-            col(Response.id).label("response_id"),
-            *(col(getattr(Response, name)) for name in GROUP_COLUMNS),
-        ).where(col(Response.campaign_id) == campaign_id),
-        ["response_id", *GROUP_COLUMNS],
-    )
-    answers = _frame(
-        connection,
-        core_select(
-            col(Answer.response_id),
-            col(Answer.question_key),
-            col(Answer.option),
-            col(Answer.number),
-            col(Answer.choices),
-        )
-        .join(Response, col(Response.id) == col(Answer.response_id))
-        .where(col(Response.campaign_id) == campaign_id),
-        ["response_id", "question_key", "option", "number", "choices"],
-    )
     invited = _frame(
         connection,
         core_select(
-            col(Team.service_id),
-            col(Person.team_id),
+            _text(col(Team.service_id)),
+            _text(col(Person.team_id)),
             col(Person.role),
             col(Person.employment_type),
             col(Participation.status),
@@ -106,14 +90,19 @@ def _read_frames(
         .where(col(Participation.campaign_id) == campaign_id),
         ["service_id", "team_id", "role", "employment_type", "status"],
     )
+    for _ in range(READ_ATTEMPTS):
+        responses = _responses(connection, campaign_id)
+        answers = _answers(connection, campaign_id, responses["response_id"])
+        if answers is not None:
+            break
+    else:
+        raise RuntimeError("responses kept arriving while the round was read")
     for frame in (responses, invited):
         for name in ("service_id", "team_id"):
             frame[name] = frame[name].astype("string")
-    responses["response_id"] = responses["response_id"].astype("string")
-    answers["response_id"] = answers["response_id"].astype("string")
-    answers["number"] = pd.to_numeric(answers["number"], errors="coerce")
     if not invited.empty:
-        invited["workforce"] = invited["role"].map(workforce_of).astype("string")
+        workforces = {role: workforce_of(role) for role in invited["role"].unique()}
+        invited["workforce"] = invited["role"].map(workforces).astype("string")
         invited["completed"] = invited["status"] == "completed"
     else:
         invited["workforce"] = pd.Series(dtype="string")
@@ -121,15 +110,102 @@ def _read_frames(
     return responses, answers, invited
 
 
+def _responses(connection: Connection, campaign_id: uuid.UUID) -> pd.DataFrame:
+    responses = _frame(
+        connection,
+        core_select(
+            _text(col(Response.id)),
+            *(
+                _text(col(getattr(Response, name)))
+                if name.endswith("_id")
+                else col(getattr(Response, name))
+                for name in GROUP_COLUMNS
+            ),
+        )
+        .where(col(Response.campaign_id) == campaign_id)
+        .order_by(col(Response.id)),
+        ["response_id", *GROUP_COLUMNS],
+    )
+    responses["response_id"] = responses["response_id"].astype("string")
+    return responses
+
+
+def _text(column: Any) -> Any:
+    """An id column read as its stored text, for :func:`_frame` to tidy."""
+    return cast(column, String)
+
+
 def _frame(connection: Connection, query: Any, columns: list[str]) -> pd.DataFrame:
-    rows = connection.execute(query).all()
+    """The rows as a frame; ids (read with :func:`_text`) in their usual form.
+
+    Ids are stored as 32 hex digits on SQLite and as uuid on PostgreSQL; each
+    distinct one is rewritten once, so a column of a few teams costs a few.
+    """
+    rows = [tuple(row) for row in connection.execute(query)]
     frame = pd.DataFrame.from_records(rows, columns=columns)
     for name in columns:
         if name.endswith("_id") and not frame.empty:
-            frame[name] = frame[name].map(
-                lambda value: None if value is None else str(value)
-            )
+            stored = frame[name].dropna().unique()
+            usual = {value: str(uuid.UUID(str(value))) for value in stored}
+            frame[name] = frame[name].map(usual)
     return frame
+
+
+def _answers(
+    connection: Connection, campaign_id: uuid.UUID, response_ids: pd.Series
+) -> pd.DataFrame | None:
+    """Every closed answer of the campaign, in one query (about a million rows).
+
+    Each answer carries its response's position among ``response_ids`` (both are
+    numbered in id order), so no ids are parsed or matched; keys and codes come
+    back as categoricals. None if a response arrived since ``response_ids`` was
+    read, which would shift the numbering (responses are never deleted, so an
+    equal count means the same responses).
+    """
+    numbered = (
+        core_select(
+            col(Response.id).label("id"),
+            (func.row_number().over(order_by=col(Response.id)) - 1).label("position"),
+            func.count().over().label("responses"),
+        )
+        .where(col(Response.campaign_id) == campaign_id)
+        .cte("numbered")
+    )
+    query = core_select(
+        numbered.c.position,
+        numbered.c.responses,
+        col(Answer.question_key),
+        col(Answer.option),
+        col(Answer.number),
+        func.nullif(cast(col(Answer.choices), String), "null"),
+    ).join(numbered, numbered.c.id == col(Answer.response_id))
+    result = connection.execute(query)
+    # The driver's own tuples: none of these columns needs converting, and
+    # SQLAlchemy's per-row objects would cost more than the query itself.
+    rows = np.array(result.cursor.fetchall(), dtype=object).reshape(-1, 6)
+    result.close()
+    position, responses, key, option, number, choices = rows.T
+    if len(rows) and responses[0] != len(response_ids):
+        return None
+    return pd.DataFrame(
+        {
+            "response_id": pd.Categorical.from_codes(
+                position.astype(np.int64), categories=pd.Index(response_ids)
+            ),
+            "question_key": pd.Categorical(key),
+            "option": pd.Categorical(option),
+            "number": np.array(number, dtype=float),
+            "choices": _parsed(choices),
+        }
+    )
+
+
+def _parsed(texts: np.ndarray) -> np.ndarray:
+    """JSON texts parsed, None where there is none (most rows have none)."""
+    parsed = np.full(len(texts), None, dtype=object)
+    for row in np.flatnonzero(pd.notna(texts)):
+        parsed[row] = json.loads(texts[row])
+    return parsed
 
 
 async def load_names(session: AsyncSession, *, organisation_id: uuid.UUID) -> Names:

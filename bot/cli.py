@@ -15,6 +15,7 @@ import typer
 from bot.import_cli import import_app
 from bot.reports_cli import report_app
 from bot.runtime import Runtime
+from bot.schedule_cli import pulse_app, schedule_app
 from bot.settings import Settings, load_settings
 from bot.web import links_cli
 from survey import migrate
@@ -59,6 +60,8 @@ for sub, name in (
 ):
     app.add_typer(sub, name=name)
 app.add_typer(report_app)
+campaign_app.add_typer(schedule_app)
+app.add_typer(pulse_app, name="pulse")
 app.add_typer(links_cli.app, name="link")
 
 OrgOption = Annotated[

@@ -18,8 +18,12 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from survey.anonymity import draft_key
 from survey.campaigns import require_open
-from survey.catalogue import template_definition
-from survey.errors import AlreadySubmittedError, AnswerError, NotInvitedError
+from survey.errors import (
+    AlreadySubmittedError,
+    AnswerError,
+    NotFoundError,
+    NotInvitedError,
+)
 from survey.models import (
     Answer,
     Campaign,
@@ -33,6 +37,7 @@ from survey.models import (
     Team,
 )
 from survey.question_bank import TemplateDefinition
+from survey.question_sets import answered_count, campaign_definition
 from survey.questions import AnswerValue, Question, Scale
 from survey.roles import workforce_of
 
@@ -68,11 +73,15 @@ async def participation_of(
         )
     ).first()
     if participation is None or not person.active:
-        raise NotInvitedError(
-            f"'{campaign.name}' was not sent to you. If you think it should have "
-            "been, please ask your Principal Social Worker."
-        )
+        raise NotInvitedError(_not_invited(campaign))
     return participation
+
+
+def _not_invited(campaign: Campaign) -> str:
+    return (
+        f"'{campaign.name}' was not sent to you. If you think it should have "
+        "been, please ask your Principal Social Worker."
+    )
 
 
 async def check_can_answer(
@@ -81,6 +90,28 @@ async def check_can_answer(
     """Check the campaign is open and this person may still answer it."""
     require_open(campaign, now=now)
     participation = await participation_of(session, person=person, campaign=campaign)
+    return may_answer(
+        person=person, campaign=campaign, participation=participation, now=now
+    )
+
+
+def may_answer(
+    *,
+    person: Person,
+    campaign: Campaign,
+    participation: Participation | None,
+    now: datetime,
+) -> Participation:
+    """The rules of :func:`check_can_answer`, on rows the caller has read.
+
+    Raises:
+        CampaignClosedError: the campaign does not take answers now.
+        NotInvitedError: the person is not in its audience (or has left).
+        AlreadySubmittedError: they have sent their answers.
+    """
+    require_open(campaign, now=now)
+    if participation is None or not person.active:
+        raise NotInvitedError(_not_invited(campaign))
     if participation.status == ParticipationStatus.COMPLETED:
         raise AlreadySubmittedError(
             f"You have already sent your answers to '{campaign.name}'. Thank you."
@@ -88,12 +119,80 @@ async def check_can_answer(
     return participation
 
 
+@dataclass
+class AnswerSheet:
+    """A person's place in one campaign, read in two queries inside a transaction.
+
+    Made by :func:`answer_sheet` for the answer path: the campaign as it is now,
+    its organisation, the person's participation (``None`` if not invited; its
+    row locked on PostgreSQL) and their draft, if any.
+    """
+
+    campaign: Campaign
+    organisation: Organisation
+    participation: Participation | None
+    draft_key: str
+    draft: Draft | None
+
+    @property
+    def state(self) -> DraftState:
+        """The saved answers (empty if there is no draft)."""
+        return _state_of(self.draft)
+
+
+async def answer_sheet(
+    session: AsyncSession, *, secret: bytes, person: Person, campaign_id: uuid.UUID
+) -> AnswerSheet:
+    """Read what one step of answering needs, without checking anything yet.
+
+    Check with :func:`may_answer` before storing. The participation row is taken
+    ``FOR UPDATE`` first, as :func:`participation_of` does, and the draft read
+    after it, so a concurrent step for the same person is waited for and seen.
+
+    Raises:
+        NotFoundError: the campaign does not exist.
+    """
+    row = (
+        await session.exec(
+            select(Campaign, Organisation, Participation)
+            .join(Organisation, col(Organisation.id) == col(Campaign.organisation_id))
+            .join(
+                Participation,
+                (col(Participation.campaign_id) == col(Campaign.id))
+                & (col(Participation.person_id) == person.id),
+            )
+            .where(Campaign.id == campaign_id)
+            .with_for_update(of=Participation)
+        )
+    ).first()
+    if row is not None:
+        campaign, organisation, participation = row
+    else:
+        found = await session.get(Campaign, campaign_id)
+        if found is None:
+            raise NotFoundError("That survey no longer exists.")
+        owner = await session.get(Organisation, found.organisation_id)
+        assert owner is not None
+        campaign, organisation, participation = found, owner, None
+    key = draft_key(secret, person_id=person.id, campaign_id=campaign.id)
+    return AnswerSheet(
+        campaign=campaign,
+        organisation=organisation,
+        participation=participation,
+        draft_key=key,
+        draft=await session.get(Draft, key),
+    )
+
+
 async def load_draft(
     session: AsyncSession, *, secret: bytes, person: Person, campaign: Campaign
 ) -> DraftState:
     """The person's saved answers for the campaign (empty if they have none)."""
     key = draft_key(secret, person_id=person.id, campaign_id=campaign.id)
-    draft = await session.get(Draft, key)
+    return _state_of(await session.get(Draft, key))
+
+
+def _state_of(draft: Draft | None) -> DraftState:
     if draft is None:
         return DraftState()
     return DraftState(
@@ -120,20 +219,52 @@ async def save_draft(
     participation = await check_can_answer(
         session, person=person, campaign=campaign, now=now
     )
-    definition = await template_definition(session, template_id=campaign.template_id)
-    answers = _checked(definition, state.answers)
     key = draft_key(secret, person_id=person.id, campaign_id=campaign.id)
-    draft = await session.get(Draft, key)
+    await write_draft(
+        session,
+        campaign=campaign,
+        participation=participation,
+        key=key,
+        draft=await session.get(Draft, key),
+        definition=await campaign_definition(session, campaign=campaign),
+        state=state,
+        now=now,
+    )
+
+
+async def write_draft(
+    session: AsyncSession,
+    *,
+    campaign: Campaign,
+    participation: Participation,
+    key: str,
+    draft: Draft | None,
+    definition: TemplateDefinition,
+    state: DraftState,
+    now: datetime,
+) -> Draft:
+    """Check every answer against its question and store the draft.
+
+    The caller has read ``draft`` by ``key`` (from :func:`~survey.anonymity.draft_key`)
+    and checked ``participation`` with :func:`may_answer`, both in this
+    transaction; :func:`save_draft` does all of that itself.
+
+    Raises:
+        AnswerError: an answer that does not fit its question.
+    """
+    answers = _checked(definition, state.answers)
     if draft is None:
         draft = Draft(key=key, campaign_id=campaign.id)
     draft.answers = answers
     draft.current = state.current
     draft.updated_at = now
     session.add(draft)
+    participation.answered = answered_count(definition, answers)
     if participation.status == ParticipationStatus.INVITED:
         participation.status = ParticipationStatus.STARTED
-        session.add(participation)
+    session.add(participation)
     await session.flush()
+    return draft
 
 
 async def submit(
@@ -167,13 +298,13 @@ async def submit(
             col(Participation.person_id) == person.id,
             col(Participation.status) != ParticipationStatus.COMPLETED,
         )
-        .values(status=ParticipationStatus.COMPLETED)
+        .values(status=ParticipationStatus.COMPLETED, answered=0)
     )
     if claimed.rowcount != 1:
         raise AlreadySubmittedError(
             f"You have already sent your answers to '{campaign.name}'. Thank you."
         )
-    definition = await template_definition(session, template_id=campaign.template_id)
+    definition = await campaign_definition(session, campaign=campaign)
     key = draft_key(secret, person_id=person.id, campaign_id=campaign.id)
     draft = await session.get(Draft, key)
     answers = _checked(definition, dict(draft.answers) if draft else {})

@@ -7,6 +7,9 @@ from datetime import datetime
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 # Importing a module registers its job kinds; add one line per module with handlers.
+import survey.briefings  # noqa: F401
+import survey.nudges  # noqa: F401
+import survey.pulses  # noqa: F401
 import survey.scheduling  # noqa: F401
 from survey.errors import NotFoundError
 from survey.job_kinds import HANDLERS

@@ -1,12 +1,19 @@
-"""When the organisation is at work: reminders never go out at weekends or at night."""
+"""When the organisation is at work: reminders never go out at weekends or at night.
+
+Times people type are read on the organisation's clock unless they carry an
+offset, and the clock changes (spring and autumn) are taken into account.
+"""
 
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta
+from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
+
+from survey.errors import ScheduleError
 
 START = time(9, 0)
 END = time(17, 0)
+EXAMPLE = "like 2026-12-01T09:00"
 
 
 def is_working_time(moment: datetime, *, timezone: str) -> bool:
@@ -16,7 +23,7 @@ def is_working_time(moment: datetime, *, timezone: str) -> bool:
 
 
 def next_working_time(moment: datetime, *, timezone: str) -> datetime:
-    """``moment`` if it is working time, else the next 09:00 on a weekday (in UTC)."""
+    """``moment`` if it is working time, else the next 09:00 on a weekday."""
     zone = ZoneInfo(timezone)
     local = moment.astimezone(zone)
     if is_working_time(moment, timezone=timezone):
@@ -25,3 +32,48 @@ def next_working_time(moment: datetime, *, timezone: str) -> datetime:
     while day.weekday() >= 5:
         day += timedelta(days=1)
     return datetime.combine(day, START, tzinfo=zone).astimezone(moment.tzinfo)
+
+
+def parse_local_time(text: str, *, timezone: str, what: str) -> datetime:
+    """Read a typed time such as ``2026-12-01T09:00``, local unless it has an offset.
+
+    Args:
+        text: What was typed: an ISO date and time, optionally with an offset.
+        timezone: The organisation's time zone, for times without an offset.
+        what: What the time is for, in words ("opening time"), for messages.
+
+    Returns:
+        The time in UTC. An hour that happens twice (clocks going back) is the
+        first of the two.
+
+    Raises:
+        ScheduleError: no time given, unreadable, or a time the local clocks
+            skip when they go forward.
+    """
+    typed = text.strip()
+    try:
+        moment = datetime.fromisoformat(typed)
+    except ValueError:
+        raise ScheduleError(
+            f"I can't read the {what} '{typed}'; write it {EXAMPLE}."
+        ) from None
+    if len(typed) <= len("2026-12-01"):
+        raise ScheduleError(f"The {what} '{typed}' needs a time too, {EXAMPLE}.")
+    if moment.tzinfo is not None:
+        return moment.astimezone(UTC)
+    zone = ZoneInfo(timezone)
+    local = moment.replace(tzinfo=zone)
+    # A skipped time (01:30 as the clocks go forward) does not survive a round trip.
+    if local.astimezone(UTC).astimezone(zone).replace(tzinfo=None) != moment:
+        raise ScheduleError(
+            f"The {what} {typed} does not exist in {timezone} because the clocks "
+            "change then; choose another time."
+        )
+    # In UTC: an hour that happens twice would otherwise compare unequal to itself.
+    return local.astimezone(UTC)
+
+
+def local_words(moment: datetime, *, timezone: str) -> str:
+    """A time on the organisation's clock in words: "Tuesday 1 December 2026 09:00"."""
+    local = moment.astimezone(ZoneInfo(timezone))
+    return f"{local:%A} {local.day} {local:%B %Y} {local:%H:%M}"

@@ -30,16 +30,23 @@ REQUIRED_ACCESS: dict[CommandName, Access] = {
     CommandName.CAMPAIGN: Access.PSW,
     CommandName.CAMPAIGN_OPEN: Access.PSW,
     CommandName.CAMPAIGN_CLOSE: Access.PSW,
+    CommandName.CAMPAIGN_SCHEDULE: Access.PSW,
     CommandName.WHO_HAS_ACCESS: Access.PSW,
     CommandName.SUMMARY: Access.MANAGER,
     CommandName.PARTICIPATION: Access.MANAGER,
     CommandName.THEMES: Access.MANAGER,
+    CommandName.TARGET: Access.PSW,
     CommandName.LAUNCH: Access.PSW,
     CommandName.REMIND: Access.PSW,
     CommandName.ACTION: Access.PSW,
     CommandName.POST_YOU_SAID: Access.PSW,
     CommandName.BRIEF: Access.PSW,
+    CommandName.YOU_SAID: Access.STAFF,
     CommandName.EXPORT: Access.PSW,
+    CommandName.MUTE: Access.STAFF,
+    CommandName.UNMUTE: Access.STAFF,
+    CommandName.PULSE_SCHEDULE: Access.PSW,
+    CommandName.TRENDS: Access.PSW,
 }
 """The lowest access each command needs; every command is listed."""
 

@@ -22,27 +22,29 @@ class CommandName(StrEnum):
     CAMPAIGN = "campaign"
     CAMPAIGN_OPEN = "campaign open"
     CAMPAIGN_CLOSE = "campaign close"
+    CAMPAIGN_SCHEDULE = "campaign schedule"
     WHO_HAS_ACCESS = "who-has-access"
     SUMMARY = "summary"
     PARTICIPATION = "participation"
     THEMES = "themes"
+    TARGET = "target"
     LAUNCH = "launch"
     REMIND = "remind"
     ACTION = "action"
     POST_YOU_SAID = "post you-said"
     BRIEF = "brief"
+    YOU_SAID = "you-said"
     EXPORT = "export"
+    MUTE = "mute"
+    UNMUTE = "unmute"
+    PULSE_SCHEDULE = "pulse schedule"
+    TRENDS = "trends"
     UNKNOWN = "unknown"
 
 
 NOT_YET_AVAILABLE: frozenset[CommandName] = frozenset(
     {
-        CommandName.PARTICIPATION,
         CommandName.LAUNCH,
-        CommandName.REMIND,
-        CommandName.ACTION,
-        CommandName.POST_YOU_SAID,
-        CommandName.BRIEF,
         CommandName.EXPORT,
     }
 )
@@ -63,19 +65,27 @@ _PHRASES: dict[str, CommandName] = {
     "campaign": CommandName.CAMPAIGN,
     "campaign-open": CommandName.CAMPAIGN_OPEN,
     "campaign-close": CommandName.CAMPAIGN_CLOSE,
+    "campaign-schedule": CommandName.CAMPAIGN_SCHEDULE,
     # DESIGN.md lists a bare `close`; it means the same as `campaign close`.
     "close": CommandName.CAMPAIGN_CLOSE,
     "who-has-access": CommandName.WHO_HAS_ACCESS,
     "summary": CommandName.SUMMARY,
     "participation": CommandName.PARTICIPATION,
     "themes": CommandName.THEMES,
+    "target": CommandName.TARGET,
     "launch": CommandName.LAUNCH,
     "remind": CommandName.REMIND,
     "action": CommandName.ACTION,
     "actions": CommandName.ACTION,
     "post-you-said": CommandName.POST_YOU_SAID,
     "brief": CommandName.BRIEF,
+    "you-said": CommandName.YOU_SAID,
+    "you-said-we-did": CommandName.YOU_SAID,
     "export": CommandName.EXPORT,
+    "mute": CommandName.MUTE,
+    "unmute": CommandName.UNMUTE,
+    "pulse-schedule": CommandName.PULSE_SCHEDULE,
+    "trends": CommandName.TRENDS,
 }
 _LONGEST_PHRASE = max(key.count("-") + 1 for key in _PHRASES)
 

@@ -19,10 +19,28 @@ from bot.commands.access import (
     psw_names,
     standing_of,
 )
+from bot.commands.briefing import brief_messages
+from bot.commands.follow_up import (
+    action_messages,
+    post_you_said_messages,
+    you_said_messages,
+)
 from bot.commands.grammar import NOT_YET_AVAILABLE, Command, CommandName, parse
-from bot.commands.insights import summary_messages, themes_messages
+from bot.commands.insights import (
+    summary_messages,
+    target_messages,
+    themes_messages,
+)
+from bot.commands.participation import participation_messages
 from bot.commands.privacy import privacy_notice
 from bot.commands.progress import SurveyProgress, match_surveys, open_surveys
+from bot.commands.schedule import (
+    campaign_schedule_messages,
+    mute_messages,
+    pulse_schedule_messages,
+    remind_messages,
+)
+from bot.commands.trends import trends_messages
 from bot.conversation.flow import Start
 from bot.conversation.messages import (
     Menu,
@@ -63,6 +81,10 @@ class _Request:
     organisation: Organisation
     command: Command
     now: datetime
+    # Where announcements go (the chat platforms in use) and the raw text, so
+    # quoted settings keep their line breaks.
+    platforms: tuple[str, ...] = ("local",)
+    typed: str = ""
 
     @property
     def person(self) -> Person:
@@ -79,6 +101,7 @@ async def dispatch(
     person: Person | None,
     text: str,
     now: datetime,
+    platforms: tuple[str, ...] = ("local",),
 ) -> CommandResult:
     """Parse ``text`` and run it for ``person``.
 
@@ -88,6 +111,8 @@ async def dispatch(
         person: Who sent it, as the roster knows them; ``None`` if nobody.
         text: What they typed, with or without a mention or ``/healthcheck``.
         now: The current time (timezone-aware).
+        platforms: The platforms messages can be delivered to; posts to the
+            workforce channel go to each chat platform among them.
 
     Someone not on the roster (or no longer active) is told who to ask, and
     nothing is stored for them. A command their access does not allow is
@@ -106,7 +131,16 @@ async def dispatch(
         if not standing.may(command.name):
             psws = await psw_names(session, organisation_id=organisation.id)
             return _refused(command.name, psws)
-    request = _Request(sessions, secret, standing, organisation, command, now)
+    request = _Request(
+        sessions,
+        secret,
+        standing,
+        organisation,
+        command,
+        now,
+        platforms=platforms,
+        typed=text,
+    )
     try:
         return await _HANDLERS[command.name](request)
     except SurveyError as error:
@@ -292,7 +326,118 @@ async def _themes(request: _Request) -> CommandResult:
     return CommandResult(messages)
 
 
+async def _action(request: _Request) -> CommandResult:
+    messages = await action_messages(
+        request.sessions,
+        organisation=request.organisation,
+        command=request.command,
+        typed=request.typed or request.command.text,
+        now=request.now,
+    )
+    return CommandResult(messages)
+
+
+async def _you_said(request: _Request) -> CommandResult:
+    messages = await you_said_messages(
+        request.sessions, organisation=request.organisation, command=request.command
+    )
+    return CommandResult(messages)
+
+
+async def _post_you_said(request: _Request) -> CommandResult:
+    messages = await post_you_said_messages(
+        request.sessions,
+        organisation=request.organisation,
+        command=request.command,
+        now=request.now,
+        platforms=request.platforms,
+    )
+    return CommandResult(messages)
+
+
+async def _brief(request: _Request) -> CommandResult:
+    messages = await brief_messages(
+        request.sessions,
+        organisation=request.organisation,
+        typed=request.typed or request.command.text,
+        now=request.now,
+        platforms=request.platforms,
+    )
+    return CommandResult(messages)
+
+
+async def _campaign_schedule(request: _Request) -> CommandResult:
+    messages = await campaign_schedule_messages(
+        request.sessions,
+        organisation=request.organisation,
+        args=request.command.args,
+        typed=request.typed or request.command.text,
+        now=request.now,
+    )
+    return CommandResult(messages)
+
+
+async def _remind(request: _Request) -> CommandResult:
+    messages = await remind_messages(
+        request.sessions,
+        organisation=request.organisation,
+        args=request.command.args,
+        typed=request.typed or request.command.text,
+        now=request.now,
+    )
+    return CommandResult(messages)
+
+
+async def _mute(request: _Request) -> CommandResult:
+    messages = await mute_messages(
+        request.sessions,
+        secret=request.secret,
+        person=request.person,
+        query=request.command.argument,
+        now=request.now,
+        muted=request.command.name == CommandName.MUTE,
+    )
+    return CommandResult(messages)
+
+
+async def _participation(request: _Request) -> CommandResult:
+    messages = await participation_messages(
+        request.sessions,
+        standing=request.standing,
+        organisation=request.organisation,
+        args=request.command.args,
+    )
+    return CommandResult(messages)
+
+
+async def _pulse_schedule(request: _Request) -> CommandResult:
+    messages = await pulse_schedule_messages(
+        request.sessions,
+        organisation=request.organisation,
+        typed=request.typed or request.command.text,
+        now=request.now,
+    )
+    return CommandResult(messages)
+
+
+async def _trends(request: _Request) -> CommandResult:
+    messages = await trends_messages(
+        request.sessions, organisation=request.organisation, args=request.command.args
+    )
+    return CommandResult(messages)
+
+
+async def _target(request: _Request) -> CommandResult:
+    messages = await target_messages(
+        request.sessions,
+        organisation=request.organisation,
+        args=request.command.args,
+    )
+    return CommandResult(messages)
+
+
 _HANDLERS: dict[CommandName, _Handler] = {
+    CommandName.TARGET: _target,
     CommandName.SUMMARY: _summary,
     CommandName.THEMES: _themes,
     CommandName.HELP: _help,
@@ -305,4 +450,15 @@ _HANDLERS: dict[CommandName, _Handler] = {
     CommandName.CAMPAIGN_OPEN: _campaign_open,
     CommandName.CAMPAIGN_CLOSE: _campaign_close,
     CommandName.WHO_HAS_ACCESS: _who_has_access,
+    CommandName.ACTION: _action,
+    CommandName.YOU_SAID: _you_said,
+    CommandName.POST_YOU_SAID: _post_you_said,
+    CommandName.BRIEF: _brief,
+    CommandName.CAMPAIGN_SCHEDULE: _campaign_schedule,
+    CommandName.REMIND: _remind,
+    CommandName.MUTE: _mute,
+    CommandName.UNMUTE: _mute,
+    CommandName.PARTICIPATION: _participation,
+    CommandName.PULSE_SCHEDULE: _pulse_schedule,
+    CommandName.TRENDS: _trends,
 }

@@ -7,6 +7,7 @@ submits, and returns the messages to render.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
@@ -24,29 +25,48 @@ from bot.conversation.flow import (
 from bot.conversation.messages import Message, Notice, Tone
 from survey.answering import (
     DraftState,
-    check_can_answer,
-    load_draft,
-    save_draft,
+    answer_sheet,
+    may_answer,
     submit,
+    write_draft,
 )
-from survey.catalogue import template_definition
+from survey.campaigns import require_open
 from survey.db import SessionFactory
-from survey.errors import NotFoundError, SurveyError
+from survey.errors import SurveyError
 from survey.models import Campaign, Organisation, Person
+from survey.question_bank import TemplateDefinition
+from survey.question_sets import campaign_definition
+
+DraftCheck = Callable[[DraftState], Message | None]
+"""A check of the stored draft before an event is applied (a one-time form
+token, say): a message refuses the event and is shown instead."""
 
 
 @dataclass(frozen=True)
 class Turn:
-    """What one event produced: messages, and whether the answers were sent."""
+    """What one event produced: messages, and whether the answers were sent.
+
+    ``refused`` is set when the caller's draft check turned the event away;
+    nothing was stored then.
+    """
 
     messages: tuple[Message, ...]
     submitted: bool = False
+    refused: bool = False
 
 
 async def flow_context(session: AsyncSession, *, campaign: Campaign) -> FlowContext:
     """The flow's view of a campaign: its questions, name and closing date."""
-    definition = await template_definition(session, template_id=campaign.template_id)
+    definition = await campaign_definition(session, campaign=campaign)
     organisation = await session.get(Organisation, campaign.organisation_id)
+    return _context(campaign, organisation, definition)
+
+
+def _context(
+    campaign: Campaign,
+    organisation: Organisation | None,
+    definition: TemplateDefinition,
+) -> FlowContext:
     closes_on = None
     if campaign.closes_at is not None and organisation is not None:
         closes_on = campaign.closes_at.astimezone(
@@ -68,49 +88,51 @@ async def handle_event(
     campaign: Campaign,
     event: Event,
     now: datetime,
+    draft_check: DraftCheck | None = None,
 ) -> Turn:
     """Apply one event for one person, in one transaction.
 
     A mistake the person can fix (closed campaign, already sent, not invited)
-    comes back as a notice; stored data is untouched.
+    comes back as a notice; stored data is untouched. While the campaign takes
+    answers, ``draft_check`` sees the stored draft first, under the same lock
+    as the write, so a double click cannot pass it twice.
     """
     try:
         async with sessions() as session, session.begin():
             # Re-read inside this transaction: the caller's copy may predate a close.
-            fresh = await session.get(Campaign, campaign.id)
-            if fresh is None:
-                raise NotFoundError("That survey no longer exists.")
-            campaign = fresh
-            await check_can_answer(session, person=person, campaign=campaign, now=now)
-            context = await flow_context(session, campaign=campaign)
-            draft = await load_draft(
-                session, secret=secret, person=person, campaign=campaign
+            sheet = await answer_sheet(
+                session, secret=secret, person=person, campaign_id=campaign.id
             )
+            campaign = sheet.campaign
+            draft = sheet.state
+            if draft_check is not None and _takes_answers(campaign, now):
+                refusal = draft_check(draft)
+                if refusal is not None:
+                    return Turn((refusal,), refused=True)
+            participation = may_answer(
+                person=person,
+                campaign=campaign,
+                participation=sheet.participation,
+                now=now,
+            )
+            definition = await campaign_definition(session, campaign=campaign)
+            context = _context(campaign, sheet.organisation, definition)
             outcome = step(
                 context, FlowState(answers=draft.answers, current=draft.current), event
             )
-            if outcome.effect == Effect.SAVE:
-                await save_draft(
-                    session,
-                    secret=secret,
-                    person=person,
-                    campaign=campaign,
-                    state=DraftState(
-                        answers=outcome.state.answers, current=outcome.state.current
-                    ),
-                    now=now,
-                )
-            elif outcome.effect == Effect.SUBMIT:
+            if outcome.effect == Effect.SUBMIT:
                 await submit(
                     session, secret=secret, person=person, campaign=campaign, now=now
                 )
                 return Turn(submitted_messages(context), submitted=True)
-            elif outcome.state.current != draft.current:
-                await save_draft(
+            if outcome.effect == Effect.SAVE or outcome.state.current != draft.current:
+                await write_draft(
                     session,
-                    secret=secret,
-                    person=person,
                     campaign=campaign,
+                    participation=participation,
+                    key=sheet.draft_key,
+                    draft=sheet.draft,
+                    definition=definition,
                     state=DraftState(
                         answers=outcome.state.answers, current=outcome.state.current
                     ),
@@ -119,3 +141,11 @@ async def handle_event(
             return Turn(outcome.messages)
     except SurveyError as error:
         return Turn((Notice(str(error), Tone.ERROR),))
+
+
+def _takes_answers(campaign: Campaign, now: datetime) -> bool:
+    try:
+        require_open(campaign, now=now)
+    except SurveyError:
+        return False
+    return True

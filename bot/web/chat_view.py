@@ -19,10 +19,10 @@ from bot.web import text
 from bot.web.form_tokens import NO_DRAFT, draft_version
 from survey.answering import DraftState, check_can_answer
 from survey.campaigns import require_open
-from survey.catalogue import template_definition
 from survey.errors import AlreadySubmittedError, SurveyError
 from survey.invitations import drafts_of, open_invitations
 from survey.models import Campaign, Organisation, ParticipationStatus, Person
+from survey.question_sets import campaign_definition
 
 
 @dataclass(frozen=True)
@@ -158,7 +158,7 @@ def _takes_answers(campaign: Campaign, now: datetime) -> bool:
 async def _context(
     session: AsyncSession, campaign: Campaign, zone: ZoneInfo
 ) -> FlowContext:
-    definition = await template_definition(session, template_id=campaign.template_id)
+    definition = await campaign_definition(session, campaign=campaign)
     closes_on = (
         campaign.closes_at.astimezone(zone).date() if campaign.closes_at else None
     )

@@ -10,8 +10,8 @@ from fastapi.templating import Jinja2Templates
 
 from bot.runtime import Runtime
 from survey.campaigns import Audience, open_campaigns
-from survey.catalogue import template_definition
 from survey.organisations import find_organisation
+from survey.question_sets import campaign_definition
 
 templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
 
@@ -30,9 +30,7 @@ def register(app: FastAPI) -> None:
             for campaign in await open_campaigns(
                 session, organisation_id=organisation.id
             ):
-                definition = await template_definition(
-                    session, template_id=campaign.template_id
-                )
+                definition = await campaign_definition(session, campaign=campaign)
                 audience = Audience.model_validate(campaign.audience).describe()
                 listed.append((campaign, definition, audience))
         return templates.TemplateResponse(

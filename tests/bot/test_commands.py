@@ -289,14 +289,16 @@ async def test_help_for_staff_lists_only_what_they_can_do(
     assert result.campaign_id is None
 
 
-async def test_help_for_a_manager_mentions_their_summaries_are_coming(
+async def test_help_for_a_manager_lists_their_summaries(
     sessions: SessionFactory,
 ) -> None:
     c = await council(sessions)
 
     help_text = words(await run(sessions, c.manager, "help"))
 
-    assert "Coming later: summary, participation, themes." in help_text
+    for usage in ("summary", "participation", "themes"):
+        assert f"- {usage}" in help_text
+    assert "Coming later: summary" not in help_text
     assert "campaign close" not in help_text
     assert "who-has-access" not in help_text
 
