@@ -358,8 +358,8 @@ def test_campaign_mistakes_are_one_line_each(westmere: RunCli, database: Path) -
         "campaign", "create", "Pulse", "--template", "pulse", *org
     )
     assert unknown_template.error_line == (
-        "Error: There is no template 'pulse'. Templates: pulse-check, "
-        "social-worker-health-check, wider-workforce-health-check."
+        "Error: There is no template 'pulse'. Templates: briefing-feedback, "
+        "pulse-check, social-worker-health-check, wider-workforce-health-check."
     )
     unknown_team = westmere.refused(
         "campaign",

@@ -62,7 +62,8 @@ def test_the_page_lists_the_open_surveys_and_their_questions(
     ):
         assert f">{name}</h2>" in page
     assert f"health check {year - 1}" not in page, "last year's closed ones are gone"
-    for bank in load_all():
+    # Feedback surveys open only with a briefing, so the demo has none.
+    for bank in (bank for bank in load_all() if bank.kind != "feedback"):
         assert escape(bank.title) in page
         for question in (bank.questions[0], bank.questions[-1]):
             assert escape(question.text) in page

@@ -106,6 +106,7 @@ async def test_the_shipped_banks_sync_once(sessions: SessionFactory) -> None:
         "social-worker-health-check",
         "wider-workforce-health-check",
         "pulse-check",
+        "briefing-feedback",
     }
     questions = await question_count(sessions)
     assert questions == sum(len(bank.questions) for bank in banks)

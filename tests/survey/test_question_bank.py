@@ -55,7 +55,7 @@ def bank_problems(tmp_path: Path, body: str, *, header: str = HEADER) -> list[st
 
 
 def test_all_shipped_banks_load(shipped: Banks) -> None:
-    assert set(shipped) == {SOCIAL, WIDER, PULSE}
+    assert set(shipped) == {SOCIAL, WIDER, PULSE, "briefing-feedback"}
 
 
 def test_social_worker_bank_covers_all_eight_standards(shipped: Banks) -> None:
