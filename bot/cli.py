@@ -17,6 +17,7 @@ from bot.reports_cli import report_app
 from bot.runtime import Runtime
 from bot.schedule_cli import pulse_app, schedule_app
 from bot.settings import Settings, load_settings
+from bot.slack.cli import slack_app
 from bot.web import links_cli
 from survey import migrate
 from survey.campaigns import (
@@ -62,6 +63,7 @@ for sub, name in (
 app.add_typer(report_app)
 campaign_app.add_typer(schedule_app)
 app.add_typer(pulse_app, name="pulse")
+app.add_typer(slack_app, name="slack")
 app.add_typer(links_cli.app, name="link")
 
 OrgOption = Annotated[

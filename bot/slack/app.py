@@ -1,0 +1,200 @@
+"""The Bolt app, mounted on FastAPI (HTTP mode) or connected out (Socket Mode).
+
+HTTP mode serves ``POST /slack/events`` (commands, interactions and events, each
+signature and timestamp verified by Bolt) and, for installing into many
+workspaces, ``GET /slack/install`` and ``GET /slack/oauth_redirect`` with
+slack-sdk's SQLAlchemy installation and OAuth-state stores in our database. With
+a single bot token no install is needed. Socket Mode, for one instance behind a
+firewall, connects to Slack with an app-level token instead of exposing routes.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from typing import Any
+
+from fastapi import FastAPI, Request, Response
+from slack_bolt.adapter.fastapi.async_handler import AsyncSlackRequestHandler
+from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
+from slack_bolt.async_app import AsyncApp
+from slack_bolt.context.async_context import AsyncBoltContext
+from slack_bolt.oauth.async_oauth_settings import AsyncOAuthSettings
+from slack_sdk.oauth.installation_store import Installation
+from slack_sdk.oauth.installation_store.sqlalchemy import (
+    AsyncSQLAlchemyInstallationStore,
+)
+
+from bot.runtime import Runtime
+from bot.settings import Settings
+from bot.slack import text
+from bot.slack.clients import state_store, web_client
+from bot.slack.identity import link_workspace, organisation_for_team
+from bot.slack.listeners import actions, commands, events, views
+from bot.slack.services import CONTEXT_KEY, SlackServices
+from survey.db import SessionFactory
+
+log = logging.getLogger(__name__)
+
+EVENTS_PATH = "/slack/events"
+INSTALL_PATH = "/slack/install"
+REDIRECT_PATH = "/slack/oauth_redirect"
+
+
+class LinkingInstallationStore(AsyncSQLAlchemyInstallationStore):
+    """slack-sdk's store that also links a new workspace to our organisation."""
+
+    def __init__(self, settings: Settings, runtime: Runtime) -> None:
+        super().__init__(
+            client_id=settings.slack_client_id or "single-workspace",
+            engine=runtime.engine,
+        )
+        self._sessions: SessionFactory = runtime.sessions
+        self._default_slug = settings.organisation
+
+    async def async_save(self, installation: Installation) -> None:
+        """Store the installation, then link its workspace (once)."""
+        await super().async_save(installation)
+        if not installation.team_id:
+            return
+        async with self._sessions() as session, session.begin():
+            organisation = await organisation_for_team(
+                session, team_id=installation.team_id, default_slug=self._default_slug
+            )
+            if organisation is not None:
+                await link_workspace(
+                    session,
+                    team_id=installation.team_id,
+                    enterprise_id=installation.enterprise_id,
+                    organisation_id=organisation.id,
+                )
+
+
+def build_bolt_app(
+    settings: Settings, services: SlackServices, runtime: Runtime
+) -> AsyncApp:
+    """The Bolt app with every listener, for one workspace or for OAuth installs."""
+    signing_secret = (
+        settings.slack_signing_secret.get_secret_value()
+        if settings.slack_signing_secret
+        else None
+    )
+    if settings.slack_oauth:
+        app = AsyncApp(
+            signing_secret=signing_secret,
+            client=web_client(settings),
+            user_facing_authorize_error_message=text.not_installed(),
+            oauth_settings=AsyncOAuthSettings(
+                client_id=settings.slack_client_id,
+                client_secret=(
+                    settings.slack_client_secret.get_secret_value()
+                    if settings.slack_client_secret
+                    else None
+                ),
+                scopes=[scope.strip() for scope in settings.slack_scopes.split(",")],
+                install_path=INSTALL_PATH,
+                redirect_uri_path=REDIRECT_PATH,
+                installation_store=LinkingInstallationStore(settings, runtime),
+                state_store=state_store(runtime.engine),
+            ),
+        )
+        app.event("tokens_revoked")(app.default_tokens_revoked_event_listener())
+        app.event("app_uninstalled")(app.default_app_uninstalled_event_listener())
+    else:
+        token = (
+            settings.slack_bot_token.get_secret_value()
+            if settings.slack_bot_token
+            else None
+        )
+        app = AsyncApp(
+            signing_secret=signing_secret, client=web_client(settings, token=token)
+        )
+
+    async def attach_services(
+        context: AsyncBoltContext, next: Callable[[], Awaitable[None]]
+    ) -> None:
+        context[CONTEXT_KEY] = services
+        await next()
+
+    app.use(attach_services)
+    for listeners in (commands, actions, views, events):
+        listeners.register(app)
+    return app
+
+
+@dataclass
+class SlackRuntime:
+    """The running Slack side of the web app."""
+
+    bolt: AsyncApp
+    handler: AsyncSlackRequestHandler
+    services: SlackServices
+    socket: AsyncSocketModeHandler | None = None
+
+
+def slack_runtime(app: FastAPI) -> SlackRuntime:
+    """The Slack runtime the lifespan built."""
+    runtime = getattr(app.state, "slack", None)
+    if not isinstance(runtime, SlackRuntime):
+        raise RuntimeError("Slack is not running (the app's lifespan has not started)")
+    return runtime
+
+
+def start_slack(settings: Settings, runtime: Runtime) -> SlackRuntime:
+    """Build the Bolt app and its handler on the app's database."""
+    services = SlackServices(
+        settings=settings,
+        sessions=runtime.sessions,
+        read_sessions=runtime.read_sessions,
+        writers=1 if runtime.engine.dialect.name == "sqlite" else 8,
+    )
+    bolt = build_bolt_app(settings, services, runtime)
+    return SlackRuntime(
+        bolt=bolt, handler=AsyncSlackRequestHandler(bolt), services=services
+    )
+
+
+def register(app: FastAPI, settings: Settings) -> None:
+    """Serve Slack from this app if the settings enable it (else add nothing).
+
+    The Bolt app is built once the lifespan has made the database runtime;
+    in Socket Mode it connects out then, and no Slack routes are served.
+    """
+    if not settings.slack_enabled:
+        return
+    inner = app.router.lifespan_context
+
+    @asynccontextmanager
+    async def lifespan(fastapi_app: FastAPI) -> AsyncIterator[Any]:
+        async with inner(fastapi_app) as state:
+            slack = start_slack(settings, fastapi_app.state.runtime)
+            fastapi_app.state.slack = slack
+            if settings.slack_socket_mode and settings.slack_app_token:
+                slack.socket = AsyncSocketModeHandler(
+                    slack.bolt, app_token=settings.slack_app_token.get_secret_value()
+                )
+                await slack.socket.connect_async()  # type: ignore[no-untyped-call]
+                log.info("Slack connected over Socket Mode")
+            try:
+                yield state
+            finally:
+                if slack.socket is not None:
+                    await slack.socket.close_async()  # type: ignore[no-untyped-call]
+
+    app.router.lifespan_context = lifespan
+    if settings.slack_socket_mode:
+        return
+
+    async def slack_endpoint(request: Request) -> Response:
+        return await slack_runtime(request.app).handler.handle(request)
+
+    app.add_api_route(
+        EVENTS_PATH, slack_endpoint, methods=["POST"], include_in_schema=False
+    )
+    if settings.slack_oauth:
+        for path in (INSTALL_PATH, REDIRECT_PATH):
+            app.add_api_route(
+                path, slack_endpoint, methods=["GET"], include_in_schema=False
+            )

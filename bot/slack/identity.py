@@ -1,0 +1,304 @@
+"""Who a Slack user is on the roster, and which organisation a workspace belongs to.
+
+People are matched by the Slack member id on the roster, or else by the email
+address Slack holds for them (``users.info`` for someone who writes to the bot,
+``users.lookupByEmail`` when linking a whole roster). A match is remembered on
+the person, so it is looked up once.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from dataclasses import dataclass, field
+
+from slack_sdk.errors import SlackApiError
+from slack_sdk.web.async_client import AsyncWebClient
+from sqlalchemy import Table, bindparam, func, or_, update
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from survey.db import SessionFactory
+from survey.models import Organisation, Person, SlackWorkspace
+from survey.models.columns import utcnow
+
+log = logging.getLogger(__name__)
+
+
+async def organisation_for_team(
+    session: AsyncSession, *, team_id: str | None, default_slug: str
+) -> Organisation | None:
+    """The organisation a workspace is linked to; the default one if unlinked.
+
+    Args:
+        session: A database session.
+        team_id: The Slack team (workspace) id from the request.
+        default_slug: The deployment's organisation, used for a workspace not
+            linked yet (one council per deployment is the common case).
+    """
+    if team_id:
+        linked = (
+            await session.exec(
+                select(Organisation)
+                .join(
+                    SlackWorkspace,
+                    col(SlackWorkspace.organisation_id) == col(Organisation.id),
+                )
+                .where(SlackWorkspace.team_id == team_id)
+            )
+        ).first()
+        if linked is not None:
+            return linked
+    return (
+        await session.exec(
+            select(Organisation).where(Organisation.slug == default_slug)
+        )
+    ).first()
+
+
+async def link_workspace(
+    session: AsyncSession,
+    *,
+    team_id: str,
+    enterprise_id: str | None,
+    organisation_id: uuid.UUID,
+) -> None:
+    """Record that a workspace belongs to an organisation (kept if already linked)."""
+    existing = (
+        await session.exec(
+            select(SlackWorkspace).where(SlackWorkspace.team_id == team_id)
+        )
+    ).first()
+    if existing is None:
+        session.add(
+            SlackWorkspace(
+                team_id=team_id,
+                enterprise_id=enterprise_id,
+                organisation_id=organisation_id,
+            )
+        )
+        await session.flush()
+
+
+async def team_of(session: AsyncSession, *, organisation_id: uuid.UUID) -> str | None:
+    """The workspace an organisation installed the app into, if any."""
+    return (
+        await session.exec(
+            select(SlackWorkspace.team_id)
+            .where(SlackWorkspace.organisation_id == organisation_id)
+            .order_by(col(SlackWorkspace.linked_at))
+        )
+    ).first()
+
+
+async def person_by_slack_id(
+    session: AsyncSession, *, organisation_id: uuid.UUID, slack_id: str
+) -> Person | None:
+    """The active person with this Slack member id."""
+    return (
+        await session.exec(
+            select(Person).where(
+                Person.organisation_id == organisation_id,
+                Person.slack_id == slack_id,
+                col(Person.active),
+            )
+        )
+    ).first()
+
+
+async def person_by_email(
+    session: AsyncSession, *, organisation_id: uuid.UUID, email: str
+) -> Person | None:
+    """The active person with this email (any case)."""
+    return (
+        await session.exec(
+            select(Person).where(
+                Person.organisation_id == organisation_id,
+                func.lower(Person.email) == email.strip().lower(),
+                col(Person.active),
+            )
+        )
+    ).first()
+
+
+async def identify(
+    sessions: SessionFactory,
+    client: AsyncWebClient,
+    *,
+    organisation_id: uuid.UUID,
+    user_id: str,
+) -> Person | None:
+    """The roster person behind a Slack user, matching by email the first time.
+
+    A person found by email gets the Slack id stored, unless someone else on the
+    roster already holds it (then nobody is matched: the roster must be fixed).
+    """
+    async with sessions() as session:
+        person = await person_by_slack_id(
+            session, organisation_id=organisation_id, slack_id=user_id
+        )
+    if person is not None:
+        return person
+    email = await _email_of(client, user_id)
+    if email is None:
+        return None
+    async with sessions() as session, session.begin():
+        person = await person_by_email(
+            session, organisation_id=organisation_id, email=email
+        )
+        if person is None or (person.slack_id and person.slack_id != user_id):
+            return None
+        person.slack_id = user_id
+        person.updated_at = utcnow()
+        session.add(person)
+    return person
+
+
+async def _email_of(client: AsyncWebClient, user_id: str) -> str | None:
+    try:
+        response = await client.users_info(user=user_id)
+    except SlackApiError as error:
+        log.info("users.info for %s failed: %s", user_id, error.response.get("error"))
+        return None
+    user = response.get("user") or {}
+    if user.get("deleted") or user.get("is_bot"):
+        return None
+    email = (user.get("profile") or {}).get("email")
+    return str(email) if email else None
+
+
+@dataclass
+class LinkReport:
+    """What linking the roster to Slack found."""
+
+    linked: int = 0
+    already: int = 0
+    not_in_slack: list[str] = field(default_factory=list)
+
+    def summary(self) -> str:
+        """The outcome in one line."""
+        return (
+            f"Linked {self.linked} people to Slack by email; {self.already} were "
+            f"linked already; {len(self.not_in_slack)} have no Slack account "
+            "with their roster email (they are reached in the local channel)."
+        )
+
+
+async def link_roster(
+    sessions: SessionFactory, client: AsyncWebClient, *, organisation_id: uuid.UUID
+) -> LinkReport:
+    """Give every active person without a Slack id the one Slack has for their email.
+
+    Uses ``users.lookupByEmail`` (rate-limit tier 3, about 50 a minute: the
+    client's retry handler waits out any 429). Slow for a large roster, so it is
+    run by the worker or the CLI, never inside a request.
+    """
+    report = LinkReport()
+    async with sessions() as session:
+        people = list(
+            (
+                await session.exec(
+                    select(Person).where(
+                        Person.organisation_id == organisation_id,
+                        col(Person.active),
+                    )
+                )
+            ).all()
+        )
+    taken = {person.slack_id for person in people if person.slack_id}
+    for person in people:
+        if person.slack_id:
+            report.already += 1
+            continue
+        try:
+            response = await client.users_lookupByEmail(email=person.email)
+        except SlackApiError as error:
+            if error.response.get("error") == "users_not_found":
+                report.not_in_slack.append(person.email)
+                continue
+            raise
+        slack_id = str((response.get("user") or {}).get("id", ""))
+        if not slack_id or slack_id in taken:
+            report.not_in_slack.append(person.email)
+            continue
+        async with sessions() as session, session.begin():
+            stored = await session.get(Person, person.id)
+            if stored is not None and not stored.slack_id:
+                stored.slack_id = slack_id
+                stored.updated_at = utcnow()
+                session.add(stored)
+                taken.add(slack_id)
+                report.linked += 1
+    return report
+
+
+async def remember_dm_channel(
+    session: AsyncSession, *, organisation_id: uuid.UUID, slack_id: str, channel: str
+) -> None:
+    """Store the DM channel with a Slack user, so later sends skip opening it."""
+    await session.exec(
+        update(Person)
+        .where(
+            col(Person.organisation_id) == organisation_id,
+            col(Person.slack_id) == slack_id,
+            or_(
+                col(Person.slack_dm_channel).is_(None),
+                col(Person.slack_dm_channel) != channel,
+            ),
+        )
+        .values(slack_dm_channel=channel)
+    )
+
+
+async def stored_dm_channel(
+    session: AsyncSession, *, organisation_id: uuid.UUID, slack_id: str
+) -> str | None:
+    """The DM channel stored for a Slack user, if any."""
+    return (
+        await session.exec(
+            select(Person.slack_dm_channel).where(
+                Person.organisation_id == organisation_id,
+                Person.slack_id == slack_id,
+                col(Person.slack_dm_channel).is_not(None),
+            )
+        )
+    ).first()
+
+
+async def stored_dm_channels(
+    session: AsyncSession, *, organisation_id: uuid.UUID
+) -> dict[str, str]:
+    """Every DM channel stored for an organisation, by Slack member id."""
+    rows = await session.exec(
+        select(Person.slack_id, Person.slack_dm_channel).where(
+            Person.organisation_id == organisation_id,
+            col(Person.slack_id).is_not(None),
+            col(Person.slack_dm_channel).is_not(None),
+        )
+    )
+    return {str(slack_id): str(channel) for slack_id, channel in rows.all()}
+
+
+async def remember_dm_channels(
+    session: AsyncSession, *, organisation_id: uuid.UUID, channels: dict[str, str]
+) -> None:
+    """Store many DM channel ids (by Slack member id) in one executemany."""
+    if not channels:
+        return
+    table: Table = Person.__table__  # type: ignore[attr-defined]
+    statement = (
+        update(table)
+        .where(
+            table.c.organisation_id == bindparam("organisation"),
+            table.c.slack_id == bindparam("member"),
+        )
+        .values(slack_dm_channel=bindparam("dm"))
+    )
+    connection = await session.connection()
+    await connection.execute(
+        statement,
+        [
+            {"organisation": organisation_id, "member": member, "dm": channel}
+            for member, channel in channels.items()
+        ],
+    )

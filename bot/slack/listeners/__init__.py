@@ -1,0 +1,1 @@
+"""Bolt listeners grouped by kind; each module adds its own with ``register(app)``."""

@@ -1,0 +1,136 @@
+"""Every sentence and label the Slack adapter shows, in one place for review."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+BACK = "Back"
+SKIP = "Skip"
+PAUSE = "Pause"
+SEND = "Send my answers"
+CHANGE = "Change an answer"
+CHOOSE = "Choose an answer"
+TYPE_ANSWER = "Type your answer"
+CHOOSE_SEVERAL = "Choose answers"
+START = "Start"
+RESUME = "Carry on"
+MODAL_TITLE = "Your answer"
+MODAL_SAVE = "Save answer"
+MODAL_CANCEL = "Cancel"
+CONFIRM_TITLE = "Send your answers?"
+CONFIRM_TEXT = (
+    "Once sent, your answers are stored anonymously and cannot be changed or "
+    "linked back to you."
+)
+CONFIRM_YES = "Send"
+CONFIRM_NO = "Not yet"
+MISSING = "needs an answer"
+HOME_SURVEYS = "Your surveys"
+HOME_NO_SURVEYS = "You have no open surveys right now. Thank you."
+HOME_YOU_SAID = "You said, we did"
+HOME_NO_YOU_SAID = "No 'you said, we did' updates yet."
+HOME_NOT_ON_ROSTER = (
+    "You are not on the Health Check roster yet, so there is nothing to answer "
+    "here. Please ask your Principal Social Worker to add you."
+)
+HOME_HELP = "Type `/healthcheck help` anywhere to see what you can do."
+
+
+def progress(position: int, total: int) -> str:
+    """Where a person is in a survey."""
+    return f"Question {position} of {total}"
+
+
+def your_answer(answer: str) -> str:
+    """The answer already given to a question shown again."""
+    return f"Your answer so far: {answer}"
+
+
+def unit_label(unit: str | None) -> str:
+    """The label of a number box."""
+    return f"Your answer ({unit})" if unit else "Your answer"
+
+
+def review_title(campaign: str) -> str:
+    """Heading of the review step."""
+    return f"Check your answers to {campaign}"
+
+
+def invitation(campaign: str, closes_at: str | None) -> str:
+    """An invitation to answer a survey."""
+    when = _closes(closes_at)
+    return (
+        f"You are invited to answer '{campaign}'. Your answers are anonymous: "
+        f"nobody, including your manager, can see what you said.{when}"
+    )
+
+
+def reminder(campaign: str, closes_at: str | None) -> str:
+    """A reminder to someone who has not finished."""
+    when = _closes(closes_at)
+    return (
+        f"A reminder: you have not sent your answers to '{campaign}' yet. It takes "
+        f"a few minutes and you can pause at any time.{when}"
+    )
+
+
+def message_from_bot(kind: str) -> str:
+    """A message kind this version does not know how to draw."""
+    return f"You have a new message from the Health Check bot ({kind})."
+
+
+def _closes(closes_at: str | None) -> str:
+    if not closes_at:
+        return ""
+    try:
+        closes = datetime.fromisoformat(closes_at)
+    except ValueError:
+        return ""
+    return f" It closes on {closes:%A %-d %B}."
+
+
+def manager_pointer(manager: bool, psw: bool) -> str:
+    """What the App Home tells managers and the PSW about their summaries."""
+    if psw:
+        return (
+            "As the Principal Social Worker you can see every team's results: "
+            "`/healthcheck summary`, `/healthcheck participation`, "
+            "`/healthcheck themes`. Replies are shown only to you."
+        )
+    if manager:
+        return (
+            "As a manager you can see your teams' results with `/healthcheck "
+            "summary` and `/healthcheck themes`. Replies are shown only to you, and "
+            "groups too small to keep anonymous are never shown."
+        )
+    return ""
+
+
+def sent_to_dm() -> str:
+    """After a command that starts a survey from a channel."""
+    return "I have sent the survey to you in a direct message with me."
+
+
+def not_on_roster() -> str:
+    """An action from someone the roster does not know."""
+    return (
+        "You are not on the Health Check roster, so I cannot record answers for "
+        "you. Please ask your Principal Social Worker to add you."
+    )
+
+
+def workspace_unknown() -> str:
+    """A request from a workspace that no organisation has installed the app into."""
+    return "This Slack workspace is not linked to a Health Check organisation yet."
+
+
+def not_installed() -> str:
+    """A request from a workspace the app is not (or no longer) installed in."""
+    return (
+        "The Health Check app is not installed in this Slack workspace. Please ask "
+        "your Slack administrator or Principal Social Worker to install it."
+    )
+
+
+READ_MORE = "Read more"
+GIVE_FEEDBACK = "Tell us what you think"
