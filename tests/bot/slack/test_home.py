@@ -8,7 +8,7 @@ from builders import NOW
 from conftest import Org
 from fakes.slack_api import FakeSlack
 from slackapp import SlackWorkspace
-from test_commands import make_manager
+from test_slack_commands import make_manager
 
 from bot.slack import ids
 from survey.models import Announcement, Person
