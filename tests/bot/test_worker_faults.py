@@ -124,7 +124,7 @@ async def _counts(sessions: SessionFactory) -> tuple[int, int, int]:
 async def _wait_for(
     sessions: SessionFactory, *, delivered: int
 ) -> tuple[int, int, int]:
-    deadline = time.monotonic() + 120
+    deadline = time.monotonic() + 240
     while True:
         counts = await _counts(sessions)
         if (counts[0] >= delivered and counts[1] >= delivered) or (

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import contextlib
 import json
-from collections.abc import AsyncIterator
 import socket
 import threading
 import time
 from collections import Counter
+from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 
 import httpx
