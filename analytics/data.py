@@ -14,6 +14,7 @@ from sqlalchemy import select as core_select
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from survey.catalogue import template_definition
 from survey.models import (
     Answer,
     Campaign,
@@ -25,7 +26,6 @@ from survey.models import (
     Template,
 )
 from survey.question_bank import TemplateDefinition
-from survey.question_sets import campaign_definition
 from survey.roles import workforce_of
 
 GROUP_COLUMNS = ("service_id", "team_id", "role", "workforce", "employment_type")
@@ -67,7 +67,9 @@ class Names:
 
 async def load_round(session: AsyncSession, *, campaign: Campaign) -> Round:
     """Read everything analysis needs about one campaign."""
-    definition = await campaign_definition(session, campaign=campaign)
+    # The whole template: trends and year-on-year line questions up across rounds
+    # even when a pulse asked only some of them.
+    definition = await template_definition(session, template_id=campaign.template_id)
     connection = await session.connection()
     frames = await connection.run_sync(_read_frames, campaign.id)
     return Round(campaign, definition, *frames)
@@ -141,7 +143,7 @@ def _frame(connection: Connection, query: Any, columns: list[str]) -> pd.DataFra
     Ids are stored as 32 hex digits on SQLite and as uuid on PostgreSQL; each
     distinct one is rewritten once, so a column of a few teams costs a few.
     """
-    rows = [tuple(row) for row in connection.execute(query)]
+    rows = [tuple(row) for row in connection.execute(query).all()]
     frame = pd.DataFrame.from_records(rows, columns=columns)
     for name in columns:
         if name.endswith("_id") and not frame.empty:

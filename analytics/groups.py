@@ -7,7 +7,9 @@ always on the roster fields copied to each response.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
+import numpy as np
 import pandas as pd
 
 ATTRIBUTES = ("service_id", "team_id", "role", "workforce", "employment_type")
@@ -60,6 +62,49 @@ class Group:
     def is_everyone(self) -> bool:
         """True for the whole organisation."""
         return not self.where
+
+
+class GroupIndex:
+    """Which rows of a frame are in a group, found from integer codes.
+
+    Each attribute column is factorised once, so finding a group's rows takes a
+    few integer comparisons instead of string ones, and each group's rows are
+    remembered. The rows are the same as :meth:`Group.mask` selects.
+    """
+
+    def __init__(self, frame: pd.DataFrame) -> None:
+        self.frame = frame
+        self._columns: dict[str, tuple[np.ndarray, pd.Index, dict[Any, int]]] = {}
+        self._masks: dict[Group, np.ndarray] = {}
+
+    def __len__(self) -> int:
+        return len(self.frame)
+
+    def codes(self, attribute: str) -> tuple[np.ndarray, pd.Index]:
+        """Each row's value of ``attribute`` as a code (-1: none), and the values."""
+        codes, values, _ = self._column(attribute)
+        return codes, values
+
+    def mask(self, group: Group) -> np.ndarray:
+        """Which rows are in ``group``, as a boolean array (do not modify it)."""
+        if group not in self._masks:
+            selected = np.ones(len(self.frame), dtype=bool)
+            for attribute, value in group.where:
+                codes, _, lookup = self._column(attribute)
+                code = lookup.get(value)
+                if code is None:
+                    selected[:] = False
+                else:
+                    selected &= codes == code
+            self._masks[group] = selected
+        return self._masks[group]
+
+    def _column(self, attribute: str) -> tuple[np.ndarray, pd.Index, dict[Any, int]]:
+        if attribute not in self._columns:
+            codes, values = pd.factorize(self.frame[attribute])
+            lookup = {value: code for code, value in enumerate(values)}
+            self._columns[attribute] = (codes, pd.Index(values), lookup)
+        return self._columns[attribute]
 
 
 def team_group(team_id: str, service_id: str, label: str) -> Group:

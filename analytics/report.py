@@ -126,9 +126,11 @@ async def build_report(
         )
     if not themes:
         comments = await load_comments(session, campaign_id=campaign.id)
-        redact = await roster_names(session, organisation_id=organisation.id)
-        engine = ResultsEngine(current, policy=Policy(organisation.min_group_size))
-        themes = group_themes(engine, current, comments, everyone(), names=redact)
+        if not comments.empty:
+            redact = await roster_names(session, organisation_id=organisation.id)
+            policy = Policy(organisation.min_group_size)
+            engine = ResultsEngine(current, policy=policy)
+            themes = group_themes(engine, current, comments, everyone(), names=redact)
     return assemble_report(
         organisation,
         names,
@@ -161,8 +163,8 @@ def assemble_report(
     policy = Policy(organisation.min_group_size)
     engine = ResultsEngine(current, policy=policy, previous=previous, targets=targets)
     services = service_groups(names)
-    involved = set(current.invited["team_id"].dropna()) | set(
-        current.responses["team_id"].dropna()
+    involved = set(current.invited["team_id"].dropna().unique()) | set(
+        current.responses["team_id"].dropna().unique()
     )
     teams = [g for g in team_groups(names) if g.value("team_id") in involved]
     trend: list[tuple[int, float | None]] = []

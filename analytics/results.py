@@ -6,10 +6,10 @@ leaves here without :mod:`analytics.suppression` having allowed it.
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from functools import cached_property
 
-import pandas as pd
+import numpy as np
 
 from analytics.data import Round
 from analytics.groups import Group
@@ -22,15 +22,9 @@ from analytics.model import (
     Share,
     StandardScore,
 )
-from analytics.scoring import (
-    HOURS_BANDS,
-    answer_codes,
-    band,
-    favourable_share,
-    hours_over_contract,
-    points,
-)
-from analytics.suppression import Policy, Suppressor
+from analytics.scoring import HOURS_BANDS, band, points
+from analytics.suppression import Policy, QuestionSuppressor, Suppressor
+from analytics.tally import AnswerArrays, HoursArrays, Tally
 from survey.models import CampaignStatus
 from survey.questions import Question, Scale
 from survey.themes import STANDARDS
@@ -54,8 +48,19 @@ def rag(favourable: float | None, target: float | None) -> str | None:
     return "red"
 
 
+@dataclass(frozen=True)
+class _GroupAnswers:
+    """A group's answers: their tally, and per question why it is hidden."""
+
+    tally: Tally
+    hidden: dict[str, str | None]
+
+
 class ResultsEngine:
     """Results for one campaign round.
+
+    The round's answers are turned into arrays once, on first use; each group's
+    counts, standard scores and favourable shares are then worked out once.
 
     Args:
         round: the campaign's stored answers.
@@ -80,7 +85,10 @@ class ResultsEngine:
         )
         self._respondents = Suppressor(round.responses, policy)
         self._invited = Suppressor(round.invited, policy)
-        self._by_question: dict[str, Suppressor] = {}
+        self._points = {q.id: points(q) for q in round.definition.questions}
+        self._answers_of: dict[Group, _GroupAnswers] = {}
+        self._standards_of: dict[Group, dict[int, float]] = {}
+        self._favourable_of: dict[Group, dict[str, float]] = {}
 
     @property
     def closed(self) -> bool:
@@ -88,24 +96,29 @@ class ResultsEngine:
         return self.round.campaign.status == CampaignStatus.CLOSED
 
     @cached_property
-    def _codes(self) -> pd.DataFrame:
-        """Responses by question: one option code (or number) per cell."""
-        answers = self.round.answers
-        columns: dict[str, pd.Series] = {}
-        for question in self.round.definition.questions:
-            rows = answers[answers["question_key"] == question.id]
-            if question.scale == Scale.NUMBER:
-                values = rows["number"]
-            elif question.scale == Scale.MULTI_CHOICE:
-                values = rows["choices"]
-            else:
-                values = answer_codes(question, rows)
-            columns[question.id] = pd.Series(
-                values.to_numpy(), index=rows["response_id"].to_numpy()
+    def _arrays(self) -> AnswerArrays:
+        return AnswerArrays(self.round)
+
+    @cached_property
+    def _by_question(self) -> QuestionSuppressor:
+        """The suppression rules over the people who answered each question."""
+        return self._respondents.per_question(self._arrays.answered)
+
+    @cached_property
+    def _hours_arrays(self) -> HoursArrays | None:
+        return self._arrays.hours_over_contract(CONTRACT_HOURS, ACTUAL_HOURS)
+
+    @cached_property
+    def _completed(self) -> np.ndarray:
+        return np.asarray(self.round.invited["completed"], dtype=bool)
+
+    def _answers(self, group: Group) -> _GroupAnswers:
+        if group not in self._answers_of:
+            rows = self._respondents.members(group)
+            self._answers_of[group] = _GroupAnswers(
+                self._arrays.tally(rows), self._by_question.reasons(group)
             )
-        wide = pd.DataFrame(columns)
-        ids = self.round.responses["response_id"].to_numpy()
-        return wide.reindex(ids).set_axis(self.round.responses.index)
+        return self._answers_of[group]
 
     def shown(self, group: Group) -> bool:
         """Whether the group's answer figures may be shown at all."""
@@ -128,9 +141,10 @@ class ResultsEngine:
         respondents = self._respondents.size(group)
         if not self.closed:
             return replace(base, respondents=respondents, hidden=NOT_YET)
-        mask = group.mask(self.round.responses)
+        answers = self._answers(group)
+        before = self._previous._favourable(group) if self._previous else None
         questions = tuple(
-            self._question(question, group, mask)
+            self._question(question, answers, before)
             for question in self.round.definition.questions
             if question.scale != Scale.TEXT
         )
@@ -138,8 +152,8 @@ class ResultsEngine:
             base,
             respondents=respondents,
             questions=questions,
-            standards=self._standards(group, mask),
-            hours=self._hours(group, mask),
+            standards=self._standards(group),
+            hours=self._hours(group),
         )
 
     def response_rate(self, group: Group) -> ResponseRate:
@@ -150,8 +164,9 @@ class ResultsEngine:
         hidden = self._invited.reason_hidden(group)
         if hidden is not None:
             return ResponseRate(group.label, None, None, None, hidden)
-        selected = invited_frame[group.mask(invited_frame)]
-        invited, responded = len(selected), int(selected["completed"].sum())
+        members = self._invited.members(group)
+        invited = int(np.count_nonzero(members))
+        responded = int(np.count_nonzero(members & self._completed))
         return ResponseRate(group.label, invited, responded, 100 * responded / invited)
 
     def _imported_rate(self, group: Group) -> ResponseRate:
@@ -163,82 +178,82 @@ class ResultsEngine:
         responded = len(self.round.responses)
         return ResponseRate(group.label, invited, responded, 100 * responded / invited)
 
-    def _question_suppressor(self, question_id: str) -> Suppressor:
-        if question_id not in self._by_question:
-            answered = self._codes[question_id].notna()
-            self._by_question[question_id] = Suppressor(
-                self.round.responses[answered], self.policy
-            )
-        return self._by_question[question_id]
-
     def _question(
-        self, question: Question, group: Group, mask: pd.Series
+        self,
+        question: Question,
+        answers: _GroupAnswers,
+        before: dict[str, float] | None,
     ) -> QuestionResult:
-        base = QuestionResult(
+        target = self.targets.get(question.id)
+        hidden = answers.hidden[question.id]
+        tally = answers.tally
+        answered = None if hidden is not None else tally.answered[question.id]
+        favourable = mean = median = change = None
+        distribution: tuple[Share, ...] = ()
+        if hidden is None and question.scale == Scale.NUMBER:
+            numbers = tally.numbers[question.id]
+            mean, median = float(numbers.mean()), float(np.median(numbers))
+        elif hidden is None:
+            favourable = tally.favourable_share(question)
+            distribution = tally.distribution(question)
+            if before is not None and favourable is not None:
+                change = self._change(favourable, before.get(question.id))
+        return QuestionResult(
             question_id=question.id,
             text=question.text,
             standard=question.standard,
             theme=question.theme,
             scale=question.scale.value,
-            answered=None,
-            target=self.targets.get(question.id),
-        )
-        hidden = self._question_suppressor(question.id).reason_hidden(group)
-        if hidden is not None:
-            return replace(base, hidden=hidden)
-        values = self._codes.loc[mask, question.id].dropna()
-        if question.scale == Scale.NUMBER:
-            numbers = values.astype(float)
-            return replace(
-                base,
-                answered=len(numbers),
-                mean=float(numbers.mean()),
-                median=float(numbers.median()),
-            )
-        if question.scale == Scale.MULTI_CHOICE:
-            values = values.explode()
-        favourable = favourable_share(question, values)
-        change = None
-        if self._previous is not None and favourable is not None:
-            change = self._previous.change_for(question.id, group, favourable)
-        return replace(
-            base,
-            answered=int(self._codes.loc[mask, question.id].notna().sum()),
+            answered=answered,
             favourable=favourable,
-            distribution=_distribution(question, values),
+            distribution=distribution,
+            mean=mean,
+            median=median,
             change=change,
-            rag=rag(favourable, base.target),
+            target=target,
+            rag=rag(favourable, target),
+            hidden=hidden,
         )
+
+    def _change(self, now: float, before: float | None) -> Change | None:
+        assert self._previous is not None
+        if before is None:
+            return None
+        return Change(now - before, before, self._previous.round.campaign.year)
 
     def change_for(self, question_id: str, group: Group, now: float) -> Change | None:
         """Points of change from this (earlier) round's figure for the same group."""
-        try:
-            question = self.round.definition.question(question_id)
-        except KeyError:
-            return None
-        if not self.closed or self._question_suppressor(question_id).reason_hidden(
-            group
-        ):
-            return None
-        mask = group.mask(self.round.responses)
-        values = self._codes.loc[mask, question_id].dropna()
-        before = favourable_share(question, values)
+        before = self._favourable(group).get(question_id)
         if before is None:
             return None
         return Change(
             points=now - before, previous=before, year=self.round.campaign.year
         )
 
-    def _standards(self, group: Group, mask: pd.Series) -> tuple[StandardScore, ...]:
+    def _favourable(self, group: Group) -> dict[str, float]:
+        """The favourable share of each question the group's figures show."""
+        if group not in self._favourable_of:
+            shares: dict[str, float] = {}
+            if self.closed:
+                answers = self._answers(group)
+                for question in self.round.definition.questions:
+                    if question.scale == Scale.TEXT or answers.hidden[question.id]:
+                        continue
+                    share = answers.tally.favourable_share(question)
+                    if share is not None:
+                        shares[question.id] = share
+            self._favourable_of[group] = shares
+        return self._favourable_of[group]
+
+    def _standards(self, group: Group) -> tuple[StandardScore, ...]:
         scores = []
         for number, name in STANDARDS.items():
-            score = self.standard_score(number, group, mask)
+            score = self.standard_score(number, group)
             if score is None:
                 continue
             change = None
             if self._previous is not None:
-                earlier_mask = group.mask(self._previous.round.responses)
-                before = self._previous.standard_score(number, group, earlier_mask)
+                before = self._previous.standard_score(number, group)
                 if before is not None:
                     change = Change(
                         score - before, before, self._previous.round.campaign.year
@@ -246,68 +261,54 @@ class ResultsEngine:
             scores.append(StandardScore(number, name, score, band(score), change))
         return tuple(scores)
 
-    def standard_score(
-        self, standard: int, group: Group, mask: pd.Series
-    ) -> float | None:
-        """Mean 0-100 points over the standard's five-point questions, if shown."""
-        if not self.closed or self._respondents.reason_hidden(group):
-            return None
-        collected = []
-        for question in self.round.definition.questions:
-            scale_points = points(question)
-            if question.standard != standard or scale_points is None:
-                continue
-            if self._question_suppressor(question.id).reason_hidden(group):
-                continue
-            values = self._codes.loc[mask, question.id].map(scale_points).dropna()
-            collected.append(values)
-        if not collected:
-            return None
-        joined = pd.concat(collected)
-        return float(joined.mean()) if not joined.empty else None
+    def standard_score(self, standard: int, group: Group) -> float | None:
+        """Mean 0-100 points over the standard's five-point questions, if shown.
 
-    def _hours(self, group: Group, mask: pd.Series) -> tuple[HoursRow, ...]:
-        codes = self._codes
-        if CONTRACT_HOURS not in codes or ACTUAL_HOURS not in codes:
+        Every scored answer counts once: the mean of the pooled answers, not of
+        the questions' means. Questions hidden for the group are left out.
+        """
+        if group not in self._standards_of:
+            self._standards_of[group] = self._standard_scores(group)
+        return self._standards_of[group].get(standard)
+
+    def _standard_scores(self, group: Group) -> dict[int, float]:
+        if not self.closed or self._respondents.reason_hidden(group):
+            return {}
+        answers = self._answers(group)
+        sums: dict[int, tuple[float, int]] = {}
+        for question in self.round.definition.questions:
+            if question.standard is None or self._points[question.id] is None:
+                continue
+            if answers.hidden[question.id]:
+                continue
+            total, scored = answers.tally.points_of(question)
+            before_total, before_scored = sums.get(question.standard, (0.0, 0))
+            sums[question.standard] = (before_total + total, before_scored + scored)
+        return {
+            standard: total / scored
+            for standard, (total, scored) in sums.items()
+            if scored
+        }
+
+    def _hours(self, group: Group) -> tuple[HoursRow, ...]:
+        hours = self._hours_arrays
+        if hours is None:
             return ()
-        frame = hours_over_contract(
-            codes.loc[mask, CONTRACT_HOURS].astype(float),
-            codes.loc[mask, ACTUAL_HOURS].astype(float),
-        )
+        in_group = self._respondents.members(group) & hours.given
+        total = int(np.count_nonzero(in_group))
         rows = []
         k = self.policy.min_size
-        for pattern in ("Full time", "Part time"):
-            subset = frame[frame["pattern"] == pattern]
-            if len(subset) < k or 0 < len(frame) - len(subset) < k:
+        for pattern, full_time in (("Full time", True), ("Part time", False)):
+            subset = in_group & (hours.full_time == full_time)
+            size = int(np.count_nonzero(subset))
+            if size < k or 0 < total - size < k:
                 rows.append(HoursRow(pattern, None, hidden="too few to show"))
                 continue
-            counts = subset["band"].value_counts()
+            counts = np.bincount(hours.band[subset], minlength=len(HOURS_BANDS))
             bands = tuple(
-                Share(
-                    label,
-                    label,
-                    int(counts.get(label, 0)),
-                    100 * int(counts.get(label, 0)) / len(subset),
-                )
-                for label in HOURS_BANDS
+                Share(label, label, int(count), 100 * int(count) / size)
+                for label, count in zip(HOURS_BANDS, counts, strict=False)
             )
-            rows.append(
-                HoursRow(pattern, len(subset), bands, float(subset["extra"].mean()))
-            )
+            extra = float(hours.extra[subset].mean())
+            rows.append(HoursRow(pattern, size, bands, extra))
         return tuple(rows)
-
-
-def _distribution(question: Question, values: pd.Series) -> tuple[Share, ...]:
-    total = len(values)
-    if total == 0:
-        return ()
-    counts = values.astype(str).value_counts()
-    return tuple(
-        Share(
-            option.value,
-            option.label,
-            int(counts.get(option.value, 0)),
-            100 * int(counts.get(option.value, 0)) / total,
-        )
-        for option in question.choices()
-    )

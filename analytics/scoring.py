@@ -21,6 +21,7 @@ ORDINAL_SCALES = (
 )
 FULL_TIME_HOURS = 35
 HOURS_BANDS = ("None", "Up to 5", "5 to 10", "Over 10")
+HOURS_EDGES = (0, 5, 10)  # the bands' upper ends: 0, (0, 5], (5, 10], over 10
 
 
 def band(score: float) -> str:
@@ -71,7 +72,7 @@ def hours_over_contract(contract: pd.Series, actual: pd.Series) -> pd.DataFrame:
     extra = (frame["actual"] - frame["contract"]).clip(lower=0)
     frame["band"] = pd.cut(
         extra,
-        bins=[-0.1, 0, 5, 10, float("inf")],
+        bins=[-0.1, *HOURS_EDGES, float("inf")],
         labels=list(HOURS_BANDS),
     )
     frame["extra"] = extra
