@@ -1,11 +1,13 @@
 """Database models; importing this package registers every table."""
 
+from survey.models.audit import AuditEvent
 from survey.models.campaigns import (
     Campaign,
     CampaignStatus,
     Draft,
     Participation,
     ParticipationStatus,
+    ParticipationTally,
     PulseSchedule,
 )
 from survey.models.conversations import ChatConversation, ChatDelivery
@@ -21,6 +23,7 @@ __all__ = [
     "Action",
     "Announcement",
     "Answer",
+    "AuditEvent",
     "Campaign",
     "CampaignStatus",
     "ChatConversation",
@@ -34,6 +37,7 @@ __all__ = [
     "OutboxMessage",
     "Participation",
     "ParticipationStatus",
+    "ParticipationTally",
     "Person",
     "PersonalLink",
     "PulseSchedule",

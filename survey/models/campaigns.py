@@ -110,6 +110,27 @@ class Participation(SQLModel, table=True):
     )
 
 
+class ParticipationTally(SQLModel, table=True):
+    """How many were invited and finished, per group, once participation is purged.
+
+    The retention purge replaces a closed campaign's participation rows with
+    these counts, so response rates survive without keeping who took part.
+    Groups are the roster attributes at the time of the purge.
+    """
+
+    __table_args__ = (
+        UniqueConstraint("campaign_id", "team_id", "role", "employment_type", "status"),
+    )
+
+    id: uuid.UUID = Field(default_factory=new_id, primary_key=True)
+    campaign_id: uuid.UUID = Field(foreign_key="campaign.id", index=True)
+    team_id: uuid.UUID = Field(foreign_key="team.id")
+    role: str = Field(max_length=60)
+    employment_type: str = Field(max_length=30)
+    status: str = Field(max_length=10)
+    people: int
+
+
 class Draft(SQLModel, table=True):
     """Answers in progress, keyed by an HMAC of person and campaign, not by person."""
 
