@@ -12,8 +12,11 @@ from typing import Annotated, TypeVar
 
 import typer
 
+from bot.audit_cli import audit_app
+from bot.export_cli import export_app
 from bot.import_cli import import_app
 from bot.reports_cli import report_app
+from bot.retention_cli import retention_app
 from bot.runtime import Runtime
 from bot.schedule_cli import pulse_app, schedule_app
 from bot.settings import Settings, load_settings
@@ -65,6 +68,9 @@ campaign_app.add_typer(schedule_app)
 app.add_typer(pulse_app, name="pulse")
 app.add_typer(slack_app, name="slack")
 app.add_typer(links_cli.app, name="link")
+app.add_typer(export_app, name="export")
+app.add_typer(audit_app, name="audit")
+app.add_typer(retention_app, name="retention")
 
 OrgOption = Annotated[
     str | None, typer.Option("--org", help="Organisation slug (default from settings).")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 from pathlib import Path
+from typing import Any
 
 from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -17,6 +18,10 @@ SLACK_SCOPES = (
     "users:read.email,usergroups:read,channels:read,groups:read"
 )
 """The least bot scopes that do everything (see slack/manifest.yaml for why)."""
+
+KEEP = "keep"
+"""The retention setting's word for keeping comments and drafts for good."""
+MAX_RETENTION_MONTHS = 1200
 
 
 class Mode(StrEnum):
@@ -66,6 +71,15 @@ class Settings(BaseSettings):
         description="where the worker delivers local-channel messages (the web app)",
     )
     data_dir: Path = Path("./data")
+    retention_months: int | None = Field(
+        default=24,
+        description="months to keep free-text comments and drafts; 'keep' (None) "
+        "keeps them for good",
+    )
+    retention_auto_purge: bool = Field(
+        default=True,
+        description="the worker purges once a day what retention no longer allows",
+    )
 
     slack_enabled: bool = Field(
         default=False, description="serve Slack at /slack/* and deliver to Slack"
@@ -117,6 +131,24 @@ class Settings(BaseSettings):
         if len(value.get_secret_value()) < 16:
             raise ValueError("must be at least 16 characters")
         return value
+
+    @field_validator("retention_months", mode="before")
+    @classmethod
+    def _whole_months_or_keep(cls, value: Any) -> int | None:
+        if value is None or (isinstance(value, str) and value.strip() == KEEP):
+            return None
+        text = str(value).strip()
+        if isinstance(value, bool) or not text.isdigit() or int(text) < 1:
+            raise ValueError(
+                f"must be a whole number of months, 1 or more, or '{KEEP}' to keep "
+                f"comments and drafts for good (got {text!r})"
+            )
+        if int(text) > MAX_RETENTION_MONTHS:
+            raise ValueError(
+                f"must be at most {MAX_RETENTION_MONTHS} months, or '{KEEP}' "
+                f"(got {text!r})"
+            )
+        return int(text)
 
     @model_validator(mode="after")
     def _production_needs_real_secrets(self) -> Settings:
