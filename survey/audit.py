@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import getpass
 import uuid
 from collections.abc import Sequence
 from datetime import datetime
@@ -10,6 +11,15 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from survey.models import AuditEvent
+
+
+def command_line_actor() -> str:
+    """``command line (alice)``: the operating-system user running the CLI."""
+    try:
+        user = getpass.getuser()
+    except (KeyError, OSError):  # no login name and no passwd entry (containers)
+        user = "unknown user"
+    return f"command line ({user})"
 
 
 async def record_event(
@@ -53,11 +63,20 @@ async def list_events(
     *,
     organisation_id: uuid.UUID,
     since: datetime | None = None,
-    limit: int = 200,
+    limit: int | None = 200,
 ) -> Sequence[AuditEvent]:
-    """The organisation's most recent events first."""
+    """The organisation's events, most recent first.
+
+    Args:
+        session: Any session.
+        organisation_id: Whose log to read.
+        since: Only events at or after this time.
+        limit: At most this many (the most recent); ``None`` for all.
+    """
     query = select(AuditEvent).where(AuditEvent.organisation_id == organisation_id)
     if since is not None:
         query = query.where(col(AuditEvent.at) >= since)
-    query = query.order_by(col(AuditEvent.at).desc()).limit(limit)
+    query = query.order_by(col(AuditEvent.at).desc(), col(AuditEvent.id))
+    if limit is not None:
+        query = query.limit(limit)
     return (await session.exec(query)).all()

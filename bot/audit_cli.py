@@ -1,0 +1,113 @@
+"""``healthcheck audit list``: who viewed or exported which results, and when."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Sequence
+from datetime import UTC, date, datetime, time
+from typing import Annotated
+
+import typer
+
+from bot.runtime import Runtime
+from bot.settings import load_settings
+from survey import migrate
+from survey.audit import list_events
+from survey.errors import SurveyError
+from survey.models import AuditEvent
+from survey.organisations import find_organisation
+
+audit_app = typer.Typer(
+    help="The audit log of results viewed and exported.",
+    no_args_is_help=True,
+    rich_markup_mode=None,
+)
+
+COLUMNS = ("When (UTC)", "Who", "Where", "What", "Which results")
+WIDEST = 60
+
+
+class AuditOptionError(SurveyError):
+    """An option of ``audit list`` that cannot be read."""
+
+
+def parse_since(value: str) -> datetime:
+    """The start (UTC) of the day ``YYYY-MM-DD``; a clear error otherwise."""
+    try:
+        day = date.fromisoformat(value.strip())
+    except ValueError:
+        raise AuditOptionError(
+            f"--since must be a date like 2026-03-01, not '{value}'."
+        ) from None
+    return datetime.combine(day, time(), tzinfo=UTC)
+
+
+def audit_table(events: Sequence[AuditEvent]) -> str:
+    """The events as an aligned plain-text table, newest first."""
+    if not events:
+        return "No results have been viewed or exported in that time."
+    rows: list[tuple[str, ...]] = [
+        tuple(
+            _fit(cell)
+            for cell in (
+                f"{event.at.astimezone(UTC):%Y-%m-%d %H:%M}",
+                event.actor,
+                event.channel,
+                event.action,
+                event.subject,
+            )
+        )
+        for event in events
+    ]
+    widths = [max(len(row[n]) for row in [COLUMNS, *rows]) for n in range(len(COLUMNS))]
+    lines = [
+        "  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip()
+        for row in [COLUMNS, *rows]
+    ]
+    lines.insert(1, "  ".join("-" * w for w in widths))
+    return "\n".join(lines)
+
+
+def _fit(cell: str) -> str:
+    """One line, at most ``WIDEST`` characters (control characters shown as ?)."""
+    flat = "".join(ch if ch.isprintable() else "?" for ch in cell)
+    return flat if len(flat) <= WIDEST else flat[: WIDEST - 1] + "…"
+
+
+@audit_app.command("list")
+def audit_list(
+    org: Annotated[
+        str | None,
+        typer.Option("--org", help="Organisation slug (default from settings)."),
+    ] = None,
+    since: Annotated[
+        str | None, typer.Option("--since", help="Only from this day, YYYY-MM-DD.")
+    ] = None,
+    limit: Annotated[
+        int, typer.Option("--limit", help="At most this many, newest first.")
+    ] = 50,
+) -> None:
+    """List who viewed or exported which results, newest first."""
+    start = parse_since(since) if since is not None else None
+    if limit < 1:
+        raise AuditOptionError(f"--limit must be 1 or more, not {limit}.")
+    settings = load_settings()
+    migrate.require_current(settings.database_url)
+
+    async def main() -> Sequence[AuditEvent]:
+        runtime = Runtime.build(settings)
+        try:
+            async with runtime.sessions() as session:
+                organisation = await find_organisation(
+                    session, slug=org or settings.organisation
+                )
+                return await list_events(
+                    session,
+                    organisation_id=organisation.id,
+                    since=start,
+                    limit=limit,
+                )
+        finally:
+            await runtime.close()
+
+    typer.echo(audit_table(asyncio.run(main())))

@@ -1,0 +1,81 @@
+"""``healthcheck export org``: everything an organisation holds, as a zip of JSON.
+
+Results leave only as the annual report shows them (see
+:mod:`analytics.org_export`); each export is written to the audit log.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from analytics.org_export import OrgExport, check_destination, collect_export
+from analytics.org_export import write_export as write_zip
+from bot.runtime import Runtime
+from bot.settings import load_settings
+from survey import migrate
+from survey.audit import command_line_actor, record_event
+from survey.organisations import find_organisation
+
+export_app = typer.Typer(
+    help="Machine-readable exports of an organisation's records.",
+    no_args_is_help=True,
+    rich_markup_mode=None,
+)
+
+
+@export_app.command("org")
+def export_org(
+    out: Annotated[
+        Path, typer.Option("--out", help="Zip file to write, e.g. council.zip.")
+    ],
+    org: Annotated[
+        str | None,
+        typer.Option("--org", help="Organisation slug (default from settings)."),
+    ] = None,
+) -> None:
+    """Export the roster, campaigns, follow-up and the report's results as JSON."""
+    check_destination(out)
+    settings = load_settings()
+    migrate.require_current(settings.database_url)
+
+    async def main() -> OrgExport:
+        runtime = Runtime.build(settings)
+        try:
+            return await _export(runtime, slug=org or settings.organisation, out=out)
+        finally:
+            await runtime.close()
+
+    export = asyncio.run(main())
+    counts = ", ".join(f"{name} {len(rows)}" for name, rows in export.files.items())
+    typer.echo(f"Wrote {out} for {export.organisation.name}: {counts}.")
+
+
+async def _export(runtime: Runtime, *, slug: str, out: Path) -> OrgExport:
+    """Collect, log and write in one transaction: no file, no log entry."""
+    written = False
+    try:
+        async with runtime.sessions() as session, session.begin():
+            organisation = await find_organisation(session, slug=slug)
+            export = await collect_export(
+                session, organisation=organisation, now=datetime.now(UTC)
+            )
+            await record_event(
+                session,
+                organisation_id=organisation.id,
+                actor=command_line_actor(),
+                channel="cli",
+                action="org.exported",
+                subject=f"{organisation.name} · all records · {out}",
+            )
+            await asyncio.to_thread(write_zip, export, out)
+            written = True
+    except BaseException:
+        if written:  # the log entry did not commit, so take the file back
+            await asyncio.to_thread(out.unlink, missing_ok=True)
+        raise
+    return export
