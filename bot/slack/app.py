@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from fastapi import FastAPI, Request, Response
+from fastapi.responses import JSONResponse
 from slack_bolt.adapter.fastapi.async_handler import AsyncSlackRequestHandler
 from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 from slack_bolt.async_app import AsyncApp
@@ -27,6 +28,7 @@ from slack_sdk.oauth.installation_store.sqlalchemy import (
     AsyncSQLAlchemyInstallationStore,
 )
 
+from bot import security_log
 from bot.runtime import Runtime
 from bot.settings import Settings
 from bot.slack import text
@@ -34,6 +36,7 @@ from bot.slack.clients import state_store, web_client
 from bot.slack.identity import link_workspace, organisation_for_team
 from bot.slack.listeners import actions, commands, events, views
 from bot.slack.services import CONTEXT_KEY, SlackServices
+from bot.slack.verify import signature_problem
 from survey.db import SessionFactory
 
 log = logging.getLogger(__name__)
@@ -187,14 +190,28 @@ def register(app: FastAPI, settings: Settings) -> None:
     if settings.slack_socket_mode:
         return
 
-    async def slack_endpoint(request: Request) -> Response:
+    secret = (
+        settings.slack_signing_secret.get_secret_value()
+        if settings.slack_signing_secret
+        else None
+    )
+
+    async def slack_events(request: Request) -> Response:
+        problem = signature_problem(secret, await request.body(), request.headers)
+        if problem is not None:
+            client = request.client.host if request.client else None
+            security_log.slack_request_refused(reason=problem, client=client)
+            return JSONResponse({"error": "invalid request"}, status_code=401)
+        return await slack_runtime(request.app).handler.handle(request)
+
+    async def slack_oauth(request: Request) -> Response:
         return await slack_runtime(request.app).handler.handle(request)
 
     app.add_api_route(
-        EVENTS_PATH, slack_endpoint, methods=["POST"], include_in_schema=False
+        EVENTS_PATH, slack_events, methods=["POST"], include_in_schema=False
     )
     if settings.slack_oauth:
         for path in (INSTALL_PATH, REDIRECT_PATH):
             app.add_api_route(
-                path, slack_endpoint, methods=["GET"], include_in_schema=False
+                path, slack_oauth, methods=["GET"], include_in_schema=False
             )

@@ -9,9 +9,12 @@ the database), so any number of web replicas can serve Teams.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 
+import jwt
 from fastapi import FastAPI, Request, Response
+from fastapi.responses import JSONResponse
 from microsoft_agents.authentication.msal import MsalAuth
 from microsoft_agents.hosting.core import (
     AgentApplication,
@@ -29,6 +32,7 @@ from microsoft_agents.hosting.fastapi import (
     start_agent_process,
 )
 
+from bot import security_log
 from bot.runtime import Runtime
 from bot.settings import Settings
 from bot.teams import listeners
@@ -90,6 +94,30 @@ def build_application(
     return agent
 
 
+def token_problem(authorization: str | None, *, now: float | None = None) -> str:
+    """Why the SDK refused a request's token, for the security log.
+
+    The SDK has already refused the request; this only names the reason:
+    ``missing``, ``malformed`` (not a bearer JWT), ``expired`` or ``invalid``
+    (a wrong signature, audience or issuer). The claims are read without
+    trusting them, and never logged.
+    """
+    if not authorization:
+        return "missing"
+    scheme, _, token = authorization.partition(" ")
+    if scheme.lower() != "bearer" or not token or " " in token:
+        return "malformed"
+    try:
+        claims = jwt.decode(token, options={"verify_signature": False})
+    except jwt.PyJWTError:
+        return "malformed"
+    expires = claims.get("exp")
+    clock = time.time() if now is None else now
+    if isinstance(expires, int | float) and expires < clock:
+        return "expired"
+    return "invalid"
+
+
 def register(
     app: FastAPI,
     settings: Settings,
@@ -114,8 +142,25 @@ def register(
     app.state.teams = service
 
     @jwt_authorization_decorator  # type: ignore[untyped-decorator]
-    async def messages(request: Request) -> Response | None:
+    async def authorised(request: Request) -> Response | None:
+        request.state.token_accepted = True
         return await start_agent_process(request, agent, adapter)
+
+    async def messages(request: Request) -> Response | None:
+        try:
+            response: Response | None = await authorised(request)
+        except Exception:
+            # The SDK's validator raises on some malformed tokens (a JWT without
+            # a key id); that is a refusal, not a server error.
+            if getattr(request.state, "token_accepted", False):
+                raise
+            response = JSONResponse({"error": "invalid token"}, status_code=401)
+        if not getattr(request.state, "token_accepted", False):
+            security_log.teams_token_refused(
+                reason=token_problem(request.headers.get("Authorization")),
+                client=request.client.host if request.client else None,
+            )
+        return response
 
     app.add_api_route(
         ROUTE,

@@ -17,6 +17,7 @@ import uuid
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 
+from bot import security_log
 from bot.web.keys import purpose_key, sign, verify
 
 NO_DRAFT = "0"
@@ -60,12 +61,22 @@ def check_form_token(
     question_id: str,
     version: str,
 ) -> TokenCheck:
-    """Whether a posted token is for this person's form and still unused."""
+    """Whether a posted token is for this person's form and still unused.
+
+    A used or foreign token is written to the security log (who and which
+    survey, never the answer posted with it).
+    """
     drawn_at, _, signature = token.partition(".")
     message = _message(person_id, campaign_id, question_id, drawn_at)
     if not signature or not verify(purpose_key(secret, "form"), message, signature):
-        return TokenCheck.FOREIGN
-    return TokenCheck.CURRENT if drawn_at == version else TokenCheck.USED
+        verdict = TokenCheck.FOREIGN
+    else:
+        verdict = TokenCheck.CURRENT if drawn_at == version else TokenCheck.USED
+    if verdict is not TokenCheck.CURRENT:
+        security_log.form_token_refused(
+            reason=verdict.value, person_id=person_id, campaign_id=campaign_id
+        )
+    return verdict
 
 
 def _message(

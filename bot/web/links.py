@@ -10,6 +10,7 @@ from __future__ import annotations
 from fastapi import FastAPI, Request
 from fastapi.responses import RedirectResponse, Response
 
+from bot import security_log
 from bot.web import text
 from bot.web.identity import SignedInBy, sign_in
 from bot.web.pages import channel_of, notice_page, now, runtime_of
@@ -37,6 +38,9 @@ def register(app: FastAPI) -> None:
                 else "expired"
                 if isinstance(error, ExpiredLinkError)
                 else "unknown"
+            )
+            security_log.personal_link_refused(
+                reason=kind, client=request.client.host if request.client else None
             )
             refused = notice_page(
                 request,

@@ -1,0 +1,105 @@
+"""The security log: one warning per refused request, saying who, what and where.
+
+Every refusal that could be an attack (a forged or replayed Slack request, a
+bad Teams token, a reused form or personal link, a command above someone's
+access) is written to the ``healthcheck.security`` logger, so an operator can
+alert on it apart from the application log. Records carry only identifiers and
+the kind of refusal: never an answer, a comment, a token or a request body.
+Each record also has ``refusal`` (the kind) and ``facts`` (the fields) as
+attributes for handlers that ship structured logs.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+
+log = logging.getLogger("healthcheck.security")
+
+_LONGEST = 80
+
+
+def _clean(value: object) -> str:
+    """One printable, bounded word: control characters cannot forge log lines."""
+    words = "".join(ch if ch.isprintable() else "?" for ch in str(value))
+    if len(words) > _LONGEST:
+        words = words[: _LONGEST - 1] + "…"
+    return words.replace(" ", "_") or "-"
+
+
+def _refused(kind: str, **facts: object) -> None:
+    cleaned = {name: _clean(value) for name, value in facts.items()}
+    details = " ".join(f"{name}={value}" for name, value in cleaned.items())
+    log.warning(
+        "refused %s %s", kind, details, extra={"refusal": kind, "facts": cleaned}
+    )
+
+
+def slack_request_refused(*, reason: str, client: str | None) -> None:
+    """A request to ``/slack/events`` failed signature checks.
+
+    Args:
+        reason: ``unsigned``, ``malformed``, ``forged`` (the signature does not
+            match the body) or ``replayed`` (it matches, but the timestamp is
+            more than five minutes away: an old request sent again).
+        client: The address the request came from.
+    """
+    _refused("slack-signature", reason=reason, client=client)
+
+
+def teams_token_refused(*, reason: str, client: str | None) -> None:
+    """A request to ``/api/messages`` had no valid Bot Framework token.
+
+    Args:
+        reason: ``missing``, ``malformed``, ``expired`` or ``invalid``.
+        client: The address the request came from.
+    """
+    _refused("teams-token", reason=reason, client=client)
+
+
+def form_token_refused(
+    *, reason: str, person_id: uuid.UUID, campaign_id: uuid.UUID
+) -> None:
+    """A local-channel answer form came back with a spent or foreign token.
+
+    Args:
+        reason: ``used`` (a resubmitted or replayed form) or ``foreign`` (drawn
+            for someone else, or not signed by this server).
+        person_id: Who posted it.
+        campaign_id: The survey the form was for.
+    """
+    _refused("form-token", reason=reason, person=person_id, campaign=campaign_id)
+
+
+def personal_link_refused(*, reason: str, client: str | None) -> None:
+    """A personal sign-in link was refused.
+
+    Args:
+        reason: ``used``, ``expired`` or ``unknown``.
+        client: The address the request came from (never the link itself).
+    """
+    _refused("personal-link", reason=reason, client=client)
+
+
+def command_refused(
+    *, person_id: uuid.UUID, command: str, held: str, needed: str
+) -> None:
+    """Someone ran a command their roster access does not allow.
+
+    Args:
+        person_id: Who typed it.
+        command: The command's name (not its arguments).
+        held: The access the roster gives them.
+        needed: The access the command needs.
+    """
+    _refused("command", person=person_id, command=command, held=held, needed=needed)
+
+
+def team_refused(*, person_id: uuid.UUID, team: str) -> None:
+    """A manager asked for a team they do not manage.
+
+    Args:
+        person_id: Who asked.
+        team: The team they named, as typed.
+    """
+    _refused("team", person=person_id, team=team)
