@@ -1,0 +1,334 @@
+"""Two councils in one database (a regional round) whose names deliberately collide.
+
+Both have the services Adults and Children's, the teams Team North and Team South,
+a campaign "Health check 2026" (closed, answered) and "Pulse 2026" (open), and
+someone with the same email address and the same Slack id. What differs is what
+their staff answered, so each council's figures are recognisable: everyone at
+Ashford is favourable (100%), everyone at Brookvale unfavourable (0%), and every
+name at Brookvale (people, its extra team and campaigns, its comments) contains
+"Brook". Brookvale alone has an earlier round (2025), an action and a team and
+campaign Ashford does not have.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import uuid
+from dataclasses import dataclass, field
+from typing import Any
+
+from builders import NOW, SMALL_TEMPLATE, answer_as
+from sqlalchemy import Connection, create_engine, pool
+from sqlalchemy import select as core_select
+from sqlmodel import SQLModel
+
+from survey.campaigns import Audience, close_campaign, create_campaign, open_campaign
+from survey.catalogue import sync_templates
+from survey.db import SessionFactory, sqlite_connect_hook, sync_url
+from survey.follow_up import add_action
+from survey.models import (
+    Campaign,
+    ManagerOf,
+    Organisation,
+    Person,
+    Service,
+    Team,
+)
+from survey.question_bank import parse_template
+
+SHARED_EMAIL = "shared.person@example.org"
+SHARED_SLACK_ID = "U0SHARED01"
+HEALTH_CHECK = "Health check 2026"
+HEALTH_TEMPLATE = {
+    **SMALL_TEMPLATE,
+    "key": "small-health",
+    "kind": "health_check",
+    "title": "Small health check",
+}
+PULSE = "Pulse 2026"
+B_MARK = "brook"
+"""In every name and comment of Brookvale's, in any case; in none of Ashford's."""
+
+A_ANSWERS: dict[str, object] = {
+    "Q1": "agree",
+    "HOURS": 4,
+    "BULLIED": "no",
+    "NPS": 10,
+    "TX1": "Ashford workload feels manageable and supervision is regular.",
+}
+B_ANSWERS: dict[str, object] = {
+    "Q1": "strongly_disagree",
+    "HOURS": 37,
+    "BULLIED": "yes",
+    "WHO": ["manager"],
+    "NPS": 2,
+    "TX1": "Brookvale caseloads are crushing and the workload is impossible.",
+}
+
+
+@dataclass
+class Council:
+    """One council of the two, with the people tests act as."""
+
+    organisation: Organisation
+    psw: Person
+    manager: Person
+    shared: Person
+    people: list[Person]
+    teams: dict[str, Team]
+    services: dict[str, Service]
+    campaigns: dict[str, Campaign]
+    slack_ids: dict[uuid.UUID, str] = field(default_factory=dict)
+
+    @property
+    def id(self) -> uuid.UUID:
+        """The organisation's id."""
+        return self.organisation.id
+
+
+@dataclass
+class TwoCouncils:
+    """Ashford (``a``) and Brookvale (``b``)."""
+
+    a: Council
+    b: Council
+
+
+async def two_councils(sessions: SessionFactory) -> TwoCouncils:
+    """Build Ashford and Brookvale in one database (see the module docstring)."""
+    definitions = [
+        parse_template(template, source="test")
+        for template in (SMALL_TEMPLATE, HEALTH_TEMPLATE)
+    ]
+    async with sessions() as session, session.begin():
+        await sync_templates(session, templates=definitions)
+    b = await _council(
+        sessions,
+        slug="brookvale",
+        name="Brookvale Council",
+        person="Bryony Brook",
+        teams={"Team North": 9, "Team South": 9, "Team Brook": 6},
+        answers=B_ANSWERS,
+        skip=1,
+        slack_prefix="UB",
+        extra_campaigns=("Health check 2025", "Brook pulse 2026"),
+    )
+    a = await _council(
+        sessions,
+        slug="ashford",
+        name="Ashford Council",
+        person="Alder Ash",
+        teams={"Team North": 7, "Team South": 7},
+        answers=A_ANSWERS,
+        skip=0,
+        slack_prefix="UA",
+        extra_campaigns=(),
+    )
+    async with sessions() as session, session.begin():
+        await add_action(
+            session,
+            organisation_id=b.id,
+            campaign=HEALTH_CHECK,
+            theme="workload",
+            you_said="Brookvale caseloads are too high",
+            we_did="Brook rota review with two more posts",
+            owner="Brook head of service",
+            today=NOW.date(),
+        )
+    return TwoCouncils(a=a, b=b)
+
+
+async def _council(
+    sessions: SessionFactory,
+    *,
+    slug: str,
+    name: str,
+    person: str,
+    teams: dict[str, int],
+    answers: dict[str, object],
+    skip: int,
+    slack_prefix: str,
+    extra_campaigns: tuple[str, ...],
+) -> Council:
+    async with sessions() as session, session.begin():
+        organisation = Organisation(slug=slug, name=name)
+        session.add(organisation)
+        await session.flush()
+        services = {
+            service: Service(organisation_id=organisation.id, name=service)
+            for service in ("Adults", "Children's")
+        }
+        session.add_all(services.values())
+        await session.flush()
+        made_teams = {
+            team: Team(
+                organisation_id=organisation.id,
+                service_id=services["Children's" if "South" in team else "Adults"].id,
+                name=team,
+            )
+            for team in teams
+        }
+        session.add_all(made_teams.values())
+        await session.flush()
+        people: list[Person] = []
+        for team, size in teams.items():
+            for _ in range(size):
+                index = len(people)
+                people.append(
+                    Person(
+                        organisation_id=organisation.id,
+                        name=f"{person} {index:02d}",
+                        email=f"{slug}{index:02d}@example.org",
+                        slack_id=f"{slack_prefix}{index:08d}",
+                        team_id=made_teams[team].id,
+                        role="social_worker",
+                        employment_type="permanent",
+                    )
+                )
+        # In Team North: the manager, then the person whose email (and Slack id,
+        # as an Enterprise Grid member of both workspaces) both councils hold.
+        people[0].access = "manager"
+        people[1].email = SHARED_EMAIL
+        people[1].slack_id = SHARED_SLACK_ID
+        psw = next(p for p in people if p.team_id == made_teams["Team South"].id)
+        psw.access = "psw"
+        session.add_all(people)
+        await session.flush()
+        session.add(
+            ManagerOf(person_id=people[0].id, team_id=made_teams["Team North"].id)
+        )
+        campaigns: dict[str, Campaign] = {}
+        for campaign_name in (*extra_campaigns, HEALTH_CHECK, PULSE):
+            year = 2025 if campaign_name.endswith("2025") else 2026
+            campaigns[campaign_name] = await create_campaign(
+                session,
+                organisation_id=organisation.id,
+                template_key=_template_of(campaign_name),
+                name=campaign_name,
+                year=year,
+                audience=Audience(),
+            )
+            await open_campaign(session, campaign=campaigns[campaign_name], now=NOW)
+    for campaign_name in (*extra_campaigns, HEALTH_CHECK):
+        if _template_of(campaign_name) == SMALL_TEMPLATE["key"]:
+            continue
+        for answering in people[skip:]:
+            await answer_as(sessions, answering, campaigns[campaign_name], answers)
+        async with sessions() as session, session.begin():
+            campaign = await session.get(Campaign, campaigns[campaign_name].id)
+            assert campaign is not None
+            await close_campaign(session, campaign=campaign, now=NOW)
+            campaigns[campaign_name] = campaign
+    return Council(
+        organisation=organisation,
+        psw=psw,
+        manager=people[0],
+        shared=people[1],
+        people=people,
+        teams=made_teams,
+        services=services,
+        campaigns=campaigns,
+    )
+
+
+def _template_of(campaign: str) -> str:
+    """Pulses use the small pulse template, health checks the health check one."""
+    if "pulse" in campaign.casefold():
+        return str(SMALL_TEMPLATE["key"])
+    return str(HEALTH_TEMPLATE["key"])
+
+
+# Every row of every table, to show what a command changed ------------------------
+
+
+Snapshot = dict[str, dict[str, dict[str, Any]]]
+
+
+def snapshot(url: str) -> Snapshot:
+    """Every row of every table, by table and primary key, as JSON-ready dicts."""
+    engine = create_engine(sync_url(url), poolclass=pool.NullPool)
+    if url.startswith("sqlite"):
+        sqlite_connect_hook(engine)
+    try:
+        with engine.connect() as connection:
+            return {
+                table.name: _rows(connection, table.name)
+                for table in SQLModel.metadata.sorted_tables
+            }
+    finally:
+        engine.dispose()
+
+
+def _rows(connection: Connection, name: str) -> dict[str, dict[str, Any]]:
+    table = SQLModel.metadata.tables[name]
+    keys = [column.name for column in table.primary_key.columns]
+    rows = {}
+    for row in connection.execute(core_select(table)).mappings():
+        values = {column: _plain(value) for column, value in row.items()}
+        rows["|".join(str(values[key]) for key in keys)] = values
+    return rows
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, uuid.UUID):
+        return str(value)
+    if isinstance(value, str) and re.fullmatch(r"[0-9a-f]{32}", value):
+        return str(uuid.UUID(value))
+    if isinstance(value, dict | list | int | float | bool) or value is None:
+        return value
+    return str(value)
+
+
+@dataclass(frozen=True)
+class Change:
+    """One row a command added, removed or changed."""
+
+    table: str
+    key: str
+    before: dict[str, Any] | None
+    after: dict[str, Any] | None
+
+    def text(self) -> str:
+        """Both versions as JSON, for searching for ids."""
+        return json.dumps([self.before, self.after], default=str)
+
+
+def changes(before: Snapshot, after: Snapshot) -> list[Change]:
+    """Every row that differs between two snapshots."""
+    found = []
+    for table, rows in after.items():
+        earlier = before.get(table, {})
+        for key in sorted(set(rows) | set(earlier)):
+            if rows.get(key) != earlier.get(key):
+                found.append(Change(table, key, earlier.get(key), rows.get(key)))
+    return found
+
+
+def ids_of(council: Council, state: Snapshot) -> set[str]:
+    """Every id in ``state`` that belongs to ``council``: its rows and theirs."""
+    org = str(council.id)
+    owned: set[str] = {org}
+    for table in ("service", "team", "person", "campaign", "action", "announcement"):
+        owned |= {
+            key
+            for key, row in state[table].items()
+            if row.get("organisation_id") == org
+        }
+    owned |= {
+        key for key, row in state["response"].items() if row["campaign_id"] in owned
+    }
+    return owned
+
+
+def owner_of(change: Change, state: Snapshot, councils: TwoCouncils) -> str | None:
+    """``"a"`` or ``"b"``: whose row changed, or None for a row of no council."""
+    row = change.after or change.before or {}
+    a_ids, b_ids = ids_of(councils.a, state), ids_of(councils.b, state)
+    for column in ("organisation_id", "campaign_id", "person_id", "response_id"):
+        value = row.get(column)
+        if value in a_ids:
+            return "a"
+        if value in b_ids:
+            return "b"
+    return None
