@@ -19,6 +19,7 @@ from survey.models import (
     Answer,
     Campaign,
     Participation,
+    ParticipationTally,
     Person,
     Response,
     Service,
@@ -46,7 +47,8 @@ class Round:
             over the responses' ids, in their order; keys and options are
             categorical too.
         invited: one row per invited person: their current roster attributes and
-            whether they ``completed``. Empty for imported historic rounds.
+            whether they ``completed`` (after a retention purge, the attributes
+            recorded by the purge). Empty for imported historic rounds.
     """
 
     campaign: Campaign
@@ -78,20 +80,7 @@ async def load_round(session: AsyncSession, *, campaign: Campaign) -> Round:
 def _read_frames(
     connection: Connection, campaign_id: uuid.UUID
 ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-    invited = _frame(
-        connection,
-        core_select(
-            _text(col(Team.service_id)),
-            _text(col(Person.team_id)),
-            col(Person.role),
-            col(Person.employment_type),
-            col(Participation.status),
-        )
-        .join(Person, col(Person.id) == col(Participation.person_id))
-        .join(Team, col(Team.id) == col(Person.team_id))
-        .where(col(Participation.campaign_id) == campaign_id),
-        ["service_id", "team_id", "role", "employment_type", "status"],
-    )
+    invited = _invited(connection, campaign_id)
     for _ in range(READ_ATTEMPTS):
         responses = _responses(connection, campaign_id)
         answers = _answers(connection, campaign_id, responses["response_id"])
@@ -110,6 +99,49 @@ def _read_frames(
         invited["workforce"] = pd.Series(dtype="string")
         invited["completed"] = pd.Series(dtype=bool)
     return responses, answers, invited
+
+
+def _invited(connection: Connection, campaign_id: uuid.UUID) -> pd.DataFrame:
+    """One row per invited person, from participation and from purge tallies.
+
+    A retention purge replaces participation rows by tallies; each tally is
+    repeated once per person it counts, so response rates come out the same.
+    """
+    columns = ["service_id", "team_id", "role", "employment_type", "status"]
+    listed = _frame(
+        connection,
+        core_select(
+            _text(col(Team.service_id)),
+            _text(col(Person.team_id)),
+            col(Person.role),
+            col(Person.employment_type),
+            col(Participation.status),
+        )
+        .join(Person, col(Person.id) == col(Participation.person_id))
+        .join(Team, col(Team.id) == col(Person.team_id))
+        .where(col(Participation.campaign_id) == campaign_id),
+        columns,
+    )
+    tallied = _frame(
+        connection,
+        core_select(
+            _text(col(Team.service_id)),
+            _text(col(ParticipationTally.team_id)),
+            col(ParticipationTally.role),
+            col(ParticipationTally.employment_type),
+            col(ParticipationTally.status),
+            col(ParticipationTally.people),
+        )
+        .join(Team, col(Team.id) == col(ParticipationTally.team_id))
+        .where(col(ParticipationTally.campaign_id) == campaign_id),
+        [*columns, "people"],
+    )
+    if tallied.empty:
+        return listed
+    expanded = tallied.loc[tallied.index.repeat(tallied["people"])][columns]
+    if listed.empty:
+        return expanded.reset_index(drop=True)
+    return pd.concat([listed, expanded], ignore_index=True)
 
 
 def _responses(connection: Connection, campaign_id: uuid.UUID) -> pd.DataFrame:

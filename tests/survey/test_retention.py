@@ -1,0 +1,179 @@
+"""Retention: old free text and drafts go, participation becomes tallies, rates stay."""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any
+
+import pytest
+from retention_builders import (
+    CUTOFF,
+    MONTHS,
+    PURGE_AT,
+    RetentionOrg,
+    comment_ids,
+    pending_reminder,
+    retention_org,
+    snapshot,
+)
+from sqlmodel import col, select
+
+from analytics.groups import Group
+from analytics.participation import Scope, live_participation
+from analytics.report import build_report
+from analytics.summary import build_summary
+from survey.audit import list_events
+from survey.db import SessionFactory
+from survey.models import (
+    Campaign,
+    Draft,
+    Participation,
+    ParticipationStatus,
+    ParticipationTally,
+    Team,
+)
+from survey.retention import PURGED, RetentionError, plan_purge, purge
+
+
+async def _purge(sessions: SessionFactory, org: RetentionOrg, **changes: Any) -> Any:
+    arguments: dict[str, Any] = {
+        "organisation_id": org.organisation.id,
+        "now": PURGE_AT,
+        "months": MONTHS,
+        "actor": "test",
+        "channel": "cli",
+        **changes,
+    }
+    async with sessions() as session, session.begin():
+        return await purge(session, **arguments)
+
+
+async def _rates(sessions: SessionFactory, org: RetentionOrg) -> list[Any]:
+    """Every response rate the report, the summary and live participation show."""
+    async with sessions() as session:
+        campaign = await session.get(Campaign, org.old.id)
+        assert campaign is not None
+        report = await build_report(session, campaign=campaign)
+        team = await session.get(Team, org.people["Team A"][0].team_id)
+        assert team is not None
+        summary = await build_summary(
+            session,
+            campaign=campaign,
+            group=Group.of(
+                "Team A", team_id=str(team.id), service_id=str(team.service_id)
+            ),
+        )
+        live = await live_participation(session, campaign=campaign, scope=Scope())
+    return [
+        *report.response_rates,
+        summary.group.response_rate,
+        summary.organisation.response_rate,
+        *(row.rate for row in live),
+    ]
+
+
+async def test_a_dry_run_counts_and_changes_nothing(sessions: SessionFactory) -> None:
+    org = await retention_org(sessions)
+    before = await snapshot(sessions)
+    async with sessions() as session, session.begin():
+        plan = await plan_purge(
+            session, organisation_id=org.organisation.id, now=PURGE_AT, months=MONTHS
+        )
+    assert await snapshot(sessions) == before
+    assert (plan.comments, plan.drafts) == (2, 1)
+    assert plan.cutoff == CUTOFF
+    assert [(c.name, c.records) for c in plan.participation] == [
+        ("Teams check 2026", 11)
+    ]
+
+
+async def test_a_purge_removes_exactly_the_old_and_keeps_rates(
+    sessions: SessionFactory,
+) -> None:
+    org = await retention_org(sessions)
+    before = await snapshot(sessions)
+    rates = await _rates(sessions, org)
+    shown = [(rate.label, rate.invited, rate.responded) for rate in rates]
+    assert ("Whole organisation", 11, 5) in shown
+    assert ("Team A", 6, 3) in shown
+    assert ("Children: Team B", 5, 2) in shown
+
+    done = await _purge(sessions, org)
+
+    assert (done.comments, done.drafts, done.participation_records) == (2, 1, 11)
+    after = await snapshot(sessions)
+    # Responses and closed answers stay; only comments older than the cutoff go.
+    assert after["Response"] == before["Response"]
+    assert after["Answer"] == before["Answer"]
+    assert await comment_ids(sessions) == org.kept_comments
+    async with sessions() as session:
+        drafts = (await session.exec(select(Draft))).all()
+        assert [draft.updated_at for draft in drafts] == [CUTOFF]
+        left = (await session.exec(select(Participation))).all()
+        tallies = (await session.exec(select(ParticipationTally))).all()
+    # The open round's participation is untouched, so its reminders still work.
+    assert {row.campaign_id for row in left} == {org.current.id}
+    assert len(left) == 11
+    assert {t.campaign_id for t in tallies} == {org.old.id}
+    by_status: Counter[str] = Counter()
+    for tally in tallies:
+        by_status[tally.status] += tally.people
+    assert by_status == {
+        ParticipationStatus.COMPLETED: 5,
+        ParticipationStatus.STARTED: 2,
+        ParticipationStatus.INVITED: 4,
+    }
+    by_team = Counter(tally.team_id for tally in tallies for _ in range(tally.people))
+    assert sorted(by_team.values()) == [5, 6]
+    assert await _rates(sessions, org) == rates
+
+
+async def test_a_second_purge_removes_nothing_and_logs_once(
+    sessions: SessionFactory,
+) -> None:
+    org = await retention_org(sessions)
+    await _purge(sessions, org)
+    once = await snapshot(sessions)
+    again = await _purge(sessions, org)
+    assert again.empty
+    assert await snapshot(sessions) == once
+    async with sessions() as session:
+        events = await list_events(session, organisation_id=org.organisation.id)
+    assert [(event.action, event.channel) for event in events] == [(PURGED, "cli")]
+    assert events[0].subject.startswith(
+        "2 comments, 1 drafts, 11 participation records (Teams check 2026)"
+    )
+
+
+async def test_a_closed_round_with_a_reminder_still_due_keeps_participation(
+    sessions: SessionFactory,
+) -> None:
+    org = await retention_org(sessions)
+    await pending_reminder(sessions, org.old)
+    done = await _purge(sessions, org)
+    assert done.participation == ()
+    async with sessions() as session:
+        kept = (
+            await session.exec(
+                select(Participation).where(
+                    col(Participation.campaign_id) == org.old.id
+                )
+            )
+        ).all()
+    assert len(kept) == 11
+
+
+async def test_a_bad_period_is_refused_and_nothing_goes(
+    sessions: SessionFactory,
+) -> None:
+    org = await retention_org(sessions)
+    before = await snapshot(sessions)
+    for months, message in (
+        (0, "must be a whole number of months, 1 or more (got 0)"),
+        (-3, "must be a whole number of months, 1 or more (got -3)"),
+        (1201, "must be at most 1200 months (got 1201)"),
+    ):
+        with pytest.raises(RetentionError) as refused:
+            await _purge(sessions, org, months=months)
+        assert str(refused.value) == f"The retention period {message}."
+    assert await snapshot(sessions) == before
