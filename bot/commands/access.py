@@ -14,6 +14,7 @@ from sqlalchemy import or_
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from bot import security_log
 from bot.commands.grammar import CommandName
 from survey.models import ManagerOf, Person, Team
 from survey.roles import Access, parse_access
@@ -80,8 +81,37 @@ class Standing:
     teams: tuple[str, ...] = ()
 
     def may(self, command: CommandName) -> bool:
-        """Whether this person may run ``command``."""
+        """Whether this person may run ``command`` (a question; nothing is logged)."""
         return allows(self.access, REQUIRED_ACCESS[command])
+
+    def permits(self, command: CommandName) -> bool:
+        """Whether this person may run ``command`` they have just typed.
+
+        As :meth:`may`, but a refusal is written to the security log (who, the
+        command's name and the access levels; never its arguments).
+        """
+        allowed = self.may(command)
+        if not allowed:
+            security_log.command_refused(
+                person_id=self.person.id,
+                command=command.value,
+                held=self.access.value,
+                needed=REQUIRED_ACCESS[command].value,
+            )
+        return allowed
+
+    def manages(self, team: str) -> bool:
+        """Whether this person may see ``team``'s results as its manager.
+
+        A PSW may see every team's. Anyone else named a team they do not
+        manage: that refusal is written to the security log.
+        """
+        if self.access == Access.PSW:
+            return True
+        if team.casefold() in {name.casefold() for name in self.teams}:
+            return True
+        security_log.team_refused(person_id=self.person.id, team=team)
+        return False
 
 
 @dataclass(frozen=True)
