@@ -10,6 +10,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 import survey.briefings  # noqa: F401
 import survey.nudges  # noqa: F401
 import survey.pulses  # noqa: F401
+import survey.retention_jobs  # noqa: F401
 import survey.scheduling  # noqa: F401
 from survey.errors import NotFoundError
 from survey.job_kinds import HANDLERS
