@@ -18,11 +18,12 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
-from builders import NOW, SMALL_TEMPLATE, answer_as
+from builders import NOW, SECRET, SMALL_TEMPLATE
 from sqlalchemy import Connection, create_engine, pool
 from sqlalchemy import select as core_select
 from sqlmodel import SQLModel
 
+from survey.answering import DraftState, save_draft, submit
 from survey.campaigns import Audience, close_campaign, create_campaign, open_campaign
 from survey.catalogue import sync_templates
 from survey.db import SessionFactory, sqlite_connect_hook, sync_url
@@ -213,13 +214,26 @@ async def _council(
     for campaign_name in (*extra_campaigns, HEALTH_CHECK):
         if _template_of(campaign_name) == SMALL_TEMPLATE["key"]:
             continue
-        for answering in people[skip:]:
-            await answer_as(sessions, answering, campaigns[campaign_name], answers)
         async with sessions() as session, session.begin():
-            campaign = await session.get(Campaign, campaigns[campaign_name].id)
-            assert campaign is not None
+            campaign = campaigns[campaign_name]
+            for answering in people[skip:]:
+                state = DraftState(answers=answers)  # type: ignore[arg-type]
+                await save_draft(
+                    session,
+                    secret=SECRET,
+                    person=answering,
+                    campaign=campaign,
+                    state=state,
+                    now=NOW,
+                )
+                await submit(
+                    session,
+                    secret=SECRET,
+                    person=answering,
+                    campaign=campaign,
+                    now=NOW,
+                )
             await close_campaign(session, campaign=campaign, now=NOW)
-            campaigns[campaign_name] = campaign
     return Council(
         organisation=organisation,
         psw=psw,
