@@ -72,6 +72,13 @@ def load_template(path: Path) -> TemplateDefinition:
         where = f" (line {mark.line + 1}, column {mark.column + 1})" if mark else ""
         problem = getattr(error, "problem", None) or "it is not valid YAML"
         raise QuestionBankError([f"{name}{where}: {problem}"]) from None
+    except (ValueError, OverflowError) as error:
+        # PyYAML builds dates itself: "2026-02-30" raises ValueError, not YAMLError.
+        raise QuestionBankError(
+            [f"{name}: a value in the file cannot be read ({error})"]
+        ) from None
+    except RecursionError:
+        raise QuestionBankError([f"{name}: the file is nested too deeply"]) from None
     return parse_template(raw, source=name)
 
 
