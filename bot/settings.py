@@ -10,6 +10,7 @@ from pydantic import Field, SecretStr, ValidationError, field_validator, model_v
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from survey.errors import SettingsError
+from survey.retention import MAX_MONTHS
 
 DEV_SECRET = "dev-only-secret-change-me-in-production"
 
@@ -21,7 +22,6 @@ SLACK_SCOPES = (
 
 KEEP = "keep"
 """The retention setting's word for keeping comments and drafts for good."""
-MAX_RETENTION_MONTHS = 1200
 
 
 class Mode(StrEnum):
@@ -135,18 +135,18 @@ class Settings(BaseSettings):
     @field_validator("retention_months", mode="before")
     @classmethod
     def _whole_months_or_keep(cls, value: Any) -> int | None:
-        if value is None or (isinstance(value, str) and value.strip() == KEEP):
+        if value is None or (isinstance(value, str) and value.strip().lower() == KEEP):
             return None
         text = str(value).strip()
-        if isinstance(value, bool) or not text.isdigit() or int(text) < 1:
+        whole = text.isascii() and text.isdigit()
+        if isinstance(value, bool) or not whole or int(text) < 1:
             raise ValueError(
                 f"must be a whole number of months, 1 or more, or '{KEEP}' to keep "
                 f"comments and drafts for good (got {text!r})"
             )
-        if int(text) > MAX_RETENTION_MONTHS:
+        if int(text) > MAX_MONTHS:
             raise ValueError(
-                f"must be at most {MAX_RETENTION_MONTHS} months, or '{KEEP}' "
-                f"(got {text!r})"
+                f"must be at most {MAX_MONTHS} months, or '{KEEP}' (got {text!r})"
             )
         return int(text)
 

@@ -76,6 +76,7 @@ def test_the_committed_env_example_is_a_working_development_setup(
     assert settings.mode == Mode.DEVELOPMENT
     # The example leaves the secret blank, which means "use the development one".
     assert settings.secret == DEV_SECRET.encode()
+    assert (settings.retention_months, settings.retention_auto_purge) == (24, True)
 
 
 def test_the_secret_never_appears_when_settings_are_shown(
@@ -145,3 +146,42 @@ def test_overrides_from_the_composition_root_are_checked_too() -> None:
     assert load_settings(port=8123).port == 8123
     with pytest.raises(SettingsError, match="HEALTHCHECK_PORT"):
         load_settings(port=70000)
+
+
+def test_retention_defaults_to_24_months_purged_by_the_worker() -> None:
+    settings = load_settings()
+    assert settings.retention_months == 24
+    assert settings.retention_auto_purge is True
+
+
+@pytest.mark.parametrize(
+    ("typed", "months"),
+    [("1", 1), (" 36 ", 36), ("1200", 1200), ("keep", None), ("KEEP", None)],
+)
+def test_retention_is_whole_months_or_keep(
+    monkeypatch: pytest.MonkeyPatch, typed: str, months: int | None
+) -> None:
+    monkeypatch.setenv("HEALTHCHECK_RETENTION_MONTHS", typed)
+    monkeypatch.setenv("HEALTHCHECK_RETENTION_AUTO_PURGE", "false")
+    settings = load_settings()
+    assert settings.retention_months == months
+    assert settings.retention_auto_purge is False
+
+
+@pytest.mark.parametrize(
+    "typed", ["0", "-6", "1.5", "two years", "forever", "keep it", "²"]
+)
+def test_retention_that_is_not_whole_months_is_refused(typed: str) -> None:
+    message = refusal(HEALTHCHECK_RETENTION_MONTHS=typed)
+    assert message == (
+        "Settings problem: HEALTHCHECK_RETENTION_MONTHS: must be a whole number of "
+        "months, 1 or more, or 'keep' to keep comments and drafts for good "
+        f"(got {typed!r})"
+    )
+
+
+def test_retention_over_a_hundred_years_is_refused() -> None:
+    assert refusal(HEALTHCHECK_RETENTION_MONTHS="1201") == (
+        "Settings problem: HEALTHCHECK_RETENTION_MONTHS: must be at most 1200 "
+        "months, or 'keep' (got '1201')"
+    )
