@@ -1,18 +1,35 @@
 """How fast does a person move through a survey in the local web channel?
 
-Starts the real server (``healthcheck serve``) on 127.0.0.1, creates a bench
-organisation of 100 social workers with the social work health check open, and
-has 100 simulated respondents answer the FULL health check at the same time over
-HTTP, each with its own cookie. One answer is timed the way a browser does it:
-``POST /answer`` (303) followed by the ``GET /?survey=...`` that draws the next
-question. The same app's no-op ``GET /healthz`` is measured in the same run at
-the same concurrency, and the script prints answers per second, p50/p95/p99 per
-answer, and the ratios. Runs on SQLite, then on PostgreSQL when reachable.
+Starts the real server (``healthcheck serve``, one process) on 127.0.0.1 and
+creates a bench organisation of social workers with the social work health check
+open. One answer is timed the way a browser does it: ``POST /answer`` (303)
+followed by the ``GET /?survey=...`` that draws the next question. The same
+app's no-op ``GET /healthz`` is the baseline, measured in the same run under the
+same load. Each engine (SQLite, then PostgreSQL when reachable) gets these runs
+(``--modes``, all three by default):
+
+``alone``
+    One respondent answers the whole health check with no pause: the service
+    time of one answer on an otherwise idle server.
+``paced`` (the primary figures)
+    ``--respondents`` people (100) answer the whole health check at the same
+    time, each reading every question for a think time drawn uniformly from
+    ``--think`` (0.5-1.5 s; real people take longer) before answering it, and
+    arriving over the first two seconds. Latency here is what a person waits
+    for under a realistic concurrent load. Stopped at ``--paced-seconds``.
+``saturation``
+    Another ``--respondents`` people answer back to back with no think time,
+    for ``--saturation-seconds``: the most answers per second the server can
+    take. Every answer then waits behind the others' (latency is about
+    respondents / throughput for any endpoint), so its latency is printed but
+    only its throughput is compared.
+The no-op is measured alone, paced and at saturation with as many clients.
 
 Figures, not a test: it never fails on a number. Traffic goes only to 127.0.0.1
 and every loop is bounded in count and time.
 
-    python benchmarks/answer_path.py [--respondents 100] [--seconds 240]
+    python benchmarks/answer_path.py [--respondents 100] [--engines sqlite,postgres]
+        [--modes alone,paced,saturation]
 """
 
 from __future__ import annotations
@@ -20,16 +37,16 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
+import random
 import re
 import socket
-import statistics
 import subprocess
 import sys
 import tempfile
 import time
 import uuid
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AsyncExitStack, contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -53,8 +70,13 @@ POSTGRES_ADMIN = os.environ.get(
 SECRET_KEY = "benchmark-secret-key-0123456789abcdef"
 ORG = "bench"
 HOST = "127.0.0.1"
+TEMPLATE = "social-worker-health-check"
 P99_TARGET_MS = 50.0
 THROUGHPUT_TARGET = 0.25
+ARRIVAL_SECONDS = 2.0
+ALONE = 2
+MODES = ("alone", "paced", "saturation")
+"""Respondents answering one after another, each alone, for the service time."""
 FIELD = re.compile(r'name="(campaign_id|question_id|form_token)" value="([^"]*)"')
 RADIO = re.compile(
     r'type="(?:radio|checkbox)" name="answer" id="[^"]+" value="([^"]+)"'
@@ -62,29 +84,68 @@ RADIO = re.compile(
 NUMBER_MIN = re.compile(r'type="number"[^>]*min="(-?\d+)"')
 
 
+@dataclass(frozen=True)
+class Pacing:
+    """How long a respondent reads each question before answering it."""
+
+    low: float = 0.0
+    high: float = 0.0
+
+    def think(self, rng: random.Random) -> float:
+        return rng.uniform(self.low, self.high) if self.high > 0 else 0.0
+
+    @property
+    def paced(self) -> bool:
+        return self.high > 0
+
+
+BACK_TO_BACK = Pacing()
+
+
 @dataclass
 class Timings:
     """Latencies in seconds, and the wall time they were measured over."""
 
     latencies: list[float] = field(default_factory=list)
+    posts: list[float] = field(default_factory=list)
+    gets: list[float] = field(default_factory=list)
     started: float = 0.0
     finished: float = 0.0
+    finishers: int = 0
+    clients: int = 0
+    cpu_seconds: float = 0.0
+    client_cpu_seconds: float = 0.0
+
+    @property
+    def span(self) -> float:
+        return self.finished - self.started
 
     @property
     def rate(self) -> float:
-        span = self.finished - self.started
-        return len(self.latencies) / span if span > 0 else 0.0
+        return len(self.latencies) / self.span if self.span > 0 else 0.0
 
-    def percentile(self, share: float) -> float:
-        ordered = sorted(self.latencies)
+    @property
+    def cpu_ms_each(self) -> float:
+        """Server CPU (user + system) per request measured."""
+        count = len(self.latencies)
+        return self.cpu_seconds * 1000 / count if count else float("nan")
+
+    @property
+    def client_cpu_ms_each(self) -> float:
+        """This process's CPU (the simulated browsers) per request measured."""
+        count = len(self.latencies)
+        return self.client_cpu_seconds * 1000 / count if count else float("nan")
+
+    def percentile(self, share: float, values: list[float] | None = None) -> float:
+        ordered = sorted(self.latencies if values is None else values)
         if not ordered:
             return float("nan")
         index = min(len(ordered) - 1, max(0, round(share * len(ordered)) - 1))
         return ordered[index] * 1000
 
 
-async def build_bench_org(url: str, respondents: int) -> None:
-    """An organisation of ``respondents`` social workers with the health check open."""
+async def build_bench_org(url: str, people: int) -> None:
+    """An organisation of ``people`` social workers with the health check open."""
     engine = create_engine(url)
     sessions = session_factory(engine)
     try:
@@ -106,12 +167,12 @@ async def build_bench_org(url: str, respondents: int) -> None:
                 session.add(team)
                 teams.append(team)
             await session.flush()
-            for number in range(respondents):
+            for number in range(people):
                 session.add(
                     Person(
                         organisation_id=organisation.id,
-                        name=f"Respondent {number + 1}",
-                        email=f"respondent{number + 1}@bench.example",
+                        name=f"Respondent {number + 1:03d}",
+                        email=f"respondent{number + 1:03d}@bench.example",
                         team_id=teams[number % len(teams)].id,
                         role="social_worker",
                         employment_type="permanent",
@@ -122,7 +183,7 @@ async def build_bench_org(url: str, respondents: int) -> None:
             campaign = await create_campaign(
                 session,
                 organisation_id=organisation.id,
-                template_key="social-worker-health-check",
+                template_key=TEMPLATE,
                 name="Bench health check",
                 year=now.year,
                 audience=Audience(workforce=["social_work"]),
@@ -133,6 +194,23 @@ async def build_bench_org(url: str, respondents: int) -> None:
         await engine.dispose()
 
 
+async def people_and_campaign(url: str) -> tuple[list[str], str]:
+    from sqlmodel import col, select
+
+    from survey.models import Campaign
+
+    engine = create_engine(url)
+    try:
+        async with session_factory(engine)() as session:
+            people = (
+                await session.exec(select(Person.id).order_by(col(Person.email)))
+            ).all()
+            campaign = (await session.exec(select(Campaign.id))).one()
+    finally:
+        await engine.dispose()
+    return [str(person) for person in people], str(campaign)
+
+
 def free_port() -> int:
     with socket.socket() as probe:
         probe.bind((HOST, 0))
@@ -140,8 +218,25 @@ def free_port() -> int:
         return port
 
 
+@dataclass
+class Server:
+    """The running server: its address and process (for its CPU time)."""
+
+    base: str
+    pid: int
+
+    def cpu_seconds(self) -> float:
+        """User plus system CPU the server process has used so far (Linux)."""
+        try:
+            fields = Path(f"/proc/{self.pid}/stat").read_text().rsplit(")", 1)[1]
+        except OSError:
+            return float("nan")
+        utime, stime = fields.split()[11:13]
+        return (int(utime) + int(stime)) / os.sysconf("SC_CLK_TCK")
+
+
 @contextmanager
-def server(url: str, log: Path) -> Iterator[str]:
+def server(url: str, log: Path) -> Iterator[Server]:
     """``healthcheck serve`` on a free loopback port, stopped on the way out."""
     port = free_port()
     env = {
@@ -171,7 +266,7 @@ def server(url: str, log: Path) -> Iterator[str]:
                 if process.poll() is not None or time.monotonic() > deadline:
                     raise RuntimeError("server did not start:\n" + log.read_text())
                 time.sleep(0.2)
-            yield base
+            yield Server(base=base, pid=process.pid)
         finally:
             process.terminate()
             process.wait(timeout=15)
@@ -195,29 +290,61 @@ def next_answer(html: str) -> dict[str, str] | None:
     return {**fields, "action": "answer", "answer": "More time for direct work."}
 
 
-async def respondent(
-    base: str,
-    person_id: str,
-    campaign_id: str,
-    answers: Timings,
-    posts: list[float],
-    gets: list[float],
-    submitted: list[str],
-    deadline: float,
-) -> int:
-    """Answer the whole survey as one person; returns how many answers were sent."""
+async def _think(pacing: Pacing, rng: random.Random, deadline: float) -> None:
+    """Read the screen for a while, but not past the end of the run."""
+    left = deadline - time.perf_counter()
+    await asyncio.sleep(max(0.0, min(pacing.think(rng), left + 0.001)))
+
+
+def _client(base: str, cookies: httpx.Cookies | None = None) -> httpx.AsyncClient:
+    """One browser: a single kept-alive connection."""
     limits = httpx.Limits(max_connections=1, max_keepalive_connections=1)
-    async with httpx.AsyncClient(base_url=base, limits=limits, timeout=60) as client:
-        await client.post("/persona", data={"person_id": person_id})
+    return httpx.AsyncClient(base_url=base, limits=limits, timeout=60, cookies=cookies)
+
+
+@dataclass
+class Respondent:
+    """One simulated person: their cookies and the page in front of them."""
+
+    person_id: str
+    cookies: httpx.Cookies = field(default_factory=httpx.Cookies)
+    html: str = ""
+
+
+async def sign_in(base: str, respondent: Respondent, campaign_id: str) -> None:
+    """Pick the persona and press Start: the first question is on screen."""
+    async with _client(base) as client:
+        await client.post("/persona", data={"person_id": respondent.person_id})
         page = await client.post(
             "/start", data={"campaign_id": campaign_id}, follow_redirects=True
         )
-        html = page.text
-        sent = 0
+        respondent.html = page.text
+        respondent.cookies = client.cookies
+
+
+async def answer_survey(
+    base: str,
+    respondent: Respondent,
+    timings: Timings,
+    pacing: Pacing,
+    rng: random.Random,
+    deadline: float,
+) -> None:
+    """Answer every question on screen until the review, then send the answers."""
+    html = respondent.html
+    async with _client(base, respondent.cookies) as client:
+        # A fresh connection, opened before the first answer is timed: one kept
+        # from signing in may have been closed by the server while others signed in.
+        await client.get("/healthz")
+        if pacing.paced:
+            await asyncio.sleep(rng.uniform(0, ARRIVAL_SECONDS))
         for _ in range(200):
             data = next_answer(html)
-            if data is None or time.monotonic() > deadline:
+            if data is None:
                 break
+            await _think(pacing, rng, deadline)
+            if time.perf_counter() > deadline:
+                return
             began = time.perf_counter()
             posted = await client.post("/answer", data=data)
             middle = time.perf_counter()
@@ -225,118 +352,266 @@ async def respondent(
                 raise RuntimeError(f"answer refused ({posted.status_code})")
             shown = await client.get(posted.headers["location"])
             ended = time.perf_counter()
-            answers.latencies.append(ended - began)
-            posts.append(middle - began)
-            gets.append(ended - middle)
+            timings.latencies.append(ended - began)
+            timings.posts.append(middle - began)
+            timings.gets.append(ended - middle)
             html = shown.text
-            sent += 1
-        if data is None:
-            done = await client.post(
-                "/answer", data={**dict(FIELD.findall(html)), "action": "submit"}
-            )
-            if done.status_code == 303 and done.headers["location"] == "/":
-                submitted.append(person_id)
-        return sent
+        done = await client.post(
+            "/answer", data={**dict(FIELD.findall(html)), "action": "submit"}
+        )
+        if done.status_code == 303 and done.headers["location"] == "/":
+            timings.finishers += 1
 
 
-async def no_op(base: str, clients: int, requests_each: int, timings: Timings) -> None:
-    async def one() -> None:
-        limits = httpx.Limits(max_connections=1, max_keepalive_connections=1)
-        async with httpx.AsyncClient(base_url=base, limits=limits) as client:
-            await client.get("/healthz")
-            for _ in range(requests_each):
-                began = time.perf_counter()
-                await client.get("/healthz")
-                timings.latencies.append(time.perf_counter() - began)
+async def answers_run(
+    target: Server,
+    people: list[str],
+    campaign_id: str,
+    pacing: Pacing,
+    seconds: float,
+    seed: int,
+) -> Timings:
+    """``people`` answering at once, each with ``pacing``, for at most ``seconds``.
 
+    Everyone signs in and starts first (ten at a time, not timed), so the clock
+    covers answering only.
+    """
+    timings = Timings(clients=len(people))
+    rng = random.Random(seed)
+    respondents = [Respondent(person_id) for person_id in people]
+    gate = asyncio.Semaphore(10)
+
+    async def arrive(respondent: Respondent) -> None:
+        async with gate:
+            await sign_in(target.base, respondent, campaign_id)
+
+    await asyncio.gather(*map(arrive, respondents))
+    cpu, client_cpu = target.cpu_seconds(), time.process_time()
     timings.started = time.perf_counter()
-    await asyncio.gather(*(one() for _ in range(clients)))
+    deadline = timings.started + seconds
+    await asyncio.gather(
+        *(
+            answer_survey(
+                target.base,
+                respondent,
+                timings,
+                pacing,
+                random.Random(rng.random()),
+                deadline,
+            )
+            for respondent in respondents
+        )
+    )
     timings.finished = time.perf_counter()
+    timings.cpu_seconds = target.cpu_seconds() - cpu
+    timings.client_cpu_seconds = time.process_time() - client_cpu
+    return timings
 
 
-async def people_and_campaign(url: str) -> tuple[list[str], str]:
-    from sqlmodel import select
+async def alone_run(target: Server, people: list[str], campaign_id: str) -> Timings:
+    """Each of ``people`` answers the whole health check in turn, with no pause."""
+    found = Timings(clients=1)
+    for number, person in enumerate(people):
+        one = await answers_run(
+            target, [person], campaign_id, BACK_TO_BACK, 600.0, number
+        )
+        found.latencies += one.latencies
+        found.posts += one.posts
+        found.gets += one.gets
+        found.finishers += one.finishers
+        found.cpu_seconds += one.cpu_seconds
+        found.client_cpu_seconds += one.client_cpu_seconds
+    return found
 
-    from survey.models import Campaign
 
-    engine = create_engine(url)
-    try:
-        async with session_factory(engine)() as session:
-            people = (await session.exec(select(Person.id))).all()
-            campaign = (await session.exec(select(Campaign.id))).one()
-    finally:
-        await engine.dispose()
-    return [str(person) for person in people], str(campaign)
+async def no_op_run(
+    target: Server, clients: int, pacing: Pacing, seconds: float, seed: int
+) -> Timings:
+    """``clients`` calling ``GET /healthz`` with ``pacing`` for ``seconds``."""
+    timings = Timings(clients=clients)
+    rng = random.Random(seed)
+
+    async def one(client: httpx.AsyncClient, own: random.Random) -> None:
+        if pacing.paced:
+            await asyncio.sleep(own.uniform(0, ARRIVAL_SECONDS))
+        while True:
+            await _think(pacing, own, deadline)
+            if time.perf_counter() > deadline:
+                return
+            began = time.perf_counter()
+            await client.get("/healthz")
+            timings.latencies.append(time.perf_counter() - began)
+
+    async with AsyncExitStack() as stack:
+        browsers = [
+            await stack.enter_async_context(_client(target.base))
+            for _ in range(clients)
+        ]
+        for browser in browsers:
+            await browser.get("/healthz")  # connected before the clock starts
+        cpu, client_cpu = target.cpu_seconds(), time.process_time()
+        timings.started = time.perf_counter()
+        deadline = timings.started + seconds
+        await asyncio.gather(
+            *(one(browser, random.Random(rng.random())) for browser in browsers)
+        )
+        timings.finished = time.perf_counter()
+        timings.cpu_seconds = target.cpu_seconds() - cpu
+        timings.client_cpu_seconds = time.process_time() - client_cpu
+    return timings
 
 
-def bench(label: str, url: str, respondents: int, seconds: float) -> None:
+@dataclass(frozen=True)
+class Plan:
+    """What one engine's run does."""
+
+    respondents: int
+    think: Pacing
+    paced_seconds: float
+    saturation_seconds: float
+    no_op_seconds: float
+    modes: tuple[str, ...] = MODES
+
+    @property
+    def paced_no_op_seconds(self) -> float:
+        """Long enough for every paced no-op client to call a few times."""
+        return max(self.no_op_seconds, ARRIVAL_SECONDS + 3 * self.think.high)
+
+
+def bench(label: str, url: str, plan: Plan) -> None:
     print(f"\n== {label}")
     migrate.upgrade(url)
-    asyncio.run(build_bench_org(url, respondents))
+    # The first respondent warms the server up and is not reported.
+    group = plan.respondents
+    asyncio.run(build_bench_org(url, 1 + ALONE + 2 * group))
     people, campaign_id = asyncio.run(people_and_campaign(url))
+    warm_up, alone = people[:1], people[1 : 1 + ALONE]
+    paced, saturated = (
+        people[1 + ALONE : 1 + ALONE + group],
+        people[1 + ALONE + group :],
+    )
     log = Path(tempfile.gettempdir()) / f"answer_path_{label.lower()}.log"
-    with server(url, log) as base:
-        answers = Timings()
-        posts: list[float] = []
-        gets: list[float] = []
-        submitted: list[str] = []
-        load_before = os.getloadavg()[0]
-        deadline = time.monotonic() + seconds
+    print(f"   load average before: {_load()} ({os.cpu_count()} cores)")
+    with server(url, log) as target:
 
-        async def run_all() -> list[int]:
-            answers.started = time.perf_counter()
-            done = await asyncio.gather(
-                *(
-                    respondent(
-                        base,
-                        person,
-                        campaign_id,
-                        answers,
-                        posts,
-                        gets,
-                        submitted,
-                        deadline,
-                    )
-                    for person in people
+        async def runs() -> dict[str, Timings]:
+            forever = 600.0
+            await answers_run(target, warm_up, campaign_id, BACK_TO_BACK, forever, 0)
+            found: dict[str, Timings] = {}
+            if "alone" in plan.modes:
+                found["alone"] = await alone_run(target, alone, campaign_id)
+                found["no-op alone"] = await no_op_run(target, 1, BACK_TO_BACK, 2.0, 1)
+            if "paced" in plan.modes:
+                found["paced"] = await answers_run(
+                    target, paced, campaign_id, plan.think, plan.paced_seconds, 2
                 )
-            )
-            answers.finished = time.perf_counter()
-            return list(done)
+                found["no-op paced"] = await no_op_run(
+                    target, group, plan.think, plan.paced_no_op_seconds, 3
+                )
+            if "saturation" in plan.modes:
+                found["saturation"] = await answers_run(
+                    target,
+                    saturated,
+                    campaign_id,
+                    BACK_TO_BACK,
+                    plan.saturation_seconds,
+                    4,
+                )
+                found["no-op saturation"] = await no_op_run(
+                    target, group, BACK_TO_BACK, plan.no_op_seconds, 5
+                )
+            return found
 
-        counts = asyncio.run(run_all())
-        noop = Timings()
-        per_client = max(10, len(answers.latencies) // max(1, respondents))
-        asyncio.run(no_op(base, respondents, per_client, noop))
-    print(
-        f"{len(submitted)} of {len(counts)} respondents answered the whole health "
-        f"check and sent it: {len(answers.latencies)} answers in "
-        f"{answers.finished - answers.started:.1f} s ({respondents} at once, no "
-        f"think time; load average {load_before:.1f} before, "
-        f"{os.getloadavg()[0]:.1f} after, on {os.cpu_count()} cores)"
-    )
-    report("answer (POST /answer + GET next)", answers)
-    print(
-        f"   of which POST p50 {statistics.median(posts) * 1000:.1f} ms, "
-        f"GET p50 {statistics.median(gets) * 1000:.1f} ms"
-    )
-    report("no-op (GET /healthz)", noop)
-    ratio = answers.rate / noop.rate if noop.rate else float("nan")
-    p99_ratio = answers.percentile(0.99) / noop.percentile(0.99)
-    print(
-        f"   throughput ratio {ratio:.2f} (target >= {THROUGHPUT_TARGET}: "
-        f"{'met' if ratio >= THROUGHPUT_TARGET else 'MISSED'}); "
-        f"p99 ratio {p99_ratio:.1f}x"
-    )
+        found = asyncio.run(runs())
+    print(f"   load average after:  {_load()}")
+    _report_engine(found, plan)
 
 
-def report(label: str, timings: Timings) -> None:
-    p99 = timings.percentile(0.99)
+def _report_engine(found: dict[str, Timings], plan: Plan) -> None:
+    if "alone" in found:
+        _report_alone(found)
+    if "paced" in found:
+        _report_paced(found, plan)
+    if "saturation" in found:
+        _report_saturation(found, plan)
+
+
+def _report_alone(found: dict[str, Timings]) -> None:
+    alone = found["alone"]
+    print(
+        f" alone: {ALONE} respondents one after another, each answering the whole "
+        f"health check ({len(alone.latencies)} answers) with no other load:"
+    )
+    print(
+        f"   answer p50 {alone.percentile(0.5):.1f} ms (POST "
+        f"{alone.percentile(0.5, alone.posts):.1f} + GET "
+        f"{alone.percentile(0.5, alone.gets):.1f}), p95 "
+        f"{alone.percentile(0.95):.1f} ms; CPU per answer: server "
+        f"{alone.cpu_ms_each:.1f} ms, browsers {alone.client_cpu_ms_each:.1f} ms; "
+        f"no-op p50 {found['no-op alone'].percentile(0.5):.1f} ms"
+    )
+
+
+def _report_paced(found: dict[str, Timings], plan: Plan) -> None:
+    paced = found["paced"]
+    think = plan.think
+    print(
+        f" paced (primary): {paced.clients} respondents at once, arriving over "
+        f"{ARRIVAL_SECONDS:.0f} s, each reading every question for "
+        f"{think.low:g}-{think.high:g} s (uniform) before answering; "
+        f"{paced.finishers} of {paced.clients} sent the whole health check, "
+        f"{len(paced.latencies)} answers in {paced.span:.1f} s"
+        + (
+            f" (stopped at {plan.paced_seconds:.0f} s)"
+            if paced.finishers < paced.clients
+            else ""
+        )
+    )
+    _line("answer (POST /answer + GET next)", paced)
+    _line(
+        f"no-op (GET /healthz), same pacing for {plan.paced_no_op_seconds:.0f} s",
+        found["no-op paced"],
+    )
+    p99 = paced.percentile(0.99)
+    print(
+        f"   p99 answer / target: {p99:.1f} / {P99_TARGET_MS:.0f} ms = "
+        f"{p99 / P99_TARGET_MS:.2f} "
+        f"({'met' if p99 < P99_TARGET_MS else 'MISSED'})"
+    )
+
+
+def _report_saturation(found: dict[str, Timings], plan: Plan) -> None:
+    saturation = found["saturation"]
+    print(
+        f" saturation: {saturation.clients} other respondents answering back to "
+        f"back, no think time, for {plan.saturation_seconds:.0f} s "
+        f"({len(saturation.latencies)} answers, {saturation.finishers} finished); "
+        "no-op with as many clients for "
+        f"{plan.no_op_seconds:.0f} s. Latency here is queueing (about clients / "
+        "throughput), not service time"
+    )
+    _line("answer (POST /answer + GET next)", saturation)
+    noop = found["no-op saturation"]
+    _line("no-op (GET /healthz)", noop)
+    ratio = saturation.rate / noop.rate if noop.rate else float("nan")
+    print(
+        f"   throughput ratio answer / no-op: {saturation.rate:.0f} / "
+        f"{noop.rate:.0f} = {ratio:.2f} (target >= {THROUGHPUT_TARGET}: "
+        f"{'met' if ratio >= THROUGHPUT_TARGET else 'MISSED'})"
+    )
+
+
+def _line(label: str, timings: Timings) -> None:
     print(
         f"   {label}: {timings.rate:.0f}/s, p50 {timings.percentile(0.5):.1f} ms, "
-        f"p95 {timings.percentile(0.95):.1f} ms, p99 {p99:.1f} ms "
-        f"(target p99 < {P99_TARGET_MS:.0f} ms: "
-        f"{'met' if p99 < P99_TARGET_MS else 'MISSED'})"
+        f"p95 {timings.percentile(0.95):.1f} ms, p99 {timings.percentile(0.99):.1f} "
+        f"ms; CPU each: server {timings.cpu_ms_each:.2f} ms, browsers "
+        f"{timings.client_cpu_ms_each:.2f} ms"
     )
+
+
+def _load() -> str:
+    return ", ".join(f"{value:.2f}" for value in os.getloadavg())
 
 
 @contextmanager
@@ -358,26 +633,72 @@ def postgres_database() -> Iterator[str | None]:
             admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
 
 
+def _think_range(value: str) -> Pacing:
+    low, _, high = value.partition("-")
+    pacing = Pacing(float(low), float(high or low))
+    if not 0 < pacing.low <= pacing.high <= 60:
+        raise argparse.ArgumentTypeError("think time is LOW-HIGH seconds, 0 < LOW")
+    return pacing
+
+
+def _modes(value: str) -> tuple[str, ...]:
+    chosen = tuple(part.strip() for part in value.split(",") if part.strip())
+    unknown = sorted(set(chosen) - set(MODES))
+    if unknown or not chosen:
+        raise argparse.ArgumentTypeError(
+            f"modes are {', '.join(MODES)} (got {', '.join(unknown) or 'none'})"
+        )
+    return chosen
+
+
+def _engines(value: str) -> tuple[str, ...]:
+    chosen = tuple(part.strip() for part in value.split(",") if part.strip())
+    unknown = sorted(set(chosen) - {"sqlite", "postgres"})
+    if unknown or not chosen:
+        raise argparse.ArgumentTypeError(
+            f"engines are sqlite, postgres (got {', '.join(unknown) or 'none'})"
+        )
+    return chosen
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--respondents", type=int, default=100)
-    parser.add_argument("--seconds", type=float, default=180, help="per engine")
-    parser.add_argument("--engines", default="sqlite,postgres")
+    parser.add_argument(
+        "--think", type=_think_range, default=Pacing(0.5, 1.5), help="seconds, LOW-HIGH"
+    )
+    parser.add_argument("--paced-seconds", type=float, default=55.0)
+    parser.add_argument("--saturation-seconds", type=float, default=12.0)
+    parser.add_argument("--no-op-seconds", type=float, default=6.0)
+    parser.add_argument("--engines", type=_engines, default="sqlite,postgres")
+    parser.add_argument(
+        "--modes",
+        type=_modes,
+        default=",".join(MODES),
+        help="which runs, comma-separated: alone, paced, saturation",
+    )
     args = parser.parse_args()
-    respondents = max(1, min(args.respondents, 500))
-    seconds = max(5.0, min(args.seconds, 600.0))
+    plan = Plan(
+        respondents=max(1, min(args.respondents, 500)),
+        think=args.think,
+        paced_seconds=max(5.0, min(args.paced_seconds, 600.0)),
+        saturation_seconds=max(2.0, min(args.saturation_seconds, 300.0)),
+        no_op_seconds=max(2.0, min(args.no_op_seconds, 300.0)),
+        modes=args.modes,
+    )
     print(
         "Answer path of the local web channel: one answer = POST /answer (303) + "
-        "GET of the next question, as a browser does."
+        "GET of the next question, as a browser does; one server process on "
+        f"127.0.0.1, clients in this process, {os.cpu_count()} cores in all."
     )
-    engines = args.engines.split(",")
+    engines = args.engines
     if "sqlite" in engines:
         with tempfile.TemporaryDirectory() as folder:
-            bench("SQLite", f"sqlite:///{folder}/bench.db", respondents, seconds)
+            bench("SQLite", f"sqlite:///{folder}/bench.db", plan)
     if "postgres" in engines:
         with postgres_database() as url:
             if url is not None:
-                bench("PostgreSQL", url, respondents, seconds)
+                bench("PostgreSQL", url, plan)
 
 
 if __name__ == "__main__":

@@ -87,24 +87,31 @@ def _take_write_lock_on_begin(engine: Any) -> None:
 
 
 def create_engine(
-    database_url: str, *, pool_size: int = 10, read_only: bool = False
+    database_url: str, *, pool_size: int = 20, read_only: bool = False
 ) -> AsyncEngine:
     """Create the async engine the app, worker and CLI share.
 
     ``read_only`` engines on SQLite skip ``BEGIN IMMEDIATE``: in WAL mode a
     reader never waits for the write lock, so pages that only read do not queue
     behind answers being saved. Never write through one.
+
+    The pool keeps ``pool_size`` connections open and opens up to ten more at
+    busy moments. Those extra ones are closed when handed back, so the pool is
+    sized for a busy web process (whose chat requests are gated below it, see
+    ``bot.web.pages``): too small a pool opens and closes a connection (a
+    PostgreSQL backend, or an aiosqlite thread) for many requests.
     """
     url = async_url(database_url)
+    pooled = {"pool_size": pool_size, "max_overflow": min(pool_size, 10)}
     if url.get_backend_name() == "sqlite":
-        engine = create_async_engine(url, connect_args={"timeout": 30})
+        if url.database in (None, "", ":memory:"):
+            pooled = {}  # one shared connection (SQLAlchemy's StaticPool)
+        engine = create_async_engine(url, connect_args={"timeout": 30}, **pooled)
         sqlite_connect_hook(engine.sync_engine)
         if not read_only:
             _take_write_lock_on_begin(engine.sync_engine)
         return engine
-    return create_async_engine(
-        url, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True
-    )
+    return create_async_engine(url, pool_pre_ping=True, **pooled)
 
 
 def session_factory(engine: AsyncEngine) -> SessionFactory:

@@ -35,7 +35,7 @@ from bot.conversation.messages import (
     Review,
     Tone,
 )
-from bot.conversation.service import Turn, handle_event
+from bot.conversation.service import DraftCheck, Turn, handle_event
 from bot.conversation.text import moved_on
 from bot.web import flash, text
 from bot.web.chat_view import ChatView, build_chat_view
@@ -48,13 +48,13 @@ from bot.web.pages import (
     now,
     organisation_of,
     page,
+    read_session,
     runtime_of,
     visitor_in,
 )
 from bot.web.personas import picker_page
 from bot.web.render_html import HtmlRenderer
-from survey.answering import load_draft
-from survey.campaigns import require_open
+from survey.answering import DraftState
 from survey.errors import SurveyError
 from survey.models import Campaign
 
@@ -66,7 +66,7 @@ def register(app: FastAPI) -> None:
     async def chat(request: Request, survey: str | None = None) -> HTMLResponse:
         runtime = runtime_of(request)
         try:
-            async with runtime.read_sessions() as session:
+            async with read_session(request) as session:
                 visitor = await visitor_in(request, session)
                 view = (
                     await _view(request, session, visitor, _uuid(survey))
@@ -92,7 +92,7 @@ def register(app: FastAPI) -> None:
     @app.post("/start", response_model=None)
     async def start(request: Request) -> Response:
         form = await request.form()
-        async with runtime_of(request).read_sessions() as session:
+        async with read_session(request) as session:
             visitor = await visitor_in(request, session)
             if visitor is None:
                 return _to_chat()
@@ -108,32 +108,32 @@ def register(app: FastAPI) -> None:
     async def answer(request: Request) -> Response:
         form = await request.form()
         question_id = str(form.get("question_id", ""))
-        async with runtime_of(request).read_sessions() as session:
+        async with read_session(request) as session:
             visitor = await visitor_in(request, session)
             if visitor is None:
                 return _to_chat()
             campaign = await _campaign(session, visitor, form)
-            stale = (
-                await _stale_form(
-                    session, request, visitor, campaign, form, question_id
-                )
-                if campaign is not None
-                else None
-            )
         if campaign is None:
             return _with_flash(
                 request, _to_chat(), (Notice(text.no_such_survey(), Tone.WARNING),)
             )
-        if stale is not None:
-            return _with_flash(request, _to_chat(campaign.id), (stale,))
+        unused_form = _form_check(
+            runtime_of(request).settings.secret,
+            visitor,
+            campaign,
+            token=str(form.get("form_token", "")),
+            question_id=question_id,
+        )
         event = _event(form, question_id)
-        turn = await _handle(request, visitor, campaign, event)
+        turn = await _handle(request, visitor, campaign, event, unused_form)
+        if turn.refused:
+            return _with_flash(request, _to_chat(campaign.id), turn.messages)
         return await _after_turn(request, visitor, campaign, turn, typed=_typed(form))
 
     @app.post("/command", response_model=None)
     async def command(request: Request) -> Response:
         form = await request.form()
-        async with runtime_of(request).read_sessions() as session:
+        async with read_session(request) as session:
             visitor = await visitor_in(request, session)
         if visitor is None:
             return _to_chat()
@@ -163,7 +163,7 @@ async def chat_page(
     status_code: int = 200,
 ) -> HTMLResponse:
     """Load and draw the chat page: carried messages, then the current screen."""
-    async with runtime_of(request).read_sessions() as session:
+    async with read_session(request) as session:
         view = await _view(request, session, visitor, active_id)
     return _draw(
         request, visitor, view, carried=carried, screen=screen, status_code=status_code
@@ -283,39 +283,36 @@ async def _campaign(
     return campaign
 
 
-async def _stale_form(
-    session: AsyncSession,
-    request: Request,
+def _form_check(
+    secret: bytes,
     visitor: Visitor,
     campaign: Campaign,
-    form: FormData,
+    *,
+    token: str,
     question_id: str,
-) -> Notice | None:
+) -> DraftCheck:
     """A notice if the form was already used or drawn for someone else.
 
-    A closed campaign is left to the flow, which says so clearly.
+    The service runs it on the stored draft under the write lock; a closed
+    campaign is left to the flow, which says so clearly.
     """
-    try:
-        require_open(campaign, now=now())
-    except SurveyError:
-        return None
-    secret = runtime_of(request).settings.secret
-    draft = await load_draft(
-        session, secret=secret, person=visitor.person, campaign=campaign
-    )
-    verdict = check_form_token(
-        secret,
-        str(form.get("form_token", "")),
-        person_id=visitor.person.id,
-        campaign_id=campaign.id,
-        question_id=question_id,
-        version=draft_version(draft.updated_at),
-    )
-    if verdict == TokenCheck.CURRENT:
-        return None
-    if verdict == TokenCheck.USED:
-        return Notice(moved_on(), Tone.INFO)
-    return Notice(text.out_of_date(), Tone.WARNING)
+
+    def check(draft: DraftState) -> Notice | None:
+        verdict = check_form_token(
+            secret,
+            token,
+            person_id=visitor.person.id,
+            campaign_id=campaign.id,
+            question_id=question_id,
+            version=draft_version(draft.updated_at),
+        )
+        if verdict == TokenCheck.CURRENT:
+            return None
+        if verdict == TokenCheck.USED:
+            return Notice(moved_on(), Tone.INFO)
+        return Notice(text.out_of_date(), Tone.WARNING)
+
+    return check
 
 
 def _event(form: FormData, question_id: str) -> Event:
@@ -350,7 +347,11 @@ def _typed(form: FormData) -> str | None:
 
 
 async def _handle(
-    request: Request, visitor: Visitor, campaign: Campaign, event: Event
+    request: Request,
+    visitor: Visitor,
+    campaign: Campaign,
+    event: Event,
+    draft_check: DraftCheck | None = None,
 ) -> Turn:
     runtime = runtime_of(request)
     async with channel_of(request).writing():
@@ -361,6 +362,7 @@ async def _handle(
             campaign=campaign,
             event=event,
             now=now(),
+            draft_check=draft_check,
         )
 
 

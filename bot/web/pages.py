@@ -23,22 +23,33 @@ from survey.organisations import find_organisation
 from survey.people import person_and_team
 from survey.roles import role_label
 
+READERS = 16
+"""Chat requests reading at once: fewer than the 20 connections a pool keeps."""
+
 
 @dataclass
 class ChannelState:
-    """Built once per app: the template environment, the organisation, a write gate.
+    """Built once per app: the template environment, the organisation, two gates.
 
-    The gate bounds how many requests write at once. On SQLite only one
+    The write gate bounds how many requests write at once. On SQLite only one
     transaction writes at a time anyway: queueing writers here, first come first
     served, keeps them from polling the database lock (where, with many people
     answering at once, some could wait past the busy timeout). On PostgreSQL a
     few writers at a time leave pooled connections free for the pages that only
     read, instead of every request queueing for a connection.
+
+    The read gate bounds how many chat requests hold a read session at once.
+    With a hundred people answering, requests otherwise all hold one while they
+    wait their turn for the CPU, and the pool opens and closes a connection for
+    each beyond the ones it keeps (a PostgreSQL backend, or an aiosqlite thread).
     """
 
     environment: Environment = field(default_factory=template_environment)
     organisation: Organisation | None = None
     _gate: asyncio.Semaphore = field(default_factory=lambda: asyncio.Semaphore(1))
+    _readers: asyncio.Semaphore = field(
+        default_factory=lambda: asyncio.Semaphore(READERS)
+    )
 
     def limit_writers(self, writers: int) -> None:
         """Let at most ``writers`` requests write at once (set at startup)."""
@@ -48,6 +59,12 @@ class ChannelState:
     async def writing(self) -> AsyncIterator[None]:
         """Hold while a request writes to the database."""
         async with self._gate:
+            yield
+
+    @asynccontextmanager
+    async def reading(self) -> AsyncIterator[None]:
+        """Hold while a chat request reads from the database."""
+        async with self._readers:
             yield
 
 
@@ -80,6 +97,14 @@ def channel_of(request: Request) -> ChannelState:
     """The channel's shared state."""
     state: ChannelState = request.app.state.channel
     return state
+
+
+@asynccontextmanager
+async def read_session(request: Request) -> AsyncIterator[AsyncSession]:
+    """A session for reading, once the channel's read gate lets this request in."""
+    sessions = runtime_of(request).read_sessions
+    async with channel_of(request).reading(), sessions() as session:
+        yield session
 
 
 def picker_enabled(request: Request) -> bool:
