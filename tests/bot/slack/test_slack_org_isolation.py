@@ -1,0 +1,125 @@
+"""Slack in a regional round: each workspace reaches its own council's data only.
+
+Ashford's and Brookvale's workspaces are linked to their councils in one database
+(``tests/two_councils.py``); the deployment's default council is Ashford. Someone
+with the same Slack id in both (an Enterprise Grid member) gets Ashford's surveys
+in Ashford's workspace and Brookvale's in Brookvale's.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import re
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from conftest import slack_settings
+from fakes.slack_api import FakeSlack
+from slackapp import SlackWorkspace, slack_workspace, slash_command
+from two_councils import B_MARK, SHARED_SLACK_ID, TwoCouncils, two_councils
+
+from bot.slack.identity import link_workspace
+from survey.db import create_engine, session_factory
+
+ASHFORD_TEAM = "T0ASHFORD"
+BROOKVALE_TEAM = "T0BROOKVALE"
+
+
+@pytest.fixture
+def councils(database_url: str) -> TwoCouncils:
+    async def build() -> TwoCouncils:
+        engine = create_engine(database_url)
+        sessions = session_factory(engine)
+        try:
+            councils = await two_councils(sessions)
+            async with sessions() as session, session.begin():
+                for team_id, council in (
+                    (ASHFORD_TEAM, councils.a),
+                    (BROOKVALE_TEAM, councils.b),
+                ):
+                    await link_workspace(
+                        session,
+                        team_id=team_id,
+                        enterprise_id="E0REGION",
+                        organisation_id=council.id,
+                    )
+            return councils
+        finally:
+            await engine.dispose()
+
+    return asyncio.run(build())
+
+
+@pytest.fixture
+def region(
+    database_url: str, councils: TwoCouncils, fake_slack: FakeSlack
+) -> Iterator[SlackWorkspace]:
+    for council in (councils.a, councils.b):
+        for person in council.people:
+            assert person.slack_id is not None
+            fake_slack.add_user(person.slack_id, email=person.email, name=person.name)
+    settings = slack_settings(database_url, fake_slack, organisation="ashford")
+    with slack_workspace(settings, fake_slack) as workspace:
+        yield workspace
+
+
+def ask(
+    region: SlackWorkspace, fake: FakeSlack, team_id: str, user: str, typed: str
+) -> str:
+    """``/healthcheck typed`` from ``user`` in ``team_id``; the private reply."""
+    seen = len(fake.responses)
+    region.form(
+        slash_command(
+            user,
+            typed,
+            channel="C0GENERAL",
+            response_url=fake.response_url(),
+            team_id=team_id,
+        )
+    )
+    reply: dict[str, Any] = fake.wait_for_responses(seen + 1)[seen]
+    shown = {"text": reply.get("text"), "blocks": reply.get("blocks")}
+    return json.dumps(shown, ensure_ascii=False)
+
+
+def test_each_workspace_gets_its_own_council_s_answers(
+    region: SlackWorkspace, fake_slack: FakeSlack, councils: TwoCouncils
+) -> None:
+    a, b = councils.a, councils.b
+    assert a.psw.slack_id
+    assert b.psw.slack_id
+
+    # Brookvale's workspace: Brookvale's figures, surveys and actions.
+    summary = ask(region, fake_slack, BROOKVALE_TEAM, b.psw.slack_id, "summary")
+    assert "Brookvale Council" in summary
+    assert "23 of 24" in summary
+    status = ask(region, fake_slack, BROOKVALE_TEAM, SHARED_SLACK_ID, "status")
+    assert "Brook pulse 2026" in status
+
+    # Ashford's workspace: the same questions, only Ashford's answers.
+    for user, typed in (
+        (a.psw.slack_id, "summary"),
+        (a.psw.slack_id, 'summary "Team North"'),
+        (a.psw.slack_id, "participation"),
+        (a.psw.slack_id, "action list"),
+        (a.psw.slack_id, "who-has-access"),
+        (SHARED_SLACK_ID, "status"),
+        (SHARED_SLACK_ID, "you-said"),
+    ):
+        reply = ask(region, fake_slack, ASHFORD_TEAM, user, typed)
+        assert B_MARK not in reply.casefold(), (typed, reply)
+        assert not re.search(r"\b(23|24) of\b", reply), (typed, reply)
+    assert "14 of 14" in ask(
+        region, fake_slack, ASHFORD_TEAM, a.psw.slack_id, "summary"
+    )
+    assert "Pulse 2026" in ask(
+        region, fake_slack, ASHFORD_TEAM, SHARED_SLACK_ID, "status"
+    )
+
+    # Brookvale's PSW writing from Ashford's workspace is nobody there.
+    stranger = ask(region, fake_slack, ASHFORD_TEAM, b.psw.slack_id, "summary")
+    assert "roster" in stranger
+    assert B_MARK not in stranger.casefold()
+    assert fake_slack.calls_to("chat.postMessage") == []
