@@ -264,6 +264,13 @@ def read_mapping(data: bytes, *, name: str) -> ColumnMapping:
         raise HistoricImportError(
             [f"{name}{where}: {getattr(error, 'problem', None) or 'not valid YAML'}"]
         ) from None
+    except (ValueError, OverflowError) as error:
+        # PyYAML builds dates itself: "2024-02-30" raises ValueError, not YAMLError.
+        raise HistoricImportError(
+            [f"{name}: a value in the file cannot be read ({error})"]
+        ) from None
+    except RecursionError:
+        raise HistoricImportError([f"{name}: the file is nested too deeply"]) from None
     if not isinstance(raw, dict) or not raw:
         raise HistoricImportError(
             [f'{name}: write one line per heading, like  "Q1. Workload": WL01']
