@@ -18,6 +18,7 @@ from analytics.writers import FORMATS, check_format, write_report
 from bot.runtime import Runtime
 from bot.settings import load_settings
 from survey import migrate
+from survey.audit import command_line_actor, record_event
 from survey.campaigns import find_campaign
 from survey.organisations import find_organisation
 
@@ -37,6 +38,20 @@ async def _build(runtime: Runtime, *, campaign: str, org: str) -> Report:
             session, organisation_id=organisation.id, name=campaign
         )
         return await build_report(session, campaign=found)
+
+
+async def _log_export(runtime: Runtime, *, org: str, campaign: str, what: str) -> None:
+    """Write the report to the audit log, once its file has been written."""
+    async with runtime.sessions() as session, session.begin():
+        organisation = await find_organisation(session, slug=org)
+        await record_event(
+            session,
+            organisation_id=organisation.id,
+            actor=command_line_actor(),
+            channel="cli",
+            action="report.exported",
+            subject=f"{campaign} · {what}",
+        )
 
 
 @report_app.command("report")
@@ -61,15 +76,20 @@ def report(
     settings = load_settings()
     migrate.require_current(settings.database_url)
 
-    async def main() -> Report:
+    slug = org or settings.organisation
+
+    async def main() -> Path:
         runtime = Runtime.build(settings)
         try:
-            slug = org or settings.organisation
-            return await _build(runtime, campaign=campaign, org=slug)
+            built = await _build(runtime, campaign=campaign, org=slug)
+            # Charts and documents are CPU work: done off the event loop.
+            path = await asyncio.to_thread(
+                write_report, built, name, out or default_path(built.campaign, name)
+            )
+            what = f"{name} · {path}"
+            await _log_export(runtime, org=slug, campaign=built.campaign, what=what)
+            return path
         finally:
             await runtime.close()
 
-    built = asyncio.run(main())
-    # Charts and documents are CPU work: done after the event loop has finished.
-    path = write_report(built, name, out or default_path(built.campaign, name))
-    typer.echo(f"Wrote {path}")
+    typer.echo(f"Wrote {asyncio.run(main())}")

@@ -18,6 +18,7 @@ from analytics.suppression import Policy
 from bot.commands import insights_text as text
 from bot.commands.access import Standing
 from bot.conversation.messages import Message, Notice, SummaryTable, Tone
+from survey.audit import record_event
 from survey.db import SessionFactory
 from survey.errors import NotFoundError, SurveyError
 from survey.models import (
@@ -32,6 +33,8 @@ from survey.roles import Access
 from survey.targets import set_target
 
 DEFAULT_TEMPLATE = "social-worker-health-check"
+UNKNOWN_CHANNEL = "chat"
+"""The channel recorded when the caller does not say which chat platform it is."""
 
 
 class NotYours(SurveyError):
@@ -53,14 +56,22 @@ async def summary_messages(
     standing: Standing,
     organisation: Organisation,
     args: tuple[str, ...],
+    channel: str = UNKNOWN_CHANNEL,
 ) -> tuple[Message, ...]:
-    """The ``summary [team] [campaign]`` answer for a manager or the PSW."""
-    async with sessions() as session:
+    """The ``summary [team] [campaign]`` answer for a manager or the PSW; logged."""
+    async with sessions() as session, session.begin():
         subjects = await _subjects(session, standing, organisation, args)
         names = await roster_names(session, organisation_id=organisation.id)
         messages: list[Message] = []
         for subject in subjects:
             messages += await _summary(session, organisation, subject, names)
+        await record_view(
+            session,
+            standing=standing,
+            channel=channel,
+            action="summary.viewed",
+            subject=_audit_subject(subjects),
+        )
     return tuple(messages)
 
 
@@ -70,9 +81,10 @@ async def themes_messages(
     standing: Standing,
     organisation: Organisation,
     args: tuple[str, ...],
+    channel: str = UNKNOWN_CHANNEL,
 ) -> tuple[Message, ...]:
-    """The ``themes [team] [campaign]`` answer: comment themes with quotes."""
-    async with sessions() as session:
+    """The ``themes [team] [campaign]`` answer: themes with quotes; logged."""
+    async with sessions() as session, session.begin():
         subjects = await _subjects(session, standing, organisation, args)
         names = await roster_names(session, organisation_id=organisation.id)
         messages: list[Message] = []
@@ -81,7 +93,42 @@ async def themes_messages(
             comments = await load_comments(session, campaign_id=subject.campaign.id)
             found = group_themes(engine, round_, comments, subject.group, names=names)
             messages.append(_themes_table(subject, found, quotes=True))
+        await record_view(
+            session,
+            standing=standing,
+            channel=channel,
+            action="themes.viewed",
+            subject=_audit_subject(subjects),
+        )
     return tuple(messages)
+
+
+async def record_view(
+    session: AsyncSession,
+    *,
+    standing: Standing,
+    channel: str,
+    action: str,
+    subject: str,
+) -> None:
+    """Log in the command's own transaction that this person saw (or set) results.
+
+    ``subject`` names the campaign and groups, never a respondent or an answer.
+    """
+    await record_event(
+        session,
+        organisation_id=standing.person.organisation_id,
+        actor=standing.person.name,
+        actor_person_id=standing.person.id,
+        channel=channel,
+        action=action,
+        subject=subject,
+    )
+
+
+def _audit_subject(subjects: list[Subject]) -> str:
+    groups = [text.group_words(subject.group) for subject in subjects]
+    return text.audit_subject(subjects[0].campaign.name, groups)
 
 
 async def _subjects(
@@ -318,8 +365,10 @@ async def target_messages(
     *,
     organisation: Organisation,
     args: tuple[str, ...],
+    standing: Standing | None = None,
+    channel: str = UNKNOWN_CHANNEL,
 ) -> tuple[Message, ...]:
-    """``target QUESTION PERCENT [template]``: set a RAG target for a question."""
+    """``target QUESTION PERCENT [template]``: set a RAG target (logged if who)."""
     if len(args) not in (2, 3):
         raise NotFoundError(text.TARGET_USAGE)
     question, percent_text = args[0], args[1].rstrip("%")
@@ -336,6 +385,14 @@ async def target_messages(
             question_key=question,
             percent=percent,
         )
+        if standing is not None:
+            await record_view(
+                session,
+                standing=standing,
+                channel=channel,
+                action="target.set",
+                subject=text.target_subject(template, target.question_key, percent),
+            )
     return (
         Notice(text.target_set(target.question_key, percent, template), Tone.SUCCESS),
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from analytics.data import Names
+from analytics.groups import Group
 from analytics.model import GroupResults
 
 RATES = "Response rate"
@@ -76,3 +77,24 @@ def target_set(question: str, percent: float, template: str) -> str:
         f"Target set: {percent:g}% favourable for {question} in {template}. Reports "
         "show it as green at or above, amber within 10 points, red below that."
     )
+
+
+def group_words(group: Group) -> str:
+    """A group as the audit log names it: ``team Alpha``, ``service Adults``."""
+    if group.is_everyone:
+        return "whole organisation"
+    if group.value("team_id") is not None:
+        return f"team {group.label}"
+    if group.value("service_id") is not None and len(group.where) == 1:
+        return f"service {group.label}"
+    return group.label
+
+
+def audit_subject(campaign: str, groups: list[str]) -> str:
+    """What was looked at, e.g. ``Health check 2026 · team Children East``."""
+    return " · ".join([campaign, ", ".join(groups)] if groups else [campaign])
+
+
+def target_subject(template: str, question: str, percent: float) -> str:
+    """A target as the audit log names it."""
+    return f"{template} · {question} target {percent:g}% favourable"
