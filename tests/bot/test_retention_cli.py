@@ -83,7 +83,7 @@ def _cli(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]
     return code, out, err
 
 
-def test_a_dry_run_prints_the_counts_and_removes_nothing(
+def test_a_dry_run_prints_counts_then_a_purge_removes_and_a_second_finds_none(
     org: RetentionOrg, database_url: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
     before = _tables(database_url)
@@ -102,11 +102,6 @@ def test_a_dry_run_prints_the_counts_and_removes_nothing(
     )
     assert _tables(database_url) == before
 
-
-def test_a_purge_removes_prints_and_a_second_finds_nothing(
-    org: RetentionOrg, database_url: str, capsys: pytest.CaptureFixture[str]
-) -> None:
-    before = _tables(database_url)
     code, out, err = _cli(capsys, "--org", "teams-org")  # 24 months: drafts stay
     assert (code, err) == (0, "")
     assert out.splitlines()[0] == "Removed from 'teams-org':"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -16,6 +17,7 @@ from retention_builders import (
     retention_org,
     snapshot,
 )
+from sqlalchemy import update
 from sqlmodel import col, select
 
 from analytics.groups import Group
@@ -27,11 +29,14 @@ from survey.db import SessionFactory
 from survey.models import (
     Campaign,
     Draft,
+    Job,
     Participation,
     ParticipationStatus,
     ParticipationTally,
+    PulseSchedule,
     Team,
 )
+from survey.queue import DONE
 from survey.retention import PURGED, RetentionError, plan_purge, purge
 
 
@@ -72,22 +77,7 @@ async def _rates(sessions: SessionFactory, org: RetentionOrg) -> list[Any]:
     ]
 
 
-async def test_a_dry_run_counts_and_changes_nothing(sessions: SessionFactory) -> None:
-    org = await retention_org(sessions)
-    before = await snapshot(sessions)
-    async with sessions() as session, session.begin():
-        plan = await plan_purge(
-            session, organisation_id=org.organisation.id, now=PURGE_AT, months=MONTHS
-        )
-    assert await snapshot(sessions) == before
-    assert (plan.comments, plan.drafts) == (2, 1)
-    assert plan.cutoff == CUTOFF
-    assert [(c.name, c.records) for c in plan.participation] == [
-        ("Teams check 2026", 11)
-    ]
-
-
-async def test_a_purge_removes_exactly_the_old_and_keeps_rates(
+async def test_a_dry_run_counts_and_a_purge_removes_exactly_that_once(
     sessions: SessionFactory,
 ) -> None:
     org = await retention_org(sessions)
@@ -97,6 +87,16 @@ async def test_a_purge_removes_exactly_the_old_and_keeps_rates(
     assert ("Whole organisation", 11, 5) in shown
     assert ("Team A", 6, 3) in shown
     assert ("Children: Team B", 5, 2) in shown
+
+    async with sessions() as session, session.begin():
+        plan = await plan_purge(
+            session, organisation_id=org.organisation.id, now=PURGE_AT, months=MONTHS
+        )
+    assert await snapshot(sessions) == before
+    assert (plan.comments, plan.drafts, plan.cutoff) == (2, 1, CUTOFF)
+    assert [(c.name, c.records) for c in plan.participation] == [
+        ("Teams check 2026", 11)
+    ]
 
     done = await _purge(sessions, org)
 
@@ -108,9 +108,9 @@ async def test_a_purge_removes_exactly_the_old_and_keeps_rates(
     assert await comment_ids(sessions) == org.kept_comments
     async with sessions() as session:
         drafts = (await session.exec(select(Draft))).all()
-        assert [draft.updated_at for draft in drafts] == [CUTOFF]
         left = (await session.exec(select(Participation))).all()
         tallies = (await session.exec(select(ParticipationTally))).all()
+    assert [draft.updated_at for draft in drafts] == [CUTOFF]
     # The open round's participation is untouched, so its reminders still work.
     assert {row.campaign_id for row in left} == {org.current.id}
     assert len(left) == 11
@@ -127,43 +127,20 @@ async def test_a_purge_removes_exactly_the_old_and_keeps_rates(
     assert sorted(by_team.values()) == [5, 6]
     assert await _rates(sessions, org) == rates
 
-
-async def test_a_second_purge_removes_nothing_and_logs_once(
-    sessions: SessionFactory,
-) -> None:
-    org = await retention_org(sessions)
-    await _purge(sessions, org)
+    # Again: nothing more goes, and the audit log has the one purge.
     once = await snapshot(sessions)
-    again = await _purge(sessions, org)
-    assert again.empty
+    assert (await _purge(sessions, org)).empty
     assert await snapshot(sessions) == once
     async with sessions() as session:
         events = await list_events(session, organisation_id=org.organisation.id)
     assert [(event.action, event.channel) for event in events] == [(PURGED, "cli")]
-    assert events[0].subject.startswith(
-        "2 comments, 1 drafts, 11 participation records (Teams check 2026)"
+    assert events[0].subject == (
+        "2 comments, 1 drafts, 11 participation records (Teams check 2026); "
+        "older than 24 months: before 2026-03-02"
     )
 
 
-async def test_a_closed_round_with_a_reminder_still_due_keeps_participation(
-    sessions: SessionFactory,
-) -> None:
-    org = await retention_org(sessions)
-    await pending_reminder(sessions, org.old)
-    done = await _purge(sessions, org)
-    assert done.participation == ()
-    async with sessions() as session:
-        kept = (
-            await session.exec(
-                select(Participation).where(
-                    col(Participation.campaign_id) == org.old.id
-                )
-            )
-        ).all()
-    assert len(kept) == 11
-
-
-async def test_a_bad_period_is_refused_and_nothing_goes(
+async def test_refusals_reminders_due_and_pulse_cool_downs_keep_everything(
     sessions: SessionFactory,
 ) -> None:
     org = await retention_org(sessions)
@@ -177,3 +154,36 @@ async def test_a_bad_period_is_refused_and_nothing_goes(
             await _purge(sessions, org, months=months)
         assert str(refused.value) == f"The retention period {message}."
     assert await snapshot(sessions) == before
+
+    # A pulse leaves out people who were in a health check closed within its
+    # cool-down, so their participation stays that long (closed 713 days ago).
+    async with sessions() as session, session.begin():
+        pulse = PulseSchedule(
+            organisation_id=org.organisation.id,
+            name="Monthly pulse",
+            template_key="small-check",
+            every_weeks=4,
+            cooldown_days=714,
+            next_run_at=PURGE_AT + timedelta(days=30),
+        )
+        session.add(pulse)
+    assert (await _purge(sessions, org)).participation == ()
+    # A reminder still due keeps it too, whatever the cool-down.
+    await pending_reminder(sessions, org.old)
+    async with sessions() as session, session.begin():
+        pulse.cooldown_days = 713
+        session.add(pulse)
+    assert (await _purge(sessions, org, months=None)).participation == ()
+    assert await _old_participation(sessions, org) == 11
+    async with sessions() as session, session.begin():
+        await session.exec(update(Job).values(status=DONE))
+    assert (await _purge(sessions, org, months=None)).participation_records == 11
+    assert await _old_participation(sessions, org) == 0
+
+
+async def _old_participation(sessions: SessionFactory, org: RetentionOrg) -> int:
+    async with sessions() as session:
+        rows = await session.exec(
+            select(Participation).where(col(Participation.campaign_id) == org.old.id)
+        )
+        return len(rows.all())
