@@ -17,6 +17,7 @@ from analytics.results import ResultsEngine
 from analytics.suppression import Policy
 from bot.commands.access import standing_of
 from bot.web.pages import notice_page, organisation_of, page, runtime_of, visitor_in
+from survey.audit import record_event
 from survey.models import Campaign
 from survey.roles import Access, role_label
 
@@ -34,7 +35,7 @@ def register(app: FastAPI) -> None:
     ) -> Response:
         runtime = runtime_of(request)
         organisation = await organisation_of(request)
-        async with runtime.sessions() as session:
+        async with runtime.sessions() as session, session.begin():
             visitor = await visitor_in(request, session)
             if visitor is None:
                 return RedirectResponse("/", status_code=303)
@@ -63,10 +64,19 @@ def register(app: FastAPI) -> None:
             current = await load_round(session, campaign=chosen)
             before = await earlier_campaign(session, campaign=chosen)
             previous = await load_round(session, campaign=before) if before else None
+            group = _group(names, service=service, team=team, role=role)
+            await record_event(
+                session,
+                organisation_id=organisation.id,
+                actor=visitor.person.name,
+                actor_person_id=visitor.person.id,
+                channel="dashboard",
+                action="dashboard.viewed",
+                subject=f"{chosen.name} · {group.label}",
+            )
         engine = ResultsEngine(
             current, policy=Policy(organisation.min_group_size), previous=previous
         )
-        group = _group(names, service=service, team=team, role=role)
         results = engine.group(group)
         charts = await asyncio.to_thread(_charts, results)
         roles = sorted(current.responses["role"].dropna().unique())
