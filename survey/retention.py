@@ -95,8 +95,8 @@ class PurgePlan:
 
     def describe(self) -> str:
         """The counts in one line, for the audit log (no names of people)."""
-        words = f"{self.comments} comments, {self.drafts} drafts, "
-        words += f"{self.participation_records} participation records"
+        words = f"comments: {self.comments}, drafts: {self.drafts}, "
+        words += f"participation records: {self.participation_records}"
         if self.participation:
             words += " (" + ", ".join(c.name for c in self.participation) + ")"
         if self.cutoff is not None:

@@ -100,7 +100,9 @@ async def test_the_worker_purges_once_a_day(
         current = set(kept.all())
         events = await list_events(session, organisation_id=org.organisation.id)
     assert await comment_ids(sessions) == current
-    assert events[0].subject.startswith("3 comments, 1 drafts, 0 participation")
+    assert events[0].subject.startswith(
+        "comments: 3, drafts: 1, participation records: 0;"
+    )
     for table in ("Response", "Answer", "Participation", "ParticipationTally"):
         assert second[table] == first[table]
 

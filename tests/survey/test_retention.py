@@ -135,7 +135,7 @@ async def test_a_dry_run_counts_and_a_purge_removes_exactly_that_once(
         events = await list_events(session, organisation_id=org.organisation.id)
     assert [(event.action, event.channel) for event in events] == [(PURGED, "cli")]
     assert events[0].subject == (
-        "2 comments, 1 drafts, 11 participation records (Teams check 2026); "
+        "comments: 2, drafts: 1, participation records: 11 (Teams check 2026); "
         "older than 24 months: before 2026-03-02"
     )
 
