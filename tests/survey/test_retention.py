@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -37,7 +37,7 @@ from survey.models import (
     Team,
 )
 from survey.queue import DONE
-from survey.retention import PURGED, RetentionError, plan_purge, purge
+from survey.retention import PURGED, RetentionError, months_before, plan_purge, purge
 
 
 async def _purge(sessions: SessionFactory, org: RetentionOrg, **changes: Any) -> Any:
@@ -187,3 +187,18 @@ async def _old_participation(sessions: SessionFactory, org: RetentionOrg) -> int
             select(Participation).where(col(Participation.campaign_id) == org.old.id)
         )
         return len(rows.all())
+
+
+@pytest.mark.parametrize(
+    ("moment", "months", "expected"),
+    [
+        (datetime(2028, 3, 31, 9, tzinfo=UTC), 1, datetime(2028, 2, 29, 9, tzinfo=UTC)),
+        (datetime(2027, 3, 31, 9, tzinfo=UTC), 1, datetime(2027, 2, 28, 9, tzinfo=UTC)),
+        (datetime(2028, 1, 15, tzinfo=UTC), 24, datetime(2026, 1, 15, tzinfo=UTC)),
+        (datetime(2028, 1, 15, tzinfo=UTC), 13, datetime(2026, 12, 15, tzinfo=UTC)),
+    ],
+)
+def test_months_are_calendar_months(
+    moment: datetime, months: int, expected: datetime
+) -> None:
+    assert months_before(moment, months) == expected
