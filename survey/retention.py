@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import calendar
 import uuid
-from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -38,12 +37,11 @@ from survey.models import (
     Draft,
     Job,
     Participation,
-    ParticipationTally,
-    Person,
     PulseSchedule,
     Response,
 )
 from survey.queue import PENDING, RUNNING
+from survey.tallies import tally_and_remove
 
 PURGED = "retention.purged"
 MAX_MONTHS = 1200
@@ -217,7 +215,7 @@ async def purge(
         ).rowcount
     removed = []
     for campaign in plan.participation:
-        records = await _tally_and_remove(session, campaign_id=campaign.campaign_id)
+        records = await tally_and_remove(session, campaign_id=campaign.campaign_id)
         if records:
             removed.append(
                 CampaignParticipation(campaign.campaign_id, campaign.name, records)
@@ -304,59 +302,3 @@ async def _finished_campaigns(
     )
     still_due = {key.split(":")[1] for key in waiting}
     return tuple(c for c in candidates if str(c.campaign_id) not in still_due)
-
-
-async def _tally_and_remove(session: AsyncSession, *, campaign_id: uuid.UUID) -> int:
-    """Count a campaign's participation into tallies, then delete the rows.
-
-    The campaign row is locked first (on PostgreSQL), so two purges at once
-    cannot both count the same rows.
-
-    Returns:
-        How many participation rows were removed.
-    """
-    await session.exec(
-        select(Campaign.id).where(col(Campaign.id) == campaign_id).with_for_update()
-    )
-    rows = await session.exec(
-        select(
-            Person.team_id, Person.role, Person.employment_type, Participation.status
-        )
-        .join(Person, col(Person.id) == col(Participation.person_id))
-        .where(col(Participation.campaign_id) == campaign_id)
-    )
-    groups = Counter(rows.all())
-    existing = {
-        (tally.team_id, tally.role, tally.employment_type, tally.status): tally
-        for tally in (
-            await session.exec(
-                select(ParticipationTally).where(
-                    col(ParticipationTally.campaign_id) == campaign_id
-                )
-            )
-        ).all()
-    }
-    counted = 0
-    for (team_id, role, employment_type, status), people in sorted(groups.items()):
-        counted += people
-        tally = existing.get((team_id, role, employment_type, status))
-        if tally is None:
-            tally = ParticipationTally(
-                campaign_id=campaign_id,
-                team_id=team_id,
-                role=role,
-                employment_type=employment_type,
-                status=status,
-                people=0,
-            )
-        tally.people += people
-        session.add(tally)
-    await session.flush()
-    removed = (
-        await session.exec(
-            delete(Participation).where(col(Participation.campaign_id) == campaign_id)
-        )
-    ).rowcount
-    if removed != counted:
-        raise RuntimeError("participation changed while it was being counted")
-    return int(removed)

@@ -37,7 +37,14 @@ from survey.models import (
     Team,
 )
 from survey.queue import DONE
-from survey.retention import PURGED, RetentionError, months_before, plan_purge, purge
+from survey.retention import (
+    PURGED,
+    RetentionError,
+    months_before,
+    plan_purge,
+    purge,
+)
+from survey.tallies import invited_in_teams
 
 
 async def _purge(sessions: SessionFactory, org: RetentionOrg, **changes: Any) -> Any:
@@ -98,9 +105,11 @@ async def test_a_dry_run_counts_and_a_purge_removes_exactly_that_once(
         ("Teams check 2026", 11)
     ]
 
+    assert await _invited_in_team_a(sessions, org) == 6
     done = await _purge(sessions, org)
 
     assert (done.comments, done.drafts, done.participation_records) == (2, 1, 11)
+    assert await _invited_in_team_a(sessions, org) == 6
     after = await snapshot(sessions)
     # Responses and closed answers stay; only comments older than the cutoff go.
     assert after["Response"] == before["Response"]
@@ -179,6 +188,15 @@ async def test_refusals_reminders_due_and_pulse_cool_downs_keep_everything(
         await session.exec(update(Job).values(status=DONE))
     assert (await _purge(sessions, org, months=None)).participation_records == 11
     assert await _old_participation(sessions, org) == 0
+
+
+async def _invited_in_team_a(sessions: SessionFactory, org: RetentionOrg) -> int:
+    async with sessions() as session:
+        return await invited_in_teams(
+            session,
+            campaign_id=org.old.id,
+            team_ids=[org.people["Team A"][0].team_id],
+        )
 
 
 async def _old_participation(sessions: SessionFactory, org: RetentionOrg) -> int:
