@@ -13,6 +13,7 @@ import re
 
 import pytest
 from builders import NOW, SECRET
+from council_copies import councils_in
 from two_councils import (
     B_MARK,
     HEALTH_CHECK,
@@ -24,7 +25,6 @@ from two_councils import (
     ids_of,
     owner_of,
     snapshot,
-    two_councils,
 )
 
 from bot.commands import CommandResult, dispatch
@@ -36,8 +36,8 @@ AT = "at=2026-03-03T10:00"
 
 
 @pytest.fixture
-async def councils(sessions: SessionFactory) -> TwoCouncils:
-    return await two_councils(sessions)
+def councils(database_url: str) -> TwoCouncils:
+    return councils_in(database_url)
 
 
 async def run(sessions: SessionFactory, person: Person, typed: str) -> CommandResult:

@@ -7,13 +7,13 @@ team, service and campaign names (``tests/two_councils.py``).
 
 from __future__ import annotations
 
-import asyncio
 import csv
 import re
 import zipfile
 from pathlib import Path
 
 import pytest
+from council_copies import councils_in
 from docx import Document
 from openpyxl import load_workbook
 from two_councils import (
@@ -23,29 +23,20 @@ from two_councils import (
     changes,
     owner_of,
     snapshot,
-    two_councils,
 )
 
 from analytics.writers import FORMATS
 from bot import cli
-from survey.db import create_engine, session_factory
 
 
 @pytest.fixture
 def councils(
     database_url: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> TwoCouncils:
-    async def build() -> TwoCouncils:
-        engine = create_engine(database_url)
-        try:
-            return await two_councils(session_factory(engine))
-        finally:
-            await engine.dispose()
-
     monkeypatch.chdir(tmp_path)  # no developer .env file is read
     monkeypatch.setenv("DATABASE_URL", database_url)
     monkeypatch.delenv("HEALTHCHECK_ORGANISATION", raising=False)
-    return asyncio.run(build())
+    return councils_in(database_url)
 
 
 def readable(path: Path) -> str:

@@ -15,11 +15,13 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from conftest import slack_settings
-from fakes.slack_api import FakeSlack
-from slackapp import SlackWorkspace, slack_workspace, slash_command
-from two_councils import B_MARK, SHARED_SLACK_ID, TwoCouncils, two_councils
+from builders import SECRET
+from council_copies import councils_in
+from fakes.slack_api import BOT_TOKEN, FakeSlack
+from slackapp import SIGNING_SECRET, SlackWorkspace, slack_workspace, slash_command
+from two_councils import B_MARK, SHARED_SLACK_ID, TwoCouncils
 
+from bot.settings import load_settings
 from bot.slack.identity import link_workspace
 from survey.db import create_engine, session_factory
 
@@ -29,11 +31,12 @@ BROOKVALE_TEAM = "T0BROOKVALE"
 
 @pytest.fixture
 def councils(database_url: str) -> TwoCouncils:
-    async def build() -> TwoCouncils:
+    councils = councils_in(database_url)
+
+    async def link() -> None:
         engine = create_engine(database_url)
         sessions = session_factory(engine)
         try:
-            councils = await two_councils(sessions)
             async with sessions() as session, session.begin():
                 for team_id, council in (
                     (ASHFORD_TEAM, councils.a),
@@ -45,11 +48,11 @@ def councils(database_url: str) -> TwoCouncils:
                         enterprise_id="E0REGION",
                         organisation_id=council.id,
                     )
-            return councils
         finally:
             await engine.dispose()
 
-    return asyncio.run(build())
+    asyncio.run(link())
+    return councils
 
 
 @pytest.fixture
@@ -60,7 +63,16 @@ def region(
         for person in council.people:
             assert person.slack_id is not None
             fake_slack.add_user(person.slack_id, email=person.email, name=person.name)
-    settings = slack_settings(database_url, fake_slack, organisation="ashford")
+    settings = load_settings(
+        database_url=database_url,
+        secret_key=SECRET.decode(),
+        seed_demo=False,
+        organisation="ashford",
+        slack_enabled=True,
+        slack_signing_secret=SIGNING_SECRET,
+        slack_bot_token=BOT_TOKEN,
+        slack_api_url=fake_slack.api_url,
+    )
     with slack_workspace(settings, fake_slack) as workspace:
         yield workspace
 

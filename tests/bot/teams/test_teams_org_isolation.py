@@ -13,9 +13,10 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from council_copies import councils_in
 from fakes.teams_connector import FakeConnector
 from teamschat import SECRET_KEY, TENANT, Member, Teams, TestClient, message, words
-from two_councils import B_MARK, Council, TwoCouncils, changes, snapshot, two_councils
+from two_councils import B_MARK, Council, TwoCouncils, changes, snapshot
 
 from bot.settings import load_settings
 from bot.web.app import create_app
@@ -29,12 +30,13 @@ BROOKVALE_TENANT = "0b5e1c3a-9d2f-4e6b-8a7c-3f1e2d4c5b6a"
 def members(database_url: str) -> tuple[TwoCouncils, dict[str, Member]]:
     """The councils, with Teams accounts for the PSWs and the shared person."""
 
-    async def build() -> tuple[TwoCouncils, dict[str, Member]]:
+    councils = councils_in(database_url)
+    made: dict[str, Member] = {}
+
+    async def give_accounts() -> None:
         engine = create_engine(database_url)
         sessions = session_factory(engine)
-        made: dict[str, Member] = {}
         try:
-            councils = await two_councils(sessions)
             async with sessions() as session, session.begin():
                 for key, council in (("a", councils.a), ("b", councils.b)):
                     for who in ("psw", "shared"):
@@ -44,11 +46,11 @@ def members(database_url: str) -> tuple[TwoCouncils, dict[str, Member]]:
                         person.teams_id = member.aad_object_id
                         session.add(person)
                         made[f"{key}.{who}"] = member
-            return councils, made
         finally:
             await engine.dispose()
 
-    return asyncio.run(build())
+    asyncio.run(give_accounts())
+    return councils, made
 
 
 def _person(council: Council, who: str) -> Person:

@@ -1,0 +1,78 @@
+"""The two councils of ``two_councils``, built once per engine and copied per test.
+
+Building them answers about sixty surveys; copying a built database takes a
+fraction of that. :func:`councils_in` fills the migrated, empty database a test
+got from the ``database_url`` fixture with a copy of the built one: a file copy
+on SQLite, ``CREATE DATABASE ... TEMPLATE`` on PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import atexit
+import copy
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+import psycopg
+from two_councils import TwoCouncils, two_councils
+
+from survey.db import create_engine, session_factory
+
+POSTGRES_ADMIN_URL = os.environ.get(
+    "HEALTHCHECK_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/postgres"
+)
+BUILT_DB = f"hc_councils_{os.getpid()}"
+
+_built: dict[str, TwoCouncils] = {}
+_folder = Path(tempfile.mkdtemp(prefix="hc-councils-"))
+
+
+def councils_in(database_url: str) -> TwoCouncils:
+    """Put the two councils into the (migrated, empty) test database.
+
+    Call it before the test opens any connection to ``database_url``.
+    """
+    if database_url.startswith("sqlite"):
+        return _sqlite(Path(database_url.removeprefix("sqlite:///")))
+    return _postgres(database_url.rsplit("/", 1)[1])
+
+
+def _build(url: str) -> TwoCouncils:
+    async def build() -> TwoCouncils:
+        engine = create_engine(url)
+        try:
+            return await two_councils(session_factory(engine))
+        finally:
+            await engine.dispose()
+
+    return asyncio.run(build())
+
+
+def _sqlite(path: Path) -> TwoCouncils:
+    built = _folder / "councils.db"
+    if "sqlite" not in _built:
+        shutil.copy(path, built)
+        _built["sqlite"] = _build(f"sqlite:///{built}")
+    for suffix in ("-wal", "-shm"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+    shutil.copy(built, path)
+    return copy.deepcopy(_built["sqlite"])
+
+
+def _postgres(name: str) -> TwoCouncils:
+    if "postgres" not in _built:
+        _admin(f"CREATE DATABASE {BUILT_DB} TEMPLATE {name}")
+        atexit.register(_admin, f"DROP DATABASE IF EXISTS {BUILT_DB} WITH (FORCE)")
+        base = POSTGRES_ADMIN_URL.rsplit("/", 1)[0]
+        _built["postgres"] = _build(f"{base}/{BUILT_DB}")
+    _admin(f"DROP DATABASE {name} WITH (FORCE)")
+    _admin(f"CREATE DATABASE {name} TEMPLATE {BUILT_DB}")
+    return copy.deepcopy(_built["postgres"])
+
+
+def _admin(statement: str) -> None:
+    with psycopg.connect(POSTGRES_ADMIN_URL, autocommit=True) as admin:
+        admin.execute(statement)  # type: ignore[arg-type]
