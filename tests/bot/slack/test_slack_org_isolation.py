@@ -18,11 +18,18 @@ import pytest
 from builders import SECRET
 from council_copies import councils_in
 from fakes.slack_api import BOT_TOKEN, FakeSlack
-from slackapp import SIGNING_SECRET, SlackWorkspace, slack_workspace, slash_command
-from two_councils import B_MARK, SHARED_SLACK_ID, TwoCouncils
+from slackapp import (
+    SIGNING_SECRET,
+    SlackWorkspace,
+    block_actions,
+    slack_workspace,
+    slash_command,
+)
+from two_councils import B_MARK, SHARED_SLACK_ID, TwoCouncils, changes, snapshot
 
 from bot.settings import load_settings
 from bot.slack.identity import link_workspace
+from bot.slack.ids import START
 from survey.db import create_engine, session_factory
 
 ASHFORD_TEAM = "T0ASHFORD"
@@ -135,3 +142,35 @@ def test_each_workspace_gets_its_own_council_s_answers(
     assert "roster" in stranger
     assert B_MARK not in stranger.casefold()
     assert fake_slack.calls_to("chat.postMessage") == []
+
+
+def test_a_button_naming_brookvale_s_survey_starts_nothing_at_ashford(
+    database_url: str,
+    region: SlackWorkspace,
+    fake_slack: FakeSlack,
+    councils: TwoCouncils,
+) -> None:
+    before = snapshot(database_url)
+    for name in ("Brook pulse 2026", "Pulse 2026"):
+        forged = {
+            "action_id": START,
+            "block_id": "start",
+            "type": "button",
+            "value": councils.b.campaigns[name].id.hex,
+            "text": {"type": "plain_text", "text": "Start"},
+            "action_ts": "1700000000.000100",
+        }
+        channel = fake_slack.open_dm(SHARED_SLACK_ID)
+        region.interaction(
+            block_actions(
+                SHARED_SLACK_ID,
+                forged,
+                container={"type": "message", "channel_id": channel},
+                channel={"id": channel},
+                team_id=ASHFORD_TEAM,
+            )
+        )
+    assert changes(before, snapshot(database_url)) == []
+    sent = json.dumps([call.params for call in fake_slack.calls], default=str)
+    assert B_MARK not in sent.casefold()
+    assert councils.b.campaigns["Pulse 2026"].name not in sent

@@ -82,7 +82,7 @@ def cookie_for(person_id: object) -> str:
 
 
 def test_the_picker_and_dashboard_list_and_show_only_ashford(
-    ashford: TestClient, councils: TwoCouncils
+    database_url: str, ashford: TestClient, councils: TwoCouncils
 ) -> None:
     a, b = councils.a, councils.b
     people = ashford.get("/people")
@@ -120,6 +120,24 @@ def test_the_picker_and_dashboard_list_and_show_only_ashford(
     assert chat.status_code == 200
     assert "Pulse 2026" in chat.text
     assert_nothing_of_brookvale(chat.text, councils)
+
+    # Brookvale's surveys, named by id in a form, can be neither shown nor answered.
+    before = snapshot(database_url)
+    for name in ("Brook pulse 2026", "Pulse 2026"):
+        campaign = str(b.campaigns[name].id)
+        for path, form in (
+            ("/start", {"campaign_id": campaign}),
+            (
+                "/answer",
+                {"campaign_id": campaign, "question_id": "Q1", "answer": "agree"},
+            ),
+        ):
+            page = ashford.post(path, data=form)
+            assert page.status_code == 200, path
+            assert_nothing_of_brookvale(page.text, councils)
+        shown_survey = ashford.get(f"/?survey={campaign}")
+        assert_nothing_of_brookvale(shown_survey.text, councils)
+    assert changes(before, snapshot(database_url)) == []
 
 
 def test_a_brookvale_person_cannot_sign_in_at_ashford(
