@@ -117,3 +117,18 @@ def test_ashford_s_report_and_export_hold_nothing_of_brookvale(
     assert cli.main([*argv, "--org", "brookvale"]) == 0
     assert B_MARK in brookvale_in(readable(theirs), councils)
     assert "2025" in brookvale_in(readable(theirs), councils)
+
+
+def test_ashford_s_retention_purge_removes_only_ashford_s_comments(
+    database_url: str, councils: TwoCouncils
+) -> None:
+    before = snapshot(database_url)
+    purge = ["retention", "purge", "--org", "ashford", "--months", "1"]
+    assert cli.main([*purge, "--dry-run"]) == 0
+    assert changes(before, snapshot(database_url)) == []
+    assert cli.main(purge) == 0
+    after = snapshot(database_url)
+    purged = changes(before, after)
+    removed = [c.table for c in purged if c.after is None]
+    assert removed.count("comment") == 14, "Ashford's 14 comments"
+    assert {owner_of(change, before, councils) for change in purged} == {"a"}
