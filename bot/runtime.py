@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.settings import Settings
@@ -45,3 +47,15 @@ class Runtime:
         await self.engine.dispose()
         if self.reader is not None:
             await self.reader.dispose()
+
+
+def database_unreachable(error: BaseException) -> bool:
+    """Whether ``error`` means the database could not be reached or used just now.
+
+    A restart of PostgreSQL, a dropped connection, a full pool, or SQLite locked
+    past its busy timeout: the transaction was rolled back and trying again
+    later is right. Other database errors (a constraint, bad SQL) are bugs.
+    """
+    if isinstance(error, OperationalError | InterfaceError | PoolTimeout):
+        return True
+    return isinstance(error, DBAPIError) and error.connection_invalidated

@@ -15,7 +15,7 @@ from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 
 from bot.platforms.local import LocalChannelDelivery
-from bot.runtime import Runtime
+from bot.runtime import Runtime, database_unreachable
 from bot.settings import Settings
 from survey.job_kinds import Deferred
 from survey.job_runner import run_job
@@ -26,6 +26,8 @@ from survey.outbox import Delivery, SendResult, claim_messages, record
 log = logging.getLogger(__name__)
 
 POLL_SECONDS = 1.0
+OUTAGE_PAUSE_LONGEST = 8.0
+"""Seconds between tries at most while the database cannot be reached."""
 JOB_LEASE = timedelta(minutes=5)
 SEND_LEASE = timedelta(seconds=30)
 
@@ -76,12 +78,32 @@ class Worker:
         self.platforms = tuple(deliveries)
 
     async def run(self, stop: asyncio.Event) -> None:
-        """Work until ``stop`` is set, sleeping briefly whenever nothing is due."""
+        """Work until ``stop`` is set, sleeping briefly whenever nothing is due.
+
+        While the database cannot be reached (PostgreSQL restarting, say) the
+        worker waits and tries again, longer each time, instead of exiting.
+        Whatever was in hand is settled later: a job or message it had claimed
+        is taken again once its lease runs out, and a message that may already
+        have been handed over is checked with the platform before it is resent.
+        """
+        pause = POLL_SECONDS
         while not stop.is_set():
-            busy = await self.work_once()
+            try:
+                busy = await self.work_once()
+            except Exception as error:
+                if not database_unreachable(error):
+                    raise
+                log.warning(
+                    "database unavailable, trying again in %.0f s: %s",
+                    pause,
+                    str(error).splitlines()[0] if str(error) else repr(error),
+                )
+                await _sleep(stop, pause)
+                pause = min(pause * 2, OUTAGE_PAUSE_LONGEST)
+                continue
+            pause = POLL_SECONDS
             if not busy:
-                with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(stop.wait(), timeout=POLL_SECONDS)
+                await _sleep(stop, POLL_SECONDS)
 
     async def work_once(self) -> bool:
         """Run due jobs, then send due messages; True if anything was done."""
@@ -108,6 +130,8 @@ class Worker:
             async with self.runtime.sessions() as session, session.begin():
                 await defer_job(session, job_id=job.id, until=deferred.until)
         except Exception as error:
+            if database_unreachable(error):
+                raise  # not the job's fault: it is run again when its lease ends
             log.exception("job %s (%s) failed", job.dedupe_key, job.kind)
             async with self.runtime.sessions() as session, session.begin():
                 await fail_job(session, job=job, error=repr(error), now=self.clock())
@@ -122,8 +146,10 @@ class Worker:
             return 0
         gate = asyncio.Semaphore(self.concurrency)
 
-        async def deliver(message: OutboxMessage) -> SendResult:
+        async def deliver(message: OutboxMessage) -> SendResult | None:
             async with gate:
+                if not self._time_left(message):
+                    return None
                 return await self._deliver(message)
 
         results = await asyncio.gather(*(deliver(message) for message in messages))
@@ -131,8 +157,23 @@ class Worker:
         # batch in doubt, which the next attempt settles with already_delivered.
         async with self.runtime.sessions() as session, session.begin():
             for message, result in zip(messages, results, strict=True):
-                await record(session, message=message, result=result, now=self.clock())
+                if result is not None:
+                    await record(
+                        session, message=message, result=result, now=self.clock()
+                    )
         return len(messages)
+
+    def _time_left(self, message: OutboxMessage) -> bool:
+        """Whether this worker may still start sending ``message``.
+
+        A message waits its turn behind the rest of the batch. Once less than
+        half its lease is left another worker may soon take it, and two sends
+        in flight at once could both reach the platform; so it is left alone
+        (and not recorded) for whoever claims it next, who checks first.
+        """
+        if message.locked_until is None:
+            return True
+        return self.clock() < message.locked_until - self.send_lease / 2
 
     async def _deliver(self, message: OutboxMessage) -> SendResult:
         delivery = self.deliveries.get(message.platform)
@@ -146,6 +187,12 @@ class Worker:
         if message.attempts > 1 and await delivery.already_delivered(message):
             return SendResult(ok=True)
         return await delivery.send(message)
+
+
+async def _sleep(stop: asyncio.Event, seconds: float) -> None:
+    """Wait ``seconds``, or less if ``stop`` is set meanwhile."""
+    with contextlib.suppress(TimeoutError):
+        await asyncio.wait_for(stop.wait(), timeout=seconds)
 
 
 async def run_worker(

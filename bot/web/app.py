@@ -13,7 +13,16 @@ from fastapi.staticfiles import StaticFiles
 from bot import slack, teams
 from bot.runtime import Runtime
 from bot.settings import Settings
-from bot.web import channel, dashboard, inbox, links, overview, personas, posts
+from bot.web import (
+    channel,
+    dashboard,
+    inbox,
+    links,
+    outage,
+    overview,
+    personas,
+    posts,
+)
 from bot.web.pages import ChannelState
 from bot.web.render_html import STATIC
 from survey import migrate
@@ -50,6 +59,7 @@ def create_app(settings: Settings) -> FastAPI:
         title="Health Check bot", lifespan=lifespan, docs_url=None, redoc_url=None
     )
     app.state.channel = ChannelState()
+    outage.register(app)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     channel.register(app)
     personas.register(app)
