@@ -16,14 +16,8 @@ import pytest
 from council_copies import councils_in
 from docx import Document
 from openpyxl import load_workbook
-from two_councils import (
-    B_MARK,
-    HEALTH_CHECK,
-    TwoCouncils,
-    changes,
-    owner_of,
-    snapshot,
-)
+from row_snapshots import changes, owner_of, snapshot
+from two_councils import B_MARK, HEALTH_CHECK, TwoCouncils
 
 from analytics.writers import FORMATS
 from bot import cli

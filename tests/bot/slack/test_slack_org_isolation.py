@@ -19,6 +19,7 @@ import pytest
 from builders import NOW, SECRET
 from council_copies import councils_in
 from fakes.slack_api import BOT_TOKEN, FakeSlack
+from row_snapshots import changes, snapshot
 from slackapp import (
     SIGNING_SECRET,
     SlackWorkspace,
@@ -26,14 +27,7 @@ from slackapp import (
     slack_workspace,
     slash_command,
 )
-from two_councils import (
-    B_MARK,
-    HEALTH_CHECK,
-    SHARED_SLACK_ID,
-    TwoCouncils,
-    changes,
-    snapshot,
-)
+from two_councils import B_MARK, HEALTH_CHECK, SHARED_SLACK_ID, TwoCouncils
 
 from bot.commands import dispatch
 from bot.runtime import Runtime
@@ -155,6 +149,14 @@ def test_each_workspace_gets_its_own_council_s_answers(
     assert "Pulse 2026" in ask(
         region, fake_slack, ASHFORD_TEAM, SHARED_SLACK_ID, "status"
     )
+
+    # The App Home tab of the person both workspaces know: each council's own.
+    for team_id, council in ((BROOKVALE_TEAM, "Brookvale"), (ASHFORD_TEAM, "Ashford")):
+        region.team_id = team_id
+        region.open_home(SHARED_SLACK_ID)
+        home = json.dumps(fake_slack.home[SHARED_SLACK_ID]["blocks"])
+        assert council in home
+        assert (B_MARK in home.casefold()) == (council == "Brookvale")
 
     # Brookvale's PSW writing from Ashford's workspace is nobody there.
     stranger = ask(region, fake_slack, ASHFORD_TEAM, b.psw.slack_id, "summary")

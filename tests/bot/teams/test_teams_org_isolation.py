@@ -15,8 +15,9 @@ from typing import Any
 import pytest
 from council_copies import councils_in
 from fakes.teams_connector import FakeConnector
+from row_snapshots import changes, snapshot
 from teamschat import SECRET_KEY, TENANT, Member, Teams, TestClient, message, words
-from two_councils import B_MARK, Council, TwoCouncils, changes, snapshot
+from two_councils import B_MARK, Council, TwoCouncils
 
 from bot.settings import load_settings
 from bot.web.app import create_app

@@ -16,14 +16,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from builders import NOW, SECRET
 from council_copies import councils_in
-from two_councils import (
-    B_MARK,
-    HEALTH_CHECK,
-    PULSE,
-    TwoCouncils,
-    changes,
-    snapshot,
-)
+from row_snapshots import changes, snapshot
+from two_councils import B_MARK, HEALTH_CHECK, PULSE, TwoCouncils
 from webchat import TestClient
 
 from bot.commands import dispatch
