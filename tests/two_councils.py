@@ -1,7 +1,8 @@
 """Two councils in one database (a regional round) whose names deliberately collide.
 
 Both have the services Adults and Children's, the teams Team North and Team South,
-a campaign "Health check 2026" (closed, answered) and "Pulse 2026" (open), and
+a campaign "Health check 2026" (closed, answered), "Pulse 2026" (open) and a draft
+for Team North, and
 someone with the same email address and the same Slack id. What differs is what
 their staff answered, so each council's figures are recognisable: everyone at
 Ashford is favourable (100%), everyone at Brookvale unfavourable (0%), and every
@@ -42,6 +43,8 @@ HEALTH_TEMPLATE = {
     "title": "Small health check",
 }
 PULSE = "Pulse 2026"
+TEAM_CHECK = "Team North check 2026"
+"""A draft pulse for the audience "Team North", a team both councils have."""
 B_MARK = "brook"
 """In every name and comment of Brookvale's, in any case; in none of Ashford's."""
 
@@ -205,6 +208,14 @@ async def _council(
                 audience=Audience(),
             )
             await open_campaign(session, campaign=campaigns[campaign_name], now=NOW)
+        campaigns[TEAM_CHECK] = await create_campaign(
+            session,
+            organisation_id=organisation.id,
+            template_key=str(SMALL_TEMPLATE["key"]),
+            name=TEAM_CHECK,
+            year=2026,
+            audience=Audience(teams=["Team North"]),
+        )
     for campaign_name in (*extra_campaigns, HEALTH_CHECK):
         if _template_of(campaign_name) == SMALL_TEMPLATE["key"]:
             continue

@@ -15,7 +15,7 @@ import pytest
 from builders import NOW, SECRET
 from council_copies import councils_in
 from row_snapshots import Change, Snapshot, changes, ids_of, owner_of, snapshot
-from two_councils import B_MARK, HEALTH_CHECK, PULSE, TwoCouncils
+from two_councils import B_MARK, HEALTH_CHECK, PULSE, TEAM_CHECK, TwoCouncils
 
 from bot.commands import CommandResult, dispatch
 from bot.conversation.messages import Notice, SummaryTable, Tone
@@ -114,6 +114,7 @@ async def test_ashford_s_psw_manager_and_staff_read_and_write_only_ashford(
         (a.shared, f"unmute {PULSE}"),
         (a.shared, "you-said"),
         (a.shared, "privacy"),
+        (a.psw, f"campaign open {TEAM_CHECK}"),
         (a.psw, f"close {PULSE}"),
     ]
     replies = {}
@@ -138,6 +139,9 @@ async def test_ashford_s_psw_manager_and_staff_read_and_write_only_ashford(
     listed = tables(replies[(a.psw.id, "action list")])[0]
     assert [row[0] for row in listed.rows] == ["1"]
     assert "Team North" in shown(replies[(a.manager.id, "summary")])
+    # Ashford's Team North has 7 people; Brookvale's, of the same name, 9.
+    opened = shown(replies[(a.psw.id, f"campaign open {TEAM_CHECK}")])
+    assert re.search(r"\b7 people\b", opened), opened
 
     after = snapshot(database_url)
     changed = changes(before, after)

@@ -197,6 +197,9 @@ def test_a_button_naming_brookvale_s_survey_starts_nothing_at_ashford(
     assert councils.b.campaigns["Pulse 2026"].name not in sent
 
 
+# A known leak, in Python rather than SQL: shown on SQLite only until it is fixed,
+# then on both engines (drop the parametrize).
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 @pytest.mark.xfail(
     strict=True,
     reason="bot/slack/delivery.py posts every council's workforce-channel messages "

@@ -184,6 +184,9 @@ def deliver_locally(client: TestClient, message: OutboxMessage) -> None:
     assert answer.status_code == 200
 
 
+# A known leak, in Python rather than SQL: shown on SQLite only until it is fixed,
+# then on both engines (drop the parametrize).
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 @pytest.mark.xfail(
     strict=True,
     reason="bot/web/posts.py lists every organisation's workforce-channel posts",
@@ -219,6 +222,9 @@ def test_ashford_s_messages_page_shows_no_brookvale_workforce_post(
     assert_nothing_of_brookvale(page.text, councils)
 
 
+# A known leak, in Python rather than SQL: shown on SQLite only until it is fixed,
+# then on both engines (drop the parametrize).
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 @pytest.mark.xfail(
     strict=True,
     reason="survey/personal_links.redeem_link uses up any council's link "
