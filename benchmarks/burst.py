@@ -29,6 +29,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
+import signal
 import sys
 import tempfile
 import uuid
@@ -214,6 +215,8 @@ def main() -> None:
     args.workers = max(0, min(args.workers, 8))
     args.no_op_seconds = max(2.0, min(args.no_op_seconds, 300.0))
     args.pacing = Pacing(max(0.0, min(args.arrive, 120.0)), *args.think)
+    # Stopped with SIGTERM, still stop the processes and drop the database.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     try:
         run(args)
     except psycopg.OperationalError as error:

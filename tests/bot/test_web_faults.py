@@ -40,6 +40,7 @@ from benchmarks.fixtures.topology import (
     ready,
     start_web,
 )
+from bot.cli import main
 from bot.web.outage import unavailable
 from survey import migrate
 from survey.db import sqlite_connect_hook, sync_url
@@ -179,37 +180,40 @@ async def test_postgres_restarting_mid_answer_loses_nothing_and_sends_nothing_tw
 
 
 def test_a_database_one_migration_behind_is_refused_until_db_upgrade(
-    database_url: str, tmp_path: Path
+    database_url: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
     env = environment(database_url, "westmere")
-
-    def healthcheck(*args: str) -> subprocess.CompletedProcess[str]:
-        done = subprocess.run(
-            [str(HEALTHCHECK), *args],
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.chdir(tmp_path)
+    assert main(["org", "create", "westmere", "Westmere"]) == 0
+    migrate.downgrade(database_url, "-1")
+    behind, head = migrate.current_revision(database_url), migrate.head_revision()
+    assert behind is not None
+    assert behind != head
+    for command in (["serve", "--port", "8799"], ["worker"]):
+        refused = subprocess.run(
+            [str(HEALTHCHECK), *command],
             env=env,
             capture_output=True,
             text=True,
             timeout=120,
             check=False,
         )
-        assert "Traceback" not in done.stdout + done.stderr
-        return done
-
-    assert healthcheck("org", "create", "westmere", "Westmere").returncode == 0
-    migrate.downgrade(database_url, "-1")
-    behind, head = migrate.current_revision(database_url), migrate.head_revision()
-    assert behind is not None
-    assert behind != head
-    for command in (["serve", "--port", "8799"], ["worker"]):
-        refused = healthcheck(*command)
         assert refused.returncode == 1
+        assert "Traceback" not in refused.stdout + refused.stderr
         assert refused.stderr.splitlines() == [
             f"Error: The database schema is at {behind}, but this version needs "
             f"{head}. Run `healthcheck db upgrade` first."
         ]
     assert _organisations(database_url) == ["westmere"]
 
-    assert healthcheck("db", "upgrade").stdout == f"Database is at {head}.\n"
+    capsys.readouterr()
+    assert main(["db", "upgrade"]) == 0
+    assert capsys.readouterr().out == f"Database is at {head}.\n"
     web = start_web("web-after-upgrade", env, tmp_path)
     try:
         ready(web)
