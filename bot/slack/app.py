@@ -36,6 +36,7 @@ from bot.slack.clients import state_store, web_client
 from bot.slack.identity import link_workspace, organisation_for_team
 from bot.slack.listeners import actions, commands, events, views
 from bot.slack.services import CONTEXT_KEY, SlackServices
+from bot.slack.shape import payload_problem
 from bot.slack.verify import signature_problem
 from survey.db import SessionFactory
 
@@ -197,11 +198,18 @@ def register(app: FastAPI, settings: Settings) -> None:
     )
 
     async def slack_events(request: Request) -> Response:
-        problem = signature_problem(secret, await request.body(), request.headers)
+        body = await request.body()
+        problem = signature_problem(secret, body, request.headers)
         if problem is not None:
             client = request.client.host if request.client else None
             security_log.slack_request_refused(reason=problem, client=client)
             return JSONResponse({"error": "invalid request"}, status_code=401)
+        verdict = payload_problem(body, request.headers.get("content-type"))
+        if verdict is not None:
+            # Signed, so from Slack (or someone holding the secret): not an
+            # attack to log, but nothing a listener can act on.
+            log.warning("ignored a Slack request: %s", verdict.reason)
+            return Response(status_code=verdict.status)
         return await slack_runtime(request.app).handler.handle(request)
 
     async def slack_oauth(request: Request) -> Response:

@@ -177,7 +177,14 @@ async def post_to_dm(
 
 
 async def say_privately(respond: AsyncRespond, rendered: SlackMessage) -> None:
-    """Reply so that only the asker sees it (never posted to a channel)."""
+    """Reply so that only the asker sees it (never posted to a channel).
+
+    A request without a response URL (a tap in a modal or on App Home) has
+    nowhere to say it privately; nothing is said.
+    """
+    if respond.response_url is None:
+        log.warning("no response URL for a private reply")
+        return
     await respond(
         text=rendered.text,
         blocks=rendered.blocks,
@@ -205,10 +212,16 @@ async def show_turn(
         await say_privately(respond, rendered)
         return
     container = body.get("container") or {}
-    channel = container.get("channel_id") or (body.get("channel") or {}).get("id")
+    named = body.get("channel")
+    channel = container.get("channel_id") or (
+        named.get("id") if isinstance(named, dict) else named
+    )
     ts = container.get("message_ts")
     if container.get("type") == "message" and channel and ts:
         if container.get("is_ephemeral"):
+            if respond.response_url is None:
+                await post_to_dm(services, client, asker, rendered)
+                return
             await respond(
                 text=rendered.text,
                 blocks=rendered.blocks,
@@ -216,9 +229,15 @@ async def show_turn(
                 replace_original=True,
             )
             return
-        await remember_dm(services, asker, str(channel))
-        await update_message(client, str(channel), str(ts), rendered)
-        return
+        try:
+            await update_message(client, str(channel), str(ts), rendered)
+        except SlackApiError as error:
+            # The message is gone or not the bot's (deleted, or a forged tap):
+            # the screen goes in a new message instead.
+            log.warning("could not update a message: %s", error.response.get("error"))
+        else:
+            await remember_dm(services, asker, str(channel))
+            return
     await post_to_dm(services, client, asker, rendered)
 
 
@@ -232,7 +251,10 @@ async def update_message(
 
 
 async def tell_privately(respond: AsyncRespond, words: str) -> None:
-    """A one-line private reply in our own words."""
+    """A one-line private reply in our own words (none without a response URL)."""
+    if respond.response_url is None:
+        log.warning("no response URL for a private reply")
+        return
     try:
         await respond(text=words, response_type=EPHEMERAL, replace_original=False)
     except SlackApiError:

@@ -7,11 +7,13 @@ not handled again.
 
 from __future__ import annotations
 
+import logging
 from datetime import timedelta
 from typing import Any
 
 from slack_bolt.async_app import AsyncApp
 from slack_bolt.context.async_context import AsyncBoltContext
+from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 from sqlalchemy import delete
 from sqlmodel import col
@@ -22,6 +24,8 @@ from bot.slack.services import SlackServices, services_of
 from survey.models import SlackEvent
 from survey.models.columns import new_id
 from survey.queue import insert_once
+
+log = logging.getLogger(__name__)
 
 KEEP_EVENT_IDS = timedelta(days=1)
 """Slack retries within minutes; a day of event ids is plenty."""
@@ -74,7 +78,10 @@ async def app_home_opened(
             person=asker.person,
             now=services.clock(),
         )
-    await client.views_publish(user_id=user_id, view=view)
+    try:
+        await client.views_publish(user_id=user_id, view=view)
+    except SlackApiError as error:
+        log.warning("could not publish a Home tab: %s", error.response.get("error"))
 
 
 async def direct_message(
@@ -101,9 +108,12 @@ async def direct_message(
     await remember_dm(services, asker, channel)
     messages, _ = await run_command(services, asker.person, str(event.get("text", "")))
     rendered = services.renderer.render(messages)
-    await client.chat_postMessage(
-        channel=channel, text=rendered.text, blocks=rendered.blocks
-    )
+    try:
+        await client.chat_postMessage(
+            channel=channel, text=rendered.text, blocks=rendered.blocks
+        )
+    except SlackApiError as error:
+        log.warning("could not reply in a DM: %s", error.response.get("error"))
 
 
 def register(app: AsyncApp) -> None:
