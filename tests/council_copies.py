@@ -27,7 +27,7 @@ POSTGRES_ADMIN_URL = os.environ.get(
 BUILT_DB = f"hc_councils_{os.getpid()}"
 
 _built: dict[str, TwoCouncils] = {}
-_folder = Path(tempfile.mkdtemp(prefix="hc-councils-"))
+_sqlite_file: list[Path] = []
 
 
 def councils_in(database_url: str) -> TwoCouncils:
@@ -52,14 +52,22 @@ def _build(url: str) -> TwoCouncils:
 
 
 def _sqlite(path: Path) -> TwoCouncils:
-    built = _folder / "councils.db"
     if "sqlite" not in _built:
-        shutil.copy(path, built)
-        _built["sqlite"] = _build(f"sqlite:///{built}")
-    for suffix in ("-wal", "-shm"):
-        Path(f"{path}{suffix}").unlink(missing_ok=True)
-    shutil.copy(built, path)
+        folder = Path(tempfile.mkdtemp(prefix="hc-councils-"))
+        atexit.register(shutil.rmtree, folder, ignore_errors=True)
+        _copy(path, folder / "councils.db")
+        _built["sqlite"] = _build(f"sqlite:///{folder / 'councils.db'}")
+        _sqlite_file.append(folder / "councils.db")
+    _copy(_sqlite_file[0], path)
     return copy.deepcopy(_built["sqlite"])
+
+
+def _copy(source: Path, target: Path) -> None:
+    """An SQLite database with its write-ahead log, if it has one."""
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{target}{suffix}").unlink(missing_ok=True)
+        if Path(f"{source}{suffix}").exists():
+            shutil.copy(f"{source}{suffix}", f"{target}{suffix}")
 
 
 def _postgres(name: str) -> TwoCouncils:
