@@ -27,6 +27,7 @@ AT = "at=2026-03-03T10:00"
 
 @pytest.fixture
 def councils(database_url: str) -> TwoCouncils:
+    """The two councils, copied in before the test's engine first connects."""
     return councils_in(database_url)
 
 
@@ -71,7 +72,7 @@ def assert_only_ashford_changed(
 
 
 async def test_ashford_s_psw_manager_and_staff_read_and_write_only_ashford(
-    database_url: str, sessions: SessionFactory, councils: TwoCouncils
+    database_url: str, councils: TwoCouncils, sessions: SessionFactory
 ) -> None:
     a = councils.a
     before = snapshot(database_url)
@@ -168,7 +169,7 @@ async def test_ashford_s_psw_manager_and_staff_read_and_write_only_ashford(
 
 
 async def test_naming_brookvale_s_team_or_campaign_at_ashford_finds_nothing(
-    database_url: str, sessions: SessionFactory, councils: TwoCouncils
+    database_url: str, councils: TwoCouncils, sessions: SessionFactory
 ) -> None:
     a, b = councils.a, councils.b
     # The searches can fail: the same questions at Brookvale show its data.
