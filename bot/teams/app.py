@@ -9,6 +9,7 @@ the database), so any number of web replicas can serve Teams.
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Callable
 
@@ -37,6 +38,9 @@ from bot.runtime import Runtime
 from bot.settings import Settings
 from bot.teams import listeners
 from bot.teams.service import TeamsService
+from bot.teams.shape import activity_problem
+
+log = logging.getLogger(__name__)
 
 ProviderFactory = Callable[[AgentAuthConfiguration], AccessTokenProviderBase]
 ROUTE = "/api/messages"
@@ -144,6 +148,10 @@ def register(
     @jwt_authorization_decorator  # type: ignore[untyped-decorator]
     async def authorised(request: Request) -> Response | None:
         request.state.token_accepted = True
+        problem = activity_problem(await request.body())
+        if problem is not None:
+            log.warning("refused a Teams request: %s", problem)
+            return JSONResponse({"error": problem}, status_code=400)
         return await start_agent_process(request, agent, adapter)
 
     async def messages(request: Request) -> Response | None:
