@@ -15,6 +15,7 @@ import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import timedelta
 from pathlib import Path
 
 import httpx
@@ -22,8 +23,15 @@ import pytest
 from builders import NOW
 from fakes.flaky_platform import FlakyPlatform, ServerThread, free_port
 from sqlalchemy import func
-from sqlmodel import select
+from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlmodel import col, select
 
+from benchmarks.fixtures.topology import Balancer
+from benchmarks.fixtures.topology import ServerThread as TopologyServer
+from bot.platforms.local import LocalChannelDelivery
+from bot.runtime import Runtime
+from bot.settings import load_settings
+from bot.worker import Worker
 from survey.db import SessionFactory
 from survey.models import LocalDelivery, OutboxMessage
 from survey.outbox import enqueue
@@ -211,3 +219,54 @@ async def test_a_platform_answering_429_and_500_delays_but_loses_nothing(
             )
         ).one()
     assert retried >= 1
+
+
+async def test_a_message_whose_lease_is_nearly_spent_is_left_for_the_next_claim(
+    sessions: SessionFactory, engine: AsyncEngine, database_url: str
+) -> None:
+    """Queued behind a slow platform, a message is not sent on a running-out lease.
+
+    Another worker may take it once the lease ends; were it still sent, both
+    could reach the platform. It is left unrecorded for whoever claims it next.
+    """
+    await _queue(sessions, 5)
+    settings = load_settings(
+        database_url=database_url, secret_key=SECRET, seed_demo=False
+    )
+    runtime = Runtime(settings=settings, engine=engine, sessions=sessions)
+    with _web(database_url) as web:
+        slow = Balancer([web], delay=1.0)
+        with TopologyServer(slow.app()) as platform:
+            delivery = LocalChannelDelivery(
+                base_url=platform.url, secret=settings.secret
+            )
+            worker = Worker(
+                runtime,
+                {"local": delivery},
+                concurrency=1,
+                send_lease=timedelta(seconds=4),
+            )
+            try:
+                await worker.work_once()
+                first = sum(slow.handed.values())
+                states = await _states(sessions)
+                deadline = time.monotonic() + 120
+                while (await _counts(sessions))[1] < 5 and time.monotonic() < deadline:
+                    await asyncio.sleep(0.5)
+                    await worker.work_once()
+            finally:
+                await delivery.close()
+    assert 1 <= first < 5, "the first round sent only while the lease had time"
+    assert states == {("done", 1): first, ("running", 1): 5 - first}
+    assert await _counts(sessions) == (5, 5, 0)
+    assert sorted(slow.handed.values()) == [1] * 5
+
+
+async def _states(sessions: SessionFactory) -> dict[tuple[str, int], int]:
+    async with sessions() as session:
+        rows = await session.exec(
+            select(OutboxMessage.status, OutboxMessage.attempts, func.count()).group_by(
+                col(OutboxMessage.status), col(OutboxMessage.attempts)
+            )
+        )
+        return {(status, attempts): n for status, attempts, n in rows.all()}
