@@ -10,9 +10,9 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
-from sqlalchemy import update
+from sqlalchemy import Table, bindparam, case, insert, update
+from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -21,25 +21,19 @@ from survey.campaigns import require_open
 from survey.errors import (
     AlreadySubmittedError,
     AnswerError,
-    NotFoundError,
     NotInvitedError,
 )
 from survey.models import (
-    Answer,
     Campaign,
-    Comment,
     Draft,
-    Organisation,
     Participation,
     ParticipationStatus,
     Person,
-    Response,
-    Team,
 )
 from survey.question_bank import TemplateDefinition
 from survey.question_sets import answered_count, campaign_definition
-from survey.questions import AnswerValue, Question, Scale
-from survey.roles import workforce_of
+from survey.questions import AnswerValue
+from survey.response_rows import write_response
 
 
 @dataclass
@@ -119,80 +113,16 @@ def may_answer(
     return participation
 
 
-@dataclass
-class AnswerSheet:
-    """A person's place in one campaign, read in two queries inside a transaction.
-
-    Made by :func:`answer_sheet` for the answer path: the campaign as it is now,
-    its organisation, the person's participation (``None`` if not invited; its
-    row locked on PostgreSQL) and their draft, if any.
-    """
-
-    campaign: Campaign
-    organisation: Organisation
-    participation: Participation | None
-    draft_key: str
-    draft: Draft | None
-
-    @property
-    def state(self) -> DraftState:
-        """The saved answers (empty if there is no draft)."""
-        return _state_of(self.draft)
-
-
-async def answer_sheet(
-    session: AsyncSession, *, secret: bytes, person: Person, campaign_id: uuid.UUID
-) -> AnswerSheet:
-    """Read what one step of answering needs, without checking anything yet.
-
-    Check with :func:`may_answer` before storing. The participation row is taken
-    ``FOR UPDATE`` first, as :func:`participation_of` does, and the draft read
-    after it, so a concurrent step for the same person is waited for and seen.
-
-    Raises:
-        NotFoundError: the campaign does not exist.
-    """
-    row = (
-        await session.exec(
-            select(Campaign, Organisation, Participation)
-            .join(Organisation, col(Organisation.id) == col(Campaign.organisation_id))
-            .join(
-                Participation,
-                (col(Participation.campaign_id) == col(Campaign.id))
-                & (col(Participation.person_id) == person.id),
-            )
-            .where(Campaign.id == campaign_id)
-            .with_for_update(of=Participation)
-        )
-    ).first()
-    if row is not None:
-        campaign, organisation, participation = row
-    else:
-        found = await session.get(Campaign, campaign_id)
-        if found is None:
-            raise NotFoundError("That survey no longer exists.")
-        owner = await session.get(Organisation, found.organisation_id)
-        assert owner is not None
-        campaign, organisation, participation = found, owner, None
-    key = draft_key(secret, person_id=person.id, campaign_id=campaign.id)
-    return AnswerSheet(
-        campaign=campaign,
-        organisation=organisation,
-        participation=participation,
-        draft_key=key,
-        draft=await session.get(Draft, key),
-    )
-
-
 async def load_draft(
     session: AsyncSession, *, secret: bytes, person: Person, campaign: Campaign
 ) -> DraftState:
     """The person's saved answers for the campaign (empty if they have none)."""
     key = draft_key(secret, person_id=person.id, campaign_id=campaign.id)
-    return _state_of(await session.get(Draft, key))
+    return state_of(await session.get(Draft, key))
 
 
-def _state_of(draft: Draft | None) -> DraftState:
+def state_of(draft: Draft | None) -> DraftState:
+    """The answers a stored draft holds (empty for ``None``)."""
     if draft is None:
         return DraftState()
     return DraftState(
@@ -232,6 +162,27 @@ async def save_draft(
     )
 
 
+_DRAFTS: Table = Draft.__table__  # type: ignore[attr-defined]
+_PARTICIPATIONS: Table = Participation.__table__  # type: ignore[attr-defined]
+_WRITE_DRAFT = update(_DRAFTS).where(_DRAFTS.c.key == bindparam("draft_key"))
+"""The draft's answers, place and time: values given when it runs."""
+_WRITE_PROGRESS = (
+    update(_PARTICIPATIONS)
+    .where(_PARTICIPATIONS.c.id == bindparam("participation"))
+    .values(
+        answered=bindparam("progress"),
+        status=case(
+            (
+                _PARTICIPATIONS.c.status == ParticipationStatus.INVITED,
+                ParticipationStatus.STARTED,
+            ),
+            else_=_PARTICIPATIONS.c.status,
+        ),
+    )
+)
+"""How far the person has got (a count only), and that they have started."""
+
+
 async def write_draft(
     session: AsyncSession,
     *,
@@ -253,17 +204,37 @@ async def write_draft(
         AnswerError: an answer that does not fit its question.
     """
     answers = _checked(definition, state.answers)
+    written: dict[str, Any] = {
+        "answers": answers,
+        "current": state.current,
+        "updated_at": now,
+    }
     if draft is None:
-        draft = Draft(key=key, campaign_id=campaign.id)
-    draft.answers = answers
-    draft.current = state.current
-    draft.updated_at = now
-    session.add(draft)
-    participation.answered = answered_count(definition, answers)
-    if participation.status == ParticipationStatus.INVITED:
-        participation.status = ParticipationStatus.STARTED
-    session.add(participation)
-    await session.flush()
+        draft = Draft(
+            key=key,
+            campaign_id=campaign.id,
+            answers=answers,
+            current=state.current,
+            updated_at=now,
+        )
+        await session.exec(
+            insert(_DRAFTS).values(key=key, campaign_id=campaign.id, **written)
+        )
+    else:
+        await session.exec(_WRITE_DRAFT, params={"draft_key": key, **written})
+        for name, value in written.items():
+            set_committed_value(draft, name, value)
+    status = participation.status
+    if status == ParticipationStatus.INVITED:
+        status = ParticipationStatus.STARTED
+    answered = answered_count(definition, answers)
+    if (answered, status) != (participation.answered, participation.status):
+        await session.exec(
+            _WRITE_PROGRESS,
+            params={"participation": participation.id, "progress": answered},
+        )
+        set_committed_value(participation, "answered", answered)
+        set_committed_value(participation, "status", status)
     return draft
 
 
@@ -313,7 +284,7 @@ async def submit(
         raise AnswerError(
             "Please answer these before sending: " + ", ".join(missing) + "."
         )
-    response = await _write_response(
+    response = await write_response(
         session,
         definition=definition,
         person=person,
@@ -358,59 +329,3 @@ def _checked(
         except AnswerError as error:
             raise AnswerError(f"{question_id}: {error}") from None
     return checked
-
-
-async def _write_response(
-    session: AsyncSession,
-    *,
-    definition: TemplateDefinition,
-    person: Person,
-    campaign: Campaign,
-    answers: dict[str, AnswerValue | None],
-    now: datetime,
-) -> uuid.UUID:
-    organisation = await session.get(Organisation, campaign.organisation_id)
-    team = await session.get(Team, person.team_id)
-    assert organisation is not None
-    assert team is not None
-    response = Response(
-        campaign_id=campaign.id,
-        submitted_on=now.astimezone(ZoneInfo(organisation.timezone)).date(),
-        service_id=team.service_id,
-        team_id=team.id,
-        role=person.role,
-        workforce=workforce_of(person.role),
-        employment_type=person.employment_type,
-    )
-    session.add(response)
-    await session.flush()
-    given = {key: value for key, value in answers.items() if value is not None}
-    for question in definition.questions:
-        value = given.get(question.id)
-        if value is None or not question.applies(given):
-            continue
-        if (
-            isinstance(value, str)
-            and question.scale == Scale.TEXT
-            and (value not in _special(question))
-        ):
-            session.add(
-                Comment(response_id=response.id, question_key=question.id, text=value)
-            )
-        else:
-            session.add(_answer_row(response.id, question.id, value))
-    return response.id
-
-
-def _special(question: Question) -> set[str]:
-    return {option.value for option in question.special_options()}
-
-
-def _answer_row(
-    response_id: uuid.UUID, question_key: str, value: AnswerValue
-) -> Answer:
-    if isinstance(value, list):
-        return Answer(response_id=response_id, question_key=question_key, choices=value)
-    if isinstance(value, int):
-        return Answer(response_id=response_id, question_key=question_key, number=value)
-    return Answer(response_id=response_id, question_key=question_key, option=value)

@@ -1,12 +1,14 @@
 """Runs the survey flow against storage: the one place adapters call to answer.
 
 Every platform adapter turns its payload into a flow event and calls
-:func:`handle_event`; this loads the draft, steps the pure flow, saves or
-submits, and returns the messages to render.
+:func:`handle_event` (or :func:`apply_event` inside a transaction it already
+holds); this loads the draft, steps the pure flow, saves or submits, and
+returns the messages to render.
 """
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -23,9 +25,9 @@ from bot.conversation.flow import (
     submitted_messages,
 )
 from bot.conversation.messages import Message, Notice, Tone
+from survey.answer_sheet import answer_sheet
 from survey.answering import (
     DraftState,
-    answer_sheet,
     may_answer,
     submit,
     write_draft,
@@ -90,57 +92,87 @@ async def handle_event(
     now: datetime,
     draft_check: DraftCheck | None = None,
 ) -> Turn:
-    """Apply one event for one person, in one transaction.
+    """Apply one event for one person, in one transaction of its own.
 
     A mistake the person can fix (closed campaign, already sent, not invited)
-    comes back as a notice; stored data is untouched. While the campaign takes
-    answers, ``draft_check`` sees the stored draft first, under the same lock
-    as the write, so a double click cannot pass it twice.
+    comes back as a notice; stored data is untouched. See :func:`apply_event`.
     """
     try:
         async with sessions() as session, session.begin():
-            # Re-read inside this transaction: the caller's copy may predate a close.
-            sheet = await answer_sheet(
-                session, secret=secret, person=person, campaign_id=campaign.id
-            )
-            campaign = sheet.campaign
-            draft = sheet.state
-            if draft_check is not None and _takes_answers(campaign, now):
-                refusal = draft_check(draft)
-                if refusal is not None:
-                    return Turn((refusal,), refused=True)
-            participation = may_answer(
+            return await apply_event(
+                session,
+                secret=secret,
                 person=person,
-                campaign=campaign,
-                participation=sheet.participation,
+                campaign_id=campaign.id,
+                event=event,
                 now=now,
+                draft_check=draft_check,
             )
-            definition = await campaign_definition(session, campaign=campaign)
-            context = _context(campaign, sheet.organisation, definition)
-            outcome = step(
-                context, FlowState(answers=draft.answers, current=draft.current), event
-            )
-            if outcome.effect == Effect.SUBMIT:
-                await submit(
-                    session, secret=secret, person=person, campaign=campaign, now=now
-                )
-                return Turn(submitted_messages(context), submitted=True)
-            if outcome.effect == Effect.SAVE or outcome.state.current != draft.current:
-                await write_draft(
-                    session,
-                    campaign=campaign,
-                    participation=participation,
-                    key=sheet.draft_key,
-                    draft=sheet.draft,
-                    definition=definition,
-                    state=DraftState(
-                        answers=outcome.state.answers, current=outcome.state.current
-                    ),
-                    now=now,
-                )
-            return Turn(outcome.messages)
     except SurveyError as error:
         return Turn((Notice(str(error), Tone.ERROR),))
+
+
+async def apply_event(
+    session: AsyncSession,
+    *,
+    secret: bytes,
+    person: Person,
+    campaign_id: uuid.UUID,
+    event: Event,
+    now: datetime,
+    draft_check: DraftCheck | None = None,
+) -> Turn:
+    """Apply one event for one person in the caller's transaction.
+
+    The campaign is read here, with the person's participation locked, so the
+    caller need not read it first. While the campaign takes answers,
+    ``draft_check`` sees the stored draft first, under the same lock as the
+    write, so a double click cannot pass it twice.
+
+    Raises:
+        SurveyError: a mistake the person can fix (closed campaign, already
+            sent, not invited, an answer that does not fit); the caller must
+            roll back, as ``session.begin()`` does when this propagates.
+        UnknownCampaignError: the campaign does not exist or is another
+            organisation's.
+    """
+    sheet = await answer_sheet(
+        session, secret=secret, person=person, campaign_id=campaign_id
+    )
+    campaign = sheet.campaign
+    draft = sheet.state
+    if draft_check is not None and _takes_answers(campaign, now):
+        refusal = draft_check(draft)
+        if refusal is not None:
+            return Turn((refusal,), refused=True)
+    participation = may_answer(
+        person=person,
+        campaign=campaign,
+        participation=sheet.participation,
+        now=now,
+    )
+    definition = await campaign_definition(session, campaign=campaign)
+    context = _context(campaign, sheet.organisation, definition)
+    outcome = step(
+        context, FlowState(answers=draft.answers, current=draft.current), event
+    )
+    if outcome.effect == Effect.SUBMIT:
+        await submit(session, secret=secret, person=person, campaign=campaign, now=now)
+        return Turn(submitted_messages(context), submitted=True)
+    if outcome.effect == Effect.SAVE or outcome.state.current != draft.current:
+        await write_draft(
+            session,
+            campaign=campaign,
+            participation=participation,
+            key=sheet.draft_key,
+            draft=sheet.draft,
+            definition=definition,
+            state=DraftState(
+                answers=outcome.state.answers, current=outcome.state.current
+            ),
+            now=now,
+        )
+    return Turn(outcome.messages)
 
 
 def _takes_answers(campaign: Campaign, now: datetime) -> bool:

@@ -9,7 +9,7 @@ shown again straight away with the problem and what was typed, as a form would.
 from __future__ import annotations
 
 import uuid
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 from fastapi import FastAPI, Request
 from fastapi.datastructures import FormData
@@ -35,7 +35,7 @@ from bot.conversation.messages import (
     Review,
     Tone,
 )
-from bot.conversation.service import DraftCheck, Turn, handle_event
+from bot.conversation.service import DraftCheck, Turn, apply_event
 from bot.conversation.text import moved_on
 from bot.web import flash, text
 from bot.web.chat_view import ChatView, build_chat_view
@@ -54,9 +54,9 @@ from bot.web.pages import (
 )
 from bot.web.personas import picker_page
 from bot.web.render_html import HtmlRenderer
+from survey.answer_sheet import UnknownCampaignError
 from survey.answering import DraftState
 from survey.errors import SurveyError
-from survey.models import Campaign
 
 
 def register(app: FastAPI) -> None:
@@ -92,43 +92,22 @@ def register(app: FastAPI) -> None:
     @app.post("/start", response_model=None)
     async def start(request: Request) -> Response:
         form = await request.form()
-        async with read_session(request) as session:
-            visitor = await visitor_in(request, session)
-            if visitor is None:
-                return _to_chat()
-            campaign = await _campaign(session, visitor, form)
-        if campaign is None:
-            return _with_flash(
-                request, _to_chat(), (Notice(text.no_such_survey(), Tone.WARNING),)
-            )
-        turn = await _handle(request, visitor, campaign, Start())
-        return await _after_turn(request, visitor, campaign, turn)
+        campaign_id = _uuid(str(form.get("campaign_id", "")))
+        visitor, turn = await _step(request, campaign_id, Start())
+        return await _answered(request, visitor, campaign_id, turn)
 
     @app.post("/answer", response_model=None)
     async def answer(request: Request) -> Response:
         form = await request.form()
         question_id = str(form.get("question_id", ""))
-        async with read_session(request) as session:
-            visitor = await visitor_in(request, session)
-            if visitor is None:
-                return _to_chat()
-            campaign = await _campaign(session, visitor, form)
-        if campaign is None:
-            return _with_flash(
-                request, _to_chat(), (Notice(text.no_such_survey(), Tone.WARNING),)
-            )
-        unused_form = _form_check(
-            runtime_of(request).settings.secret,
-            visitor,
-            campaign,
-            token=str(form.get("form_token", "")),
-            question_id=question_id,
+        campaign_id = _uuid(str(form.get("campaign_id", "")))
+        visitor, turn = await _step(
+            request,
+            campaign_id,
+            _event(form, question_id),
+            form=_FormUse(str(form.get("form_token", "")), question_id),
         )
-        event = _event(form, question_id)
-        turn = await _handle(request, visitor, campaign, event, unused_form)
-        if turn.refused:
-            return _with_flash(request, _to_chat(campaign.id), turn.messages)
-        return await _after_turn(request, visitor, campaign, turn, typed=_typed(form))
+        return await _answered(request, visitor, campaign_id, turn, typed=_typed(form))
 
     @app.post("/command", response_model=None)
     async def command(request: Request) -> Response:
@@ -271,25 +250,16 @@ def _with_flash(
     return response
 
 
-async def _campaign(
-    session: AsyncSession, visitor: Visitor, form: FormData
-) -> Campaign | None:
-    campaign_id = _uuid(str(form.get("campaign_id", "")))
-    if campaign_id is None:
-        return None
-    campaign = await session.get(Campaign, campaign_id)
-    if campaign is None or campaign.organisation_id != visitor.person.organisation_id:
-        return None
-    return campaign
+@dataclass(frozen=True)
+class _FormUse:
+    """The one-time token a posted form carried, and the question it was for."""
+
+    token: str
+    question_id: str
 
 
 def _form_check(
-    secret: bytes,
-    visitor: Visitor,
-    campaign: Campaign,
-    *,
-    token: str,
-    question_id: str,
+    secret: bytes, visitor: Visitor, campaign_id: uuid.UUID, form: _FormUse
 ) -> DraftCheck:
     """A notice if the form was already used or drawn for someone else.
 
@@ -300,10 +270,10 @@ def _form_check(
     def check(draft: DraftState) -> Notice | None:
         verdict = check_form_token(
             secret,
-            token,
+            form.token,
             person_id=visitor.person.id,
-            campaign_id=campaign.id,
-            question_id=question_id,
+            campaign_id=campaign_id,
+            question_id=form.question_id,
             version=draft_version(draft.updated_at),
         )
         if verdict == TokenCheck.CURRENT:
@@ -346,30 +316,73 @@ def _typed(form: FormData) -> str | None:
     return value if isinstance(value, str) and not form.get("multiple") else None
 
 
-async def _handle(
+async def _step(
     request: Request,
-    visitor: Visitor,
-    campaign: Campaign,
+    campaign_id: uuid.UUID | None,
     event: Event,
-    draft_check: DraftCheck | None = None,
-) -> Turn:
+    *,
+    form: _FormUse | None = None,
+) -> tuple[Visitor | None, Turn | None]:
+    """Who is here, and what ``event`` did, in one transaction.
+
+    The visitor is looked up in the transaction that stores the answer, so an
+    answer costs one database session. The turn is ``None`` when the campaign
+    is not one of the visitor's organisation's (or no longer exists).
+    """
     runtime = runtime_of(request)
+    secret = runtime.settings.secret
+    await organisation_of(request)  # a missing organisation fails loudly here
+    visitor: Visitor | None = None
     async with channel_of(request).writing():
-        return await handle_event(
-            runtime.sessions,
-            secret=runtime.settings.secret,
-            person=visitor.person,
-            campaign=campaign,
-            event=event,
-            now=now(),
-            draft_check=draft_check,
+        try:
+            async with runtime.sessions() as session, session.begin():
+                visitor = await visitor_in(request, session)
+                if visitor is None or campaign_id is None:
+                    return visitor, None
+                turn = await apply_event(
+                    session,
+                    secret=secret,
+                    person=visitor.person,
+                    campaign_id=campaign_id,
+                    event=event,
+                    now=now(),
+                    draft_check=(
+                        _form_check(secret, visitor, campaign_id, form)
+                        if form is not None
+                        else None
+                    ),
+                )
+        except UnknownCampaignError:
+            return visitor, None
+        except SurveyError as error:
+            return visitor, Turn((Notice(str(error), Tone.ERROR),))
+    return visitor, turn
+
+
+async def _answered(
+    request: Request,
+    visitor: Visitor | None,
+    campaign_id: uuid.UUID | None,
+    turn: Turn | None,
+    *,
+    typed: str | None = None,
+) -> Response:
+    """Where a posted answer (or Start) goes next."""
+    if visitor is None:
+        return _to_chat()
+    if campaign_id is None or turn is None:
+        return _with_flash(
+            request, _to_chat(), (Notice(text.no_such_survey(), Tone.WARNING),)
         )
+    if turn.refused:
+        return _with_flash(request, _to_chat(campaign_id), turn.messages)
+    return await _after_turn(request, visitor, campaign_id, turn, typed=typed)
 
 
 async def _after_turn(
     request: Request,
     visitor: Visitor,
-    campaign: Campaign,
+    campaign_id: uuid.UUID,
     turn: Turn,
     *,
     typed: str | None = None,
@@ -380,14 +393,14 @@ async def _after_turn(
         return await chat_page(
             request,
             visitor,
-            active_id=campaign.id,
+            active_id=campaign_id,
             carried=flash.Flash(),
             screen=shown,
             status_code=422,
         )
     if turn.submitted or not screens:
         return _with_flash(request, _to_chat(), flash.carried(turn.messages))
-    return _with_flash(request, _to_chat(campaign.id), flash.carried(turn.messages))
+    return _with_flash(request, _to_chat(campaign_id), flash.carried(turn.messages))
 
 
 def _keep_typed(message: Message, typed: str | None) -> Message:

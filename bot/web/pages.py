@@ -18,11 +18,13 @@ from bot.runtime import Runtime
 from bot.settings import Mode
 from bot.web.identity import WebSession, session_of
 from bot.web.render_html import template_environment
+from survey.db import SessionFactory, session_factory
 from survey.models import Organisation, Person
 from survey.organisations import find_organisation
 from survey.people import person_and_team
 from survey.roles import role_label
 
+AUTOCOMMIT = "AUTOCOMMIT"
 READERS = 16
 """Chat requests reading at once: fewer than the 20 connections a pool keeps."""
 
@@ -50,6 +52,13 @@ class ChannelState:
     _readers: asyncio.Semaphore = field(
         default_factory=lambda: asyncio.Semaphore(READERS)
     )
+    _reads: tuple[Runtime, SessionFactory] | None = None
+
+    def reads(self, runtime: Runtime) -> SessionFactory:
+        """Sessions for chat pages that only read (made once per runtime)."""
+        if self._reads is None or self._reads[0] is not runtime:
+            self._reads = (runtime, _reading_sessions(runtime))
+        return self._reads[1]
 
     def limit_writers(self, writers: int) -> None:
         """Let at most ``writers`` requests write at once (set at startup)."""
@@ -66,6 +75,13 @@ class ChannelState:
         """Hold while a chat request reads from the database."""
         async with self._readers:
             yield
+
+
+def _reading_sessions(runtime: Runtime) -> SessionFactory:
+    """Reads without a transaction on PostgreSQL; the reader engine on SQLite."""
+    if runtime.reads is not None or runtime.engine.dialect.name == "sqlite":
+        return runtime.read_sessions
+    return session_factory(runtime.engine.execution_options(isolation_level=AUTOCOMMIT))
 
 
 @dataclass(frozen=True)
@@ -101,9 +117,14 @@ def channel_of(request: Request) -> ChannelState:
 
 @asynccontextmanager
 async def read_session(request: Request) -> AsyncIterator[AsyncSession]:
-    """A session for reading, once the channel's read gate lets this request in."""
-    sessions = runtime_of(request).read_sessions
-    async with channel_of(request).reading(), sessions() as session:
+    """A session for reading, once the channel's read gate lets this request in.
+
+    Never write through it: on PostgreSQL its statements run outside a
+    transaction (no ``BEGIN`` and ``ROLLBACK`` round trips for a page that only
+    reads); on SQLite it is the runtime's reader, which skips the write lock.
+    """
+    channel = channel_of(request)
+    async with channel.reading(), channel.reads(runtime_of(request))() as session:
         yield session
 
 

@@ -36,9 +36,14 @@ FormToken = Callable[[uuid.UUID, str], str]
 
 
 def template_environment() -> Environment:
-    """The Jinja2 environment for the channel's pages and messages (autoescaped)."""
+    """The Jinja2 environment for the channel's pages and messages (autoescaped).
+
+    Templates ship with the package and never change while it runs, so each is
+    compiled once and not checked against its file on every render.
+    """
     environment = Environment(
         loader=FileSystemLoader(TEMPLATES),
+        auto_reload=False,
         autoescape=True,
         undefined=StrictUndefined,
         trim_blocks=True,
