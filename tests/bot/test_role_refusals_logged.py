@@ -58,7 +58,7 @@ def refusals(caplog: pytest.LogCaptureFixture) -> list[logging.LogRecord]:
 
 @pytest.mark.parametrize(
     "typed",
-    ['campaign close "Teams check 2026"', "who-has-access", "brief Alpha"],
+    ['campaign close "Teams check 2026"', "brief Alpha"],
 )
 async def test_a_social_worker_at_a_psw_command_is_refused_and_nothing_changes(
     sessions: SessionFactory, typed: str

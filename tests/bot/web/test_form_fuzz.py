@@ -125,8 +125,8 @@ def test_links_pages_and_cookies_with_any_values(
 
 
 @settings(
-    # The dashboard draws charts: each request is slow, so fewer examples.
-    max_examples=10,
+    # The dashboard draws charts (about a second a page), so few examples.
+    max_examples=5,
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture],
 )
