@@ -2,9 +2,12 @@
 
 Slack documents each field's type; a signed request whose fields have other
 types (a ``user`` that is a string, an ``actions`` list of numbers) did not
-come from Slack as documented. Rather than let each listener trip over it, the
-request is acknowledged and dropped with a warning. Only the fields our
-listeners read are checked, and only their types: an absent field is fine.
+come from Slack as documented, and Bolt itself raises (a 500) on several such
+bodies before any listener runs. Such a request is acknowledged and dropped
+with a warning. Only the fields our listeners and Bolt read are checked, and
+only their types, except the few Bolt reads without looking (a
+``block_actions`` payload's ``actions``, a ``view_submission``'s ``view``, an
+``event_callback``'s ``event``), which must be there.
 """
 
 from __future__ import annotations
