@@ -4,10 +4,10 @@ Exactly the topology of ``docs/deployment.md``, started for real: two
 ``healthcheck serve`` processes and two ``healthcheck worker`` processes against
 one PostgreSQL database (the shared driver is ``benchmarks/fixtures/``, which
 ``benchmarks/burst.py`` uses too). 300 people arrive within three seconds and
-answer a six-question cut of the social work health check (every kind of
-question: agreement, choice, a number, yes/no with a multiple-choice follow-up,
-free text), reading each for 2-6 s, while the workers send a briefing to all
-of them. Latency is printed, never asserted.
+answer a cut of the social work health check with one question of every kind
+(a choice, a number, yes/no with a multiple-choice follow-up, free text),
+reading each for 2-6 s, while the workers send a briefing to all of them.
+Latency is printed, never asserted.
 """
 
 from __future__ import annotations
@@ -51,7 +51,7 @@ async def test_300_people_answer_at_once_on_two_web_processes_and_two_workers(
     assert (tally.dropped, tally.reloads) == (0, 0), tally.drops
     assert tally.finished == PEOPLE
     answers = [person.answers for person in crowd]
-    assert all(len(given) >= 5 for given in answers)
+    assert all(len(given) >= 4 for given in answers)
     assert found.completed == PEOPLE
     assert found.responses == sent(answers)
     assert (found.delivered, found.delivered_keys) == (PEOPLE, PEOPLE)
