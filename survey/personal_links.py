@@ -85,7 +85,11 @@ class Redemption:
 
 
 async def redeem_link(
-    session: AsyncSession, *, token: str, now: datetime
+    session: AsyncSession,
+    *,
+    token: str,
+    now: datetime,
+    organisation_id: uuid.UUID,
 ) -> Redemption:
     """Use a link once: mark it used and say whom it names.
 
@@ -93,7 +97,8 @@ async def redeem_link(
     link cannot both get in.
 
     Raises:
-        UnknownLinkError: no link has this token (or it names a leaver).
+        UnknownLinkError: no link has this token (or it names a leaver, or
+            someone of another organisation than ``organisation_id``).
         ExpiredLinkError: the link expired before it was used.
         UsedLinkError: the link has been used already.
     """
@@ -106,13 +111,13 @@ async def redeem_link(
     ).first()
     if link is None:
         raise UnknownLinkError(_unknown())
+    person = await session.get(Person, link.person_id)
+    if person is None or not person.active or person.organisation_id != organisation_id:
+        raise UnknownLinkError(_unknown())
     if link.used_at is not None:
         raise UsedLinkError(f"This link has already been used. {ASK_FOR_A_NEW_ONE}")
     if link.expires_at <= now:
         raise ExpiredLinkError(f"This link has expired. {ASK_FOR_A_NEW_ONE}")
-    person = await session.get(Person, link.person_id)
-    if person is None or not person.active:
-        raise UnknownLinkError(_unknown())
     claimed = await session.exec(
         update(PersonalLink)
         .where(col(PersonalLink.id) == link.id, col(PersonalLink.used_at).is_(None))

@@ -27,7 +27,9 @@ from bot.slack.identity import remember_dm_channels, stored_dm_channels, team_of
 from bot.slack.posts import outbox_blocks
 from bot.slack.throttle import SlackLimits, Throttle
 from survey.db import SessionFactory, create_engine, session_factory
+from survey.errors import NotFoundError
 from survey.models import OutboxMessage
+from survey.organisations import find_organisation
 from survey.outbox import SendResult
 
 log = logging.getLogger(__name__)
@@ -94,6 +96,7 @@ class SlackDelivery:
         self._unsaved: dict[tuple[uuid.UUID, str], str] = {}
         self._saved_at = time.monotonic()
         self._in_flight = 0
+        self._own: uuid.UUID | None = None
 
     @classmethod
     def from_settings(
@@ -220,6 +223,12 @@ class SlackDelivery:
                     "no Slack workforce channel is set "
                     "(HEALTHCHECK_SLACK_WORKFORCE_CHANNEL)"
                 )
+            if not await self._is_own(message.organisation_id):
+                raise NoRoute(
+                    "HEALTHCHECK_SLACK_WORKFORCE_CHANNEL is the channel of "
+                    f"'{self.settings.organisation}', not of this message's "
+                    "organisation"
+                )
             return self.settings.slack_workforce_channel
         if not recipient.startswith(("U", "W")):
             return recipient
@@ -246,6 +255,21 @@ class SlackDelivery:
             if len(self._unsaved) >= SAVE_CHANNELS_EVERY or due:
                 await self._save_channels()
         return channel
+
+    async def _is_own(self, organisation_id: uuid.UUID | None) -> bool:
+        """Whether the message is for the organisation this deployment serves."""
+        if organisation_id is None:
+            return True
+        if self._own is None:
+            try:
+                async with self.sessions() as session:
+                    own = await find_organisation(
+                        session, slug=self.settings.organisation
+                    )
+            except NotFoundError:
+                return False
+            self._own = own.id
+        return organisation_id == self._own
 
     async def _save_channels(self) -> None:
         """Store newly opened DM ids, many to a transaction.

@@ -13,7 +13,13 @@ from fastapi.responses import RedirectResponse, Response
 from bot import security_log
 from bot.web import text
 from bot.web.identity import SignedInBy, sign_in
-from bot.web.pages import channel_of, notice_page, now, runtime_of
+from bot.web.pages import (
+    channel_of,
+    notice_page,
+    now,
+    organisation_of,
+    runtime_of,
+)
 from survey.errors import ExpiredLinkError, PersonalLinkError, UsedLinkError
 from survey.personal_links import redeem_link
 
@@ -24,13 +30,19 @@ def register(app: FastAPI) -> None:
     @app.get("/s/{token}", response_model=None, include_in_schema=False)
     async def personal_link(request: Request, token: str) -> Response:
         runtime = runtime_of(request)
+        organisation = await organisation_of(request)
         try:
             async with (
                 channel_of(request).writing(),
                 runtime.sessions() as session,
                 session.begin(),
             ):
-                redeemed = await redeem_link(session, token=token, now=now())
+                redeemed = await redeem_link(
+                    session,
+                    token=token,
+                    now=now(),
+                    organisation_id=organisation.id,
+                )
         except PersonalLinkError as error:
             kind = (
                 "used"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from sqlalchemy import and_, or_
 from sqlmodel import col, select
 
 from bot.conversation.outbound import messages_for
@@ -28,8 +29,16 @@ def register(app: FastAPI) -> None:
             rows = await session.exec(
                 select(LocalDelivery)
                 .where(
-                    col(LocalDelivery.recipient).in_(
-                        [f"person:{visitor.person.id}", WORKFORCE]
+                    or_(
+                        col(LocalDelivery.recipient) == f"person:{visitor.person.id}",
+                        and_(
+                            col(LocalDelivery.recipient) == WORKFORCE,
+                            or_(
+                                col(LocalDelivery.organisation_id)
+                                == visitor.person.organisation_id,
+                                col(LocalDelivery.organisation_id).is_(None),
+                            ),
+                        ),
                     )
                 )
                 .order_by(col(LocalDelivery.delivered_at).desc())

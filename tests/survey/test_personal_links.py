@@ -40,13 +40,20 @@ async def test_a_link_names_its_person_and_campaign_once(
     assert stored.used_at is None
 
     async with sessions() as session, session.begin():
-        redeemed = await redeem_link(session, token=token, now=NOW)
+        redeemed = await redeem_link(
+            session, token=token, now=NOW, organisation_id=org.organisation.id
+        )
     assert redeemed.person.id == person.id
     assert redeemed.campaign_id == org.campaign.id
 
     with pytest.raises(UsedLinkError, match="already been used. Ask your Principal"):
         async with sessions() as session, session.begin():
-            await redeem_link(session, token=token, now=NOW + timedelta(minutes=1))
+            await redeem_link(
+                session,
+                token=token,
+                now=NOW + timedelta(minutes=1),
+                organisation_id=org.organisation.id,
+            )
 
 
 async def test_unknown_forged_and_expired_links_are_refused(
@@ -63,13 +70,22 @@ async def test_unknown_forged_and_expired_links_are_refused(
     for forged in ("", "x", token[:-1], token + "A", token.upper(), "é" * 300):
         with pytest.raises(UnknownLinkError, match="not one we recognise"):
             async with sessions() as session, session.begin():
-                await redeem_link(session, token=forged, now=NOW)
+                await redeem_link(
+                    session, token=forged, now=NOW, organisation_id=org.organisation.id
+                )
     with pytest.raises(ExpiredLinkError, match="has expired"):
         async with sessions() as session, session.begin():
-            await redeem_link(session, token=token, now=NOW + timedelta(days=1))
+            await redeem_link(
+                session,
+                token=token,
+                now=NOW + timedelta(days=1),
+                organisation_id=org.organisation.id,
+            )
     # Refusals spend nothing: the link still works inside its time.
     async with sessions() as session, session.begin():
-        redeemed = await redeem_link(session, token=token, now=NOW)
+        redeemed = await redeem_link(
+            session, token=token, now=NOW, organisation_id=org.organisation.id
+        )
     assert redeemed.campaign_id is None
 
 
@@ -88,7 +104,9 @@ async def test_two_browsers_racing_with_one_link_let_only_one_in(
     async def redeem() -> str:
         try:
             async with sessions() as session, session.begin():
-                await redeem_link(session, token=token, now=NOW)
+                await redeem_link(
+                    session, token=token, now=NOW, organisation_id=org.organisation.id
+                )
         except UsedLinkError:
             return "refused"
         return "in"
@@ -113,7 +131,9 @@ async def test_links_for_leavers_or_unknown_people_are_refused(
         session.add(leaver)
     with pytest.raises(UnknownLinkError):
         async with sessions() as session, session.begin():
-            await redeem_link(session, token=token, now=NOW)
+            await redeem_link(
+                session, token=token, now=NOW, organisation_id=org.organisation.id
+            )
     with pytest.raises(SurveyError, match="no longer active"):
         async with sessions() as session, session.begin():
             await issue_link(

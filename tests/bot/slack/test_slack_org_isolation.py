@@ -197,14 +197,6 @@ def test_a_button_naming_brookvale_s_survey_starts_nothing_at_ashford(
     assert councils.b.campaigns["Pulse 2026"].name not in sent
 
 
-# A known leak, in Python rather than SQL: shown on SQLite only until it is fixed,
-# then on both engines (drop the parametrize).
-@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
-@pytest.mark.xfail(
-    strict=True,
-    reason="bot/slack/delivery.py posts every council's workforce-channel messages "
-    "to the one HEALTHCHECK_SLACK_WORKFORCE_CHANNEL",
-)
 async def test_brookvale_s_digest_is_never_posted_in_ashford_s_channel(
     database_url: str, councils: TwoCouncils, fake_slack: FakeSlack
 ) -> None:

@@ -184,13 +184,6 @@ def deliver_locally(client: TestClient, message: OutboxMessage) -> None:
     assert answer.status_code == 200
 
 
-# A known leak, in Python rather than SQL: shown on SQLite only until it is fixed,
-# then on both engines (drop the parametrize).
-@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
-@pytest.mark.xfail(
-    strict=True,
-    reason="bot/web/posts.py lists every organisation's workforce-channel posts",
-)
 def test_ashford_s_messages_page_shows_no_brookvale_workforce_post(
     database_url: str, ashford: TestClient, councils: TwoCouncils
 ) -> None:
@@ -222,14 +215,6 @@ def test_ashford_s_messages_page_shows_no_brookvale_workforce_post(
     assert_nothing_of_brookvale(page.text, councils)
 
 
-# A known leak, in Python rather than SQL: shown on SQLite only until it is fixed,
-# then on both engines (drop the parametrize).
-@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
-@pytest.mark.xfail(
-    strict=True,
-    reason="survey/personal_links.redeem_link uses up any council's link "
-    "(bot/web/links.py does not say which council it serves)",
-)
 def test_a_brookvale_link_opened_at_ashford_is_unknown_and_stays_usable(
     database_url: str, ashford: TestClient, councils: TwoCouncils
 ) -> None:
