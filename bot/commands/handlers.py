@@ -27,6 +27,7 @@ from bot.commands.follow_up import (
 )
 from bot.commands.grammar import NOT_YET_AVAILABLE, Command, CommandName, parse
 from bot.commands.insights import (
+    UNKNOWN_CHANNEL,
     summary_messages,
     target_messages,
     themes_messages,
@@ -85,6 +86,7 @@ class _Request:
     # quoted settings keep their line breaks.
     platforms: tuple[str, ...] = ("local",)
     typed: str = ""
+    channel: str = UNKNOWN_CHANNEL
 
     @property
     def person(self) -> Person:
@@ -102,6 +104,7 @@ async def dispatch(
     text: str,
     now: datetime,
     platforms: tuple[str, ...] = ("local",),
+    channel: str = UNKNOWN_CHANNEL,
 ) -> CommandResult:
     """Parse ``text`` and run it for ``person``.
 
@@ -113,6 +116,8 @@ async def dispatch(
         now: The current time (timezone-aware).
         platforms: The platforms messages can be delivered to; posts to the
             workforce channel go to each chat platform among them.
+        channel: Where the person typed it (``slack``, ``teams``, ``local``),
+            as the audit log records views of results.
 
     Someone not on the roster (or no longer active) is told who to ask, and
     nothing is stored for them. A command their access does not allow is
@@ -128,7 +133,7 @@ async def dispatch(
             return _stranger(command)
         if command.name in NOT_YET_AVAILABLE:
             return _not_yet(command.name)
-        if not standing.may(command.name):
+        if not standing.permits(command.name):
             psws = await psw_names(session, organisation_id=organisation.id)
             return _refused(command.name, psws)
     request = _Request(
@@ -140,6 +145,7 @@ async def dispatch(
         now,
         platforms=platforms,
         typed=text,
+        channel=channel,
     )
     try:
         return await _HANDLERS[command.name](request)
@@ -312,6 +318,7 @@ async def _summary(request: _Request) -> CommandResult:
         standing=request.standing,
         organisation=request.organisation,
         args=request.command.args,
+        channel=request.channel,
     )
     return CommandResult(messages)
 
@@ -322,6 +329,7 @@ async def _themes(request: _Request) -> CommandResult:
         standing=request.standing,
         organisation=request.organisation,
         args=request.command.args,
+        channel=request.channel,
     )
     return CommandResult(messages)
 
@@ -406,6 +414,7 @@ async def _participation(request: _Request) -> CommandResult:
         standing=request.standing,
         organisation=request.organisation,
         args=request.command.args,
+        channel=request.channel,
     )
     return CommandResult(messages)
 
@@ -422,7 +431,11 @@ async def _pulse_schedule(request: _Request) -> CommandResult:
 
 async def _trends(request: _Request) -> CommandResult:
     messages = await trends_messages(
-        request.sessions, organisation=request.organisation, args=request.command.args
+        request.sessions,
+        organisation=request.organisation,
+        args=request.command.args,
+        standing=request.standing,
+        channel=request.channel,
     )
     return CommandResult(messages)
 
@@ -432,6 +445,8 @@ async def _target(request: _Request) -> CommandResult:
         request.sessions,
         organisation=request.organisation,
         args=request.command.args,
+        standing=request.standing,
+        channel=request.channel,
     )
     return CommandResult(messages)
 

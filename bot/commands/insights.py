@@ -5,7 +5,6 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 
-from sqlalchemy import func
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -25,11 +24,10 @@ from survey.models import (
     Campaign,
     CampaignStatus,
     Organisation,
-    Participation,
-    Person,
     Template,
 )
 from survey.roles import Access
+from survey.tallies import invited_in_teams
 from survey.targets import set_target
 
 DEFAULT_TEMPLATE = "social-worker-health-check"
@@ -157,9 +155,8 @@ async def _subjects(
     if standing.access == Access.PSW:
         chosen = groups or [everyone(organisation.name)]
     else:
-        mine = {name.casefold() for name in standing.teams}
         for group in groups:
-            if group.value("team_id") is None or group.label.casefold() not in mine:
+            if not standing.manages(group.label) or group.value("team_id") is None:
                 raise NotYours(text.not_your_team(group.label, standing.teams))
         chosen = groups or [_group_named(team, names) for team in standing.teams]
     if campaign is None:
@@ -217,17 +214,9 @@ async def _default_campaign(
     for campaign, template in latest:
         invited = 0
         if team_ids:
-            invited = (
-                await session.exec(
-                    select(func.count())
-                    .select_from(Participation)
-                    .join(Person, col(Person.id) == col(Participation.person_id))
-                    .where(
-                        Participation.campaign_id == campaign.id,
-                        col(Person.team_id).in_(team_ids),
-                    )
-                )
-            ).one()
+            invited = await invited_in_teams(
+                session, campaign_id=campaign.id, team_ids=team_ids
+            )
         social_work_first = template.audience == "social_workers"
         scored.append((invited, social_work_first, campaign))
     return max(scored, key=lambda item: (item[0], item[1]))[2]

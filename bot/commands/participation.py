@@ -13,6 +13,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from analytics.participation import ParticipationRow, Scope, live_participation
 from bot.commands import schedule_text as text
 from bot.commands.access import Standing
+from bot.commands.insights import UNKNOWN_CHANNEL, record_view
 from bot.commands.naming import read_names
 from bot.conversation.messages import Message, Notice, SummaryTable, Tone
 from survey.campaigns import open_campaigns
@@ -29,9 +30,10 @@ async def participation_messages(
     standing: Standing,
     organisation: Organisation,
     args: tuple[str, ...],
+    channel: str = UNKNOWN_CHANNEL,
 ) -> tuple[Message, ...]:
-    """The participation table for the campaign and groups asked about."""
-    async with sessions() as session:
+    """The participation table for the campaign and groups asked about; logged."""
+    async with sessions() as session, session.begin():
         named = await read_names(
             session, organisation_id=organisation.id, words=list(args)
         )
@@ -43,9 +45,8 @@ async def participation_messages(
             elif group is not None:
                 scope = Scope(team_ids={str(group.id)})
         else:
-            mine = {team.casefold() for team in standing.teams}
             if group is not None and (
-                group.kind != GroupKind.TEAM or group.name.casefold() not in mine
+                group.kind != GroupKind.TEAM or not standing.manages(group.name)
             ):
                 return (Notice(text.not_your_team(group.name, standing.teams)),)
             if not standing.teams:
@@ -54,6 +55,19 @@ async def participation_messages(
             scope = Scope(team_ids=await _team_ids(session, organisation, wanted))
         campaign = named.campaign or await _latest(session, organisation)
         rows = await live_participation(session, campaign=campaign, scope=scope)
+        if group is not None:
+            groups = f"{group.kind.value} {group.name}"
+        elif standing.access == Access.PSW:
+            groups = "whole organisation"
+        else:
+            groups = ", ".join(f"team {team}" for team in standing.teams)
+        await record_view(
+            session,
+            standing=standing,
+            channel=channel,
+            action="participation.viewed",
+            subject=f"{campaign.name} · {groups}",
+        )
     return (_table(campaign, rows, organisation.min_group_size),)
 
 

@@ -12,6 +12,8 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from analytics.trends import PulseTrends, TrendCell, pulse_rounds, pulse_trends
 from bot.commands import schedule_text as text
+from bot.commands.access import Standing
+from bot.commands.insights import UNKNOWN_CHANNEL, record_view
 from bot.conversation.messages import Message, Notice, SummaryTable
 from survey.catalogue import latest_template
 from survey.db import SessionFactory
@@ -24,14 +26,27 @@ async def trends_messages(
     *,
     organisation: Organisation,
     args: tuple[str, ...],
+    standing: Standing | None = None,
+    channel: str = UNKNOWN_CHANNEL,
 ) -> tuple[Message, ...]:
-    """The trends table for a recurring pulse (by name) or a template (by key)."""
+    """The trends table for a recurring pulse (by name) or a template (by key).
+
+    With ``standing`` (who asked) the view is written to the audit log.
+    """
     asked = " ".join(args).strip() or DEFAULT_TEMPLATE
-    async with sessions() as session:
+    async with sessions() as session, session.begin():
         title, campaigns = await _rounds(session, organisation, asked)
         if not campaigns:
             return (Notice(text.no_rounds_yet(title)),)
         trends = await pulse_trends(session, title=title, campaigns=campaigns)
+        if standing is not None:
+            await record_view(
+                session,
+                standing=standing,
+                channel=channel,
+                action="trends.viewed",
+                subject=f"{title} · {len(campaigns)} rounds · whole organisation",
+            )
     return (trends_table(trends),)
 
 

@@ -115,6 +115,7 @@ async def run_command(
             text=typed,
             now=services.clock(),
             platforms=services.platforms,
+            channel="slack",
         )
     return result.messages, has_screen(result.messages)
 

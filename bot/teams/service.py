@@ -176,6 +176,7 @@ class TeamsService:
             text=typed,
             now=self.clock(),
             platforms=self.platforms,
+            channel="teams",
         )
         return result.messages
 

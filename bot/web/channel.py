@@ -429,6 +429,7 @@ async def _run_command(
                 person=visitor.person,
                 text=typed,
                 now=now(),
+                channel="local",
             )
     except SurveyError as error:
         return (Notice(str(error), Tone.ERROR),), None

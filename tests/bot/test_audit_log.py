@@ -27,10 +27,6 @@ from survey.db import SessionFactory, create_engine, session_factory
 from survey.models import Answer, AuditEvent, Comment, Draft, Person, Response
 
 LATER = NOW + timedelta(days=2)
-NEEDS_HANDLER_PATCH = (
-    "dispatch does not pass the asker to target/trends/participation yet: "
-    "see the handlers.py patch in helper A2's report"
-)
 
 
 @pytest.fixture(
@@ -68,7 +64,7 @@ async def _one_new(
 
 async def _ask(sessions: SessionFactory, person: Person, words: str) -> str:
     result = await dispatch(
-        sessions, secret=SECRET, person=person, text=words, now=LATER
+        sessions, secret=SECRET, person=person, text=words, now=LATER, channel="local"
     )
     return " ".join(str(message) for message in result.messages)
 
@@ -97,7 +93,7 @@ async def test_each_view_by_command_is_logged_once(
     assert (event.action, event.subject) == (action, subject)
     assert (event.actor, event.actor_person_id) == (person.name, person.id)
     assert event.organisation_id == council_url[1].organisation.id
-    assert event.channel == "chat"
+    assert event.channel == "local"
 
 
 async def test_a_refused_or_failed_view_logs_nothing(
@@ -149,7 +145,6 @@ async def test_the_channel_and_a_target_are_recorded(
     assert target.subject == "small-check · Q1 target 75% favourable"
 
 
-@pytest.mark.xfail(strict=True, reason=NEEDS_HANDLER_PATCH)
 @pytest.mark.parametrize(
     ("words", "action"),
     [

@@ -1,8 +1,8 @@
-"""Role escalation is refused: staff at PSW commands, a manager at another team.
+"""Role escalation is refused and logged: staff at PSW commands, managers elsewhere.
 
-The refusal a person sees and the unchanged database are shown through
-``dispatch``; the security log record through the roster standing that
-``dispatch`` asks (``Standing.permits`` and ``Standing.manages``).
+The refusal a person sees, the unchanged database and the security log record
+are shown through ``dispatch``; the record's details through the roster
+standing that ``dispatch`` asks (``Standing.permits`` and ``Standing.manages``).
 """
 
 from __future__ import annotations
@@ -61,12 +61,19 @@ def refusals(caplog: pytest.LogCaptureFixture) -> list[logging.LogRecord]:
     ['campaign close "Teams check 2026"', "brief Alpha"],
 )
 async def test_a_social_worker_at_a_psw_command_is_refused_and_nothing_changes(
-    sessions: SessionFactory, typed: str
+    sessions: SessionFactory, typed: str, caplog: pytest.LogCaptureFixture
 ) -> None:
     worker, _, _ = await roster(sessions)
     before = await table_counts(sessions)
 
-    result = await dispatch(sessions, secret=SECRET, person=worker, text=typed, now=NOW)
+    with caplog.at_level(logging.INFO):
+        result = await dispatch(
+            sessions, secret=SECRET, person=worker, text=typed, now=NOW
+        )
+
+    [record] = refusals(caplog)
+    assert record.facts["person"] == str(worker.id)  # type: ignore[attr-defined]
+    assert record.facts["needed"] == "psw"  # type: ignore[attr-defined]
 
     (notice,) = result.messages
     assert isinstance(notice, Notice)
@@ -75,18 +82,26 @@ async def test_a_social_worker_at_a_psw_command_is_refused_and_nothing_changes(
     assert await table_counts(sessions) == before
 
 
+@pytest.mark.parametrize("typed", ["summary Beta", "participation Beta"])
 async def test_a_manager_naming_another_team_is_refused_and_nothing_changes(
-    sessions: SessionFactory,
+    sessions: SessionFactory, typed: str, caplog: pytest.LogCaptureFixture
 ) -> None:
     _, manager, _ = await roster(sessions)
     before = await table_counts(sessions)
 
-    result = await dispatch(
-        sessions, secret=SECRET, person=manager, text="summary Beta", now=NOW
-    )
+    with caplog.at_level(logging.INFO):
+        result = await dispatch(
+            sessions, secret=SECRET, person=manager, text=typed, now=NOW
+        )
+
+    [record] = refusals(caplog)
+    assert record.refusal == "team"  # type: ignore[attr-defined]
+    expected = {"person": str(manager.id), "team": "Beta"}
+    assert record.facts == expected  # type: ignore[attr-defined]
 
     said = " ".join(m.text for m in result.messages if isinstance(m, Notice))
-    assert "you can only see summaries for the teams you manage (Alpha)" in said
+    assert "for the teams you manage" in said
+    assert "Alpha" in said
     assert await table_counts(sessions) == before
 
 
