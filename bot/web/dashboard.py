@@ -18,6 +18,7 @@ from analytics.suppression import Policy
 from bot.commands.access import standing_of
 from bot.web.pages import notice_page, organisation_of, page, runtime_of, visitor_in
 from survey.audit import record_event
+from survey.errors import SurveyError
 from survey.models import Campaign
 from survey.roles import Access, role_label
 
@@ -35,7 +36,9 @@ def register(app: FastAPI) -> None:
     ) -> Response:
         runtime = runtime_of(request)
         organisation = await organisation_of(request)
-        async with runtime.sessions() as session, session.begin():
+        # Reading a round can take seconds: do it outside the write lock, then
+        # record the view in a short transaction of its own.
+        async with runtime.read_sessions() as session:
             visitor = await visitor_in(request, session)
             if visitor is None:
                 return RedirectResponse("/", status_code=303)
@@ -64,7 +67,16 @@ def register(app: FastAPI) -> None:
             current = await load_round(session, campaign=chosen)
             before = await earlier_campaign(session, campaign=chosen)
             previous = await load_round(session, campaign=before) if before else None
+        try:
             group = _group(names, service=service, team=team, role=role)
+        except SurveyError as error:
+            return notice_page(
+                request,
+                heading="That filter is not one we recognise",
+                message=str(error),
+                status_code=400,
+            )
+        async with runtime.sessions() as session, session.begin():
             await record_event(
                 session,
                 organisation_id=organisation.id,
