@@ -9,17 +9,18 @@ from __future__ import annotations
 import asyncio
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from analytics.org_export import OrgExport, check_destination, collect_export
-from analytics.org_export import write_export as write_zip
 from bot.runtime import Runtime
 from bot.settings import load_settings
 from survey import migrate
 from survey.audit import command_line_actor, record_event
 from survey.organisations import find_organisation
+
+if TYPE_CHECKING:  # pandas loads only for an export, not for every command
+    from analytics.org_export import OrgExport
 
 export_app = typer.Typer(
     help="Machine-readable exports of an organisation's records.",
@@ -39,6 +40,8 @@ def export_org(
     ] = None,
 ) -> None:
     """Export the roster, campaigns, follow-up and the report's results as JSON."""
+    from analytics.org_export import check_destination
+
     check_destination(out)
     settings = load_settings()
     migrate.require_current(settings.database_url)
@@ -56,14 +59,22 @@ def export_org(
 
 
 async def _export(runtime: Runtime, *, slug: str, out: Path) -> OrgExport:
-    """Collect, log and write in one transaction: no file, no log entry."""
-    written = False
+    """Collect, write, then log; if the log entry fails, the file is taken back.
+
+    Collecting only reads, so it runs outside the write lock: on SQLite people
+    keep answering while a large council is exported.
+    """
+    from analytics.org_export import collect_export
+    from analytics.org_export import write_export as write_zip
+
+    async with runtime.read_sessions() as session:
+        organisation = await find_organisation(session, slug=slug)
+        export = await collect_export(
+            session, organisation=organisation, now=datetime.now(UTC)
+        )
+    await asyncio.to_thread(write_zip, export, out)
     try:
         async with runtime.sessions() as session, session.begin():
-            organisation = await find_organisation(session, slug=slug)
-            export = await collect_export(
-                session, organisation=organisation, now=datetime.now(UTC)
-            )
             await record_event(
                 session,
                 organisation_id=organisation.id,
@@ -72,10 +83,7 @@ async def _export(runtime: Runtime, *, slug: str, out: Path) -> OrgExport:
                 action="org.exported",
                 subject=f"{organisation.name} · all records · {out}",
             )
-            await asyncio.to_thread(write_zip, export, out)
-            written = True
     except BaseException:
-        if written:  # the log entry did not commit, so take the file back
-            await asyncio.to_thread(out.unlink, missing_ok=True)
+        await asyncio.to_thread(out.unlink, missing_ok=True)
         raise
     return export

@@ -9,11 +9,10 @@ from __future__ import annotations
 import asyncio
 import re
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from analytics.report import Report, build_report
 from analytics.writers import FORMATS, check_format, write_report
 from bot.runtime import Runtime
 from bot.settings import load_settings
@@ -21,6 +20,9 @@ from survey import migrate
 from survey.audit import command_line_actor, record_event
 from survey.campaigns import find_campaign
 from survey.organisations import find_organisation
+
+if TYPE_CHECKING:  # pandas loads only when a report is built, not for every command
+    from analytics.report import Report
 
 report_app = typer.Typer(rich_markup_mode=None)
 
@@ -32,6 +34,8 @@ def default_path(campaign: str, fmt: str) -> Path:
 
 
 async def _build(runtime: Runtime, *, campaign: str, org: str) -> Report:
+    from analytics.report import build_report
+
     async with runtime.sessions() as session:
         organisation = await find_organisation(session, slug=org)
         found = await find_campaign(

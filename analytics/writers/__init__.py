@@ -8,9 +8,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from analytics.report import Report
 from survey.errors import SurveyError
+
+if TYPE_CHECKING:  # pandas and the report model load only when a report is built
+    from analytics.report import Report
 
 FORMATS = ("html", "xlsx", "csv", "docx")
 
