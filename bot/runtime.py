@@ -11,6 +11,9 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from bot.settings import Settings
 from survey.db import SessionFactory, create_engine, session_factory
 
+WEB_POOL = 20
+"""Connections a web process keeps (see ``bot.web.pages`` for its read gate)."""
+
 
 @dataclass
 class Runtime:
@@ -23,12 +26,22 @@ class Runtime:
     reads: SessionFactory | None = None
 
     @classmethod
-    def build(cls, settings: Settings) -> Runtime:
-        """Create the engine and session factory for ``settings``."""
-        engine = create_engine(settings.database_url)
+    def build(cls, settings: Settings, *, pool_size: int = WEB_POOL) -> Runtime:
+        """Create the engine and session factory for ``settings``.
+
+        Args:
+            settings: The deployment's settings.
+            pool_size: Connections to keep open. A web process serves many
+                people at once; a worker or a command needs few. Keep the sum
+                over every process (each may open ten more at busy moments)
+                under the database's connection limit (PostgreSQL: 100).
+        """
+        engine = create_engine(settings.database_url, pool_size=pool_size)
         reader = None
         if engine.dialect.name == "sqlite":
-            reader = create_engine(settings.database_url, read_only=True)
+            reader = create_engine(
+                settings.database_url, pool_size=pool_size, read_only=True
+            )
         return cls(
             settings=settings,
             engine=engine,

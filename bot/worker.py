@@ -22,6 +22,7 @@ from survey.job_runner import run_job
 from survey.jobs import claim_jobs, defer_job, fail_job, finish_job
 from survey.models import Job, OutboxMessage
 from survey.outbox import Delivery, SendResult, claim_messages, record
+from survey.retention_jobs import schedule_daily_purges
 
 log = logging.getLogger(__name__)
 
@@ -30,6 +31,8 @@ OUTAGE_PAUSE_LONGEST = 8.0
 """Seconds between tries at most while the database cannot be reached."""
 JOB_LEASE = timedelta(minutes=5)
 SEND_LEASE = timedelta(seconds=30)
+WORKER_POOL = 5
+"""Database connections a worker keeps: it sends in batches from few sessions."""
 
 Clock = Callable[[], datetime]
 
@@ -195,6 +198,27 @@ async def _sleep(stop: asyncio.Event, seconds: float) -> None:
         await asyncio.wait_for(stop.wait(), timeout=seconds)
 
 
+async def _queue_retention_purges(runtime: Runtime) -> None:
+    """Queue each organisation's nightly retention purge (kept if already queued).
+
+    Each purge queues the next night's, so this only starts the chain; if the
+    database is down just now, the next start (or a purge still queued) does it.
+    """
+    settings = runtime.settings
+    try:
+        async with runtime.sessions() as session, session.begin():
+            await schedule_daily_purges(
+                session,
+                now=_now(),
+                months=settings.retention_months,
+                enabled=settings.retention_auto_purge,
+            )
+    except Exception as error:
+        if not database_unreachable(error):
+            raise
+        log.warning("retention purges not queued: database unavailable (%s)", error)
+
+
 async def run_worker(
     settings: Settings,
     *,
@@ -207,8 +231,9 @@ async def run_worker(
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(signum, stop.set)
-    runtime = Runtime.build(settings)
+    runtime = Runtime.build(settings, pool_size=WORKER_POOL)
     deliveries = deliveries or default_deliveries(settings)
+    await _queue_retention_purges(runtime)
     log.info("worker started")
     if on_start is not None:
         await on_start()

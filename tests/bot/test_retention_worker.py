@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime, timedelta
 
 from retention_builders import (
@@ -17,7 +18,7 @@ from sqlmodel import col, select
 
 from bot.runtime import Runtime
 from bot.settings import load_settings
-from bot.worker import Worker
+from bot.worker import Worker, run_worker
 from survey.audit import list_events
 from survey.db import SessionFactory
 from survey.models import Comment, Participation, ParticipationTally, Response
@@ -146,4 +147,30 @@ async def test_turning_automatic_purging_off_cancels_the_queued_runs(
     assert [job.status for job in await jobs_named(sessions, PURGE_JOB)] == [
         PENDING,
         PENDING,
+    ]
+
+
+async def test_a_starting_worker_queues_every_organisations_purges(
+    database_url: str, sessions: SessionFactory
+) -> None:
+    await retention_org(sessions)
+    settings = load_settings(
+        database_url=database_url,
+        secret_key="retention-worker-secret-0123456789",
+        seed_demo=False,
+    )
+    stop = asyncio.Event()
+
+    async def started() -> None:
+        stop.set()
+
+    await run_worker(settings, stop=stop, deliveries={}, on_start=started)
+    first = await jobs_named(sessions, PURGE_JOB)
+    await run_worker(settings, stop=stop, deliveries={}, on_start=started)
+
+    # Today's and tomorrow's, queued once however many times workers start.
+    assert len(first) == 2
+    assert {job.status for job in first} == {PENDING}
+    assert [job.id for job in await jobs_named(sessions, PURGE_JOB)] == [
+        job.id for job in first
     ]
