@@ -18,25 +18,12 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 from bot.runtime import database_unreachable
+from bot.web import text
 from bot.web.pages import notice_page
 
 log = logging.getLogger(__name__)
 
 RETRY_AFTER_SECONDS = 2
-
-
-def unavailable_heading() -> str:
-    """The 503 page's heading."""
-    return "Please try again in a moment"
-
-
-def unavailable() -> str:
-    """The 503 page's text: nothing from this request was stored."""
-    return (
-        "Health Check could not reach its database just now, so that last step "
-        "was not saved. Everything you sent before it is safe. Please try again "
-        "in a moment."
-    )
 
 
 def register(app: FastAPI) -> None:
@@ -53,8 +40,8 @@ def register(app: FastAPI) -> None:
         )
         response = notice_page(
             request,
-            heading=unavailable_heading(),
-            message=unavailable(),
+            heading=text.unavailable_heading(),
+            message=text.unavailable(),
             tone="warning",
             status_code=503,
             next_href=_again(request),

@@ -67,3 +67,17 @@ def link_title(kind: str) -> str:
         "used": "This link has already been used",
         "expired": "This link has expired",
     }.get(kind, "This link does not work")
+
+
+def unavailable_heading() -> str:
+    """The 503 page's heading."""
+    return "Please try again in a moment"
+
+
+def unavailable() -> str:
+    """The 503 page's text: nothing from this request was stored."""
+    return (
+        "Health Check could not reach its database just now, so that last step "
+        "was not saved. Everything you sent before it is safe. Please try again "
+        "in a moment."
+    )

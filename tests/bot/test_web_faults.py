@@ -41,7 +41,7 @@ from benchmarks.fixtures.topology import (
     start_web,
 )
 from bot.cli import main
-from bot.web.outage import unavailable
+from bot.web.text import unavailable
 from survey import migrate
 from survey.db import sqlite_connect_hook, sync_url
 
