@@ -3,12 +3,15 @@
 ``link-roster`` gives everyone on the roster without a Slack id the one Slack
 has for their email; ``import-audience`` invites a user group's or channel's
 members to an open campaign. Both call Slack many times (rate-limited), so they
-run here or in the worker, never inside a Slack request.
+run here or in the worker, never inside a Slack request. ``workforce-channel``
+stores where an organisation's you-said digests and briefings are posted (each
+council of a regional deployment has its own); it only writes the database.
 """
 
 from __future__ import annotations
 
 import asyncio
+import re
 import uuid
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
@@ -16,6 +19,7 @@ from typing import Annotated
 
 import typer
 from slack_sdk.web.async_client import AsyncWebClient
+from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.runtime import Runtime
 from bot.settings import Settings, load_settings
@@ -24,12 +28,12 @@ from bot.slack.clients import TokenSource, installation_store, web_client
 from bot.slack.identity import link_roster, team_of
 from survey import migrate
 from survey.campaigns import find_campaign
-from survey.errors import SettingsError
+from survey.errors import NotFoundError, SettingsError
 from survey.models import Organisation
 from survey.organisations import find_organisation
 
 slack_app = typer.Typer(
-    rich_markup_mode=None, help="Slack: link the roster, audiences."
+    rich_markup_mode=None, help="Slack: link the roster, audiences, workforce channels."
 )
 
 OrgOption = Annotated[
@@ -122,3 +126,102 @@ def import_audience_command(
         return report.summary(source)
 
     typer.echo(_run_with_slack(org, work))
+
+
+CHANNEL_ID = re.compile(r"[CG][A-Z0-9]{2,39}")
+"""A Slack channel id: C (public) or G (older private), then capitals and digits."""
+
+NEED_CHANNEL = "Give the channel's id (C... or G...), or --clear to unset it."
+CHANNEL_OR_CLEAR = "Give a channel id or --clear, not both."
+NOT_A_CHANNEL = (
+    "'{channel}' is not a Slack channel id: one starts with C or G followed by "
+    "capital letters and digits, e.g. C0123ABCD (in Slack, open the channel's "
+    "details; its id is at the bottom)."
+)
+SET = (
+    "{name} ({slug}): you-said digests and briefings are now posted in Slack "
+    "channel {channel}. Invite the Health Check app to it if it is not there yet."
+)
+CLEARED_DEFAULT = (
+    "{name} ({slug}) has no Slack workforce channel of its own now; as the "
+    "default organisation its posts go to HEALTHCHECK_SLACK_WORKFORCE_CHANNEL "
+    "({setting})."
+)
+CLEARED = (
+    "{name} ({slug}) has no Slack workforce channel of its own now; its "
+    "you-said digests and briefings are held (not posted) until one is set."
+)
+
+
+def check_channel_id(channel: str) -> str:
+    """The channel id, trimmed.
+
+    Raises:
+        SettingsError: anything that is not a Slack channel id (a name, ``#x``).
+    """
+    channel = channel.strip()
+    if not CHANNEL_ID.fullmatch(channel):
+        raise SettingsError(NOT_A_CHANNEL.format(channel=channel))
+    return channel
+
+
+async def set_workforce_channel(
+    session: AsyncSession, *, organisation_id: uuid.UUID, channel: str | None
+) -> Organisation:
+    """Store (or with ``None`` remove) the organisation's own workforce channel.
+
+    Raises:
+        NotFoundError: if the organisation does not exist.
+    """
+    organisation = await session.get(Organisation, organisation_id)
+    if organisation is None:
+        raise NotFoundError(f"There is no organisation with id {organisation_id}.")
+    organisation.slack_workforce_channel = channel
+    session.add(organisation)
+    await session.flush()
+    return organisation
+
+
+@slack_app.command("workforce-channel")
+def workforce_channel_command(
+    channel: Annotated[
+        str | None,
+        typer.Argument(help="The channel's id (C... or G...), not its name."),
+    ] = None,
+    org: OrgOption = None,
+    clear: Annotated[
+        bool,
+        typer.Option("--clear", help="Remove the organisation's own channel."),
+    ] = False,
+) -> None:
+    """Set the Slack channel where an organisation's workforce posts go."""
+    if channel is not None and clear:
+        raise SettingsError(CHANNEL_OR_CLEAR)
+    if channel is None and not clear:
+        raise SettingsError(NEED_CHANNEL)
+    checked = check_channel_id(channel) if channel is not None else None
+    settings = load_settings()
+    migrate.require_current(settings.database_url)
+
+    async def main() -> Organisation:
+        runtime = Runtime.build(settings)
+        try:
+            async with runtime.sessions() as session, session.begin():
+                organisation = await find_organisation(
+                    session, slug=org or settings.organisation
+                )
+                return await set_workforce_channel(
+                    session, organisation_id=organisation.id, channel=checked
+                )
+        finally:
+            await runtime.close()
+
+    organisation = asyncio.run(main())
+    names = {"name": organisation.name, "slug": organisation.slug}
+    if checked is not None:
+        typer.echo(SET.format(channel=checked, **names))
+    elif organisation.slug == settings.organisation:
+        setting = settings.slack_workforce_channel or "not set, so they are held"
+        typer.echo(CLEARED_DEFAULT.format(setting=setting, **names))
+    else:
+        typer.echo(CLEARED.format(**names))

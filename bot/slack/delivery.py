@@ -1,5 +1,11 @@
 """Delivering outbox messages to Slack: DMs to people, posts to the workforce channel.
 
+A workforce post goes to its organisation's own channel (``healthcheck slack
+workforce-channel``); failing that, the deployment's default organisation uses
+``HEALTHCHECK_SLACK_WORKFORCE_CHANNEL``, and any other organisation's post is
+parked with the command that fixes it, never posted in another council's channel.
+Every call uses the token of the workspace the organisation is linked to.
+
 Each post carries the outbox idempotency key in its message metadata (event type
 ``healthcheck_outbox``). After a crash between Slack accepting a post and the
 worker recording it, :meth:`SlackDelivery.already_delivered` reads the
@@ -27,9 +33,7 @@ from bot.slack.identity import remember_dm_channels, stored_dm_channels, team_of
 from bot.slack.posts import outbox_blocks
 from bot.slack.throttle import SlackLimits, Throttle
 from survey.db import SessionFactory, create_engine, session_factory
-from survey.errors import NotFoundError
-from survey.models import OutboxMessage
-from survey.organisations import find_organisation
+from survey.models import Organisation, OutboxMessage
 from survey.outbox import SendResult
 
 log = logging.getLogger(__name__)
@@ -37,6 +41,7 @@ log = logging.getLogger(__name__)
 SLACK = "slack"
 EVENT_TYPE = "healthcheck_outbox"
 WORKFORCE_CHANNEL = "channel:workforce"
+SETTING = "HEALTHCHECK_SLACK_WORKFORCE_CHANNEL"
 HISTORY_PAGES = 3
 HISTORY_PAGE_SIZE = 200
 SAVE_CHANNELS_EVERY = 100
@@ -96,7 +101,6 @@ class SlackDelivery:
         self._unsaved: dict[tuple[uuid.UUID, str], str] = {}
         self._saved_at = time.monotonic()
         self._in_flight = 0
-        self._own: uuid.UUID | None = None
 
     @classmethod
     def from_settings(
@@ -218,18 +222,7 @@ class SlackDelivery:
     ) -> str:
         recipient = message.recipient
         if recipient == WORKFORCE_CHANNEL:
-            if not self.settings.slack_workforce_channel:
-                raise NoRoute(
-                    "no Slack workforce channel is set "
-                    "(HEALTHCHECK_SLACK_WORKFORCE_CHANNEL)"
-                )
-            if not await self._is_own(message.organisation_id):
-                raise NoRoute(
-                    "HEALTHCHECK_SLACK_WORKFORCE_CHANNEL is the channel of "
-                    f"'{self.settings.organisation}', not of this message's "
-                    "organisation"
-                )
-            return self.settings.slack_workforce_channel
+            return await self._workforce_channel(message.organisation_id)
         if not recipient.startswith(("U", "W")):
             return recipient
         organisation_id = message.organisation_id
@@ -256,20 +249,44 @@ class SlackDelivery:
                 await self._save_channels()
         return channel
 
-    async def _is_own(self, organisation_id: uuid.UUID | None) -> bool:
-        """Whether the message is for the organisation this deployment serves."""
+    async def _workforce_channel(self, organisation_id: uuid.UUID | None) -> str:
+        """The organisation's own channel, else the setting for the default one.
+
+        Read on every workforce post (they are few), so a channel set with
+        ``healthcheck slack workforce-channel`` is used by a running worker.
+
+        Raises:
+            NoRoute: the organisation has no channel of its own and the setting
+                is not its channel; the reason names the command that fixes it.
+        """
+        setting = self.settings.slack_workforce_channel
         if organisation_id is None:
-            return True
-        if self._own is None:
-            try:
-                async with self.sessions() as session:
-                    own = await find_organisation(
-                        session, slug=self.settings.organisation
-                    )
-            except NotFoundError:
-                return False
-            self._own = own.id
-        return organisation_id == self._own
+            if setting:
+                return setting
+            raise NoRoute(f"no Slack workforce channel is set ({SETTING})")
+        async with self.sessions() as session:
+            organisation = await session.get(Organisation, organisation_id)
+        if organisation is None:
+            raise NoRoute(f"organisation {organisation_id} no longer exists")
+        if organisation.slack_workforce_channel:
+            return organisation.slack_workforce_channel
+        fix = (
+            "run `healthcheck slack workforce-channel CHANNEL_ID "
+            f"--org {organisation.slug}`"
+        )
+        if organisation.slug != self.settings.organisation:
+            raise NoRoute(
+                f"'{organisation.slug}' has no Slack workforce channel of its own "
+                f"({SETTING} serves only '{self.settings.organisation}', "
+                "the default organisation): "
+                f"{fix}"
+            )
+        if setting:
+            return setting
+        raise NoRoute(
+            f"no Slack workforce channel is set for '{organisation.slug}': "
+            f"{fix}, or set {SETTING}"
+        )
 
     async def _save_channels(self) -> None:
         """Store newly opened DM ids, many to a transaction.

@@ -1,16 +1,25 @@
-"""``healthcheck slack link-roster`` and ``import-audience`` against the fake Slack."""
+"""``healthcheck slack ...``: link-roster and import-audience against the fake
+Slack; workforce-channel (database only) on both engines."""
 
 from __future__ import annotations
 
+import asyncio
+import os
+
 import pytest
+from builders import SECRET
 from conftest import Org
 from fakes.slack_api import BOT_TOKEN, FakeSlack
+from row_snapshots import changes, snapshot
 from slackapp import SIGNING_SECRET
 from sqlmodel import select
 from typer.testing import CliRunner
 
+from bot.cli import main
 from bot.slack.cli import slack_app
+from survey.db import create_engine, session_factory
 from survey.models import Participation, Person
+from survey.organisations import create_organisation
 
 
 @pytest.fixture
@@ -61,3 +70,104 @@ async def _invoke(runner: CliRunner, arguments: list[str]) -> str:
     result = await asyncio.to_thread(runner.invoke, slack_app, arguments)
     assert result.exit_code == 0, result.output
     return result.output
+
+
+@pytest.fixture
+def two_organisations(database_url: str, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Ashford (the deployment's default) and Brookvale; Brookvale has C0BROOK1."""
+
+    async def create() -> None:
+        engine = create_engine(database_url)
+        try:
+            async with session_factory(engine)() as session, session.begin():
+                await create_organisation(session, slug="ashford", name="Ashford")
+                brookvale = await create_organisation(
+                    session, slug="brookvale", name="Brookvale"
+                )
+                brookvale.slack_workforce_channel = "C0BROOK1"
+        finally:
+            await engine.dispose()
+
+    asyncio.run(create())
+    for name in list(os.environ):
+        if name.startswith("HEALTHCHECK_") or name == "DATABASE_URL":
+            monkeypatch.delenv(name)
+    monkeypatch.setenv("DATABASE_URL", database_url)
+    monkeypatch.setenv("HEALTHCHECK_SECRET_KEY", SECRET.decode())
+    monkeypatch.setenv("HEALTHCHECK_ORGANISATION", "ashford")
+    return database_url
+
+
+def channels(url: str) -> dict[str, str | None]:
+    """Each organisation's own workforce channel, by slug."""
+    rows = snapshot(url)["organisation"].values()
+    return {row["slug"]: row["slack_workforce_channel"] for row in rows}
+
+
+def healthcheck(
+    capsys: pytest.CaptureFixture[str], *arguments: str
+) -> tuple[int, str, str]:
+    """``healthcheck slack workforce-channel ARGUMENTS`` in this process."""
+    capsys.readouterr()
+    code = main(["slack", "workforce-channel", *arguments])
+    out, err = capsys.readouterr()
+    assert "Traceback" not in out + err
+    return code, out, err
+
+
+def test_each_organisation_s_workforce_channel_is_set_and_cleared(
+    two_organisations: str,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    url = two_organisations
+    code, out, err = healthcheck(capsys, " C0ASHFORD1 ")
+    assert (code, err) == (0, "")
+    assert "Ashford (ashford): you-said digests and briefings are now posted in " in out
+    assert "channel C0ASHFORD1." in out
+    assert channels(url) == {"ashford": "C0ASHFORD1", "brookvale": "C0BROOK1"}
+
+    code, out, err = healthcheck(capsys, "G0PRIVATE2", "--org", "brookvale")
+    assert (code, err) == (0, "")
+    assert "Brookvale (brookvale)" in out
+    assert channels(url) == {"ashford": "C0ASHFORD1", "brookvale": "G0PRIVATE2"}
+
+    code, out, err = healthcheck(capsys, "--clear", "--org", "brookvale")
+    assert (code, err) == (0, "")
+    assert "held (not posted) until one is set" in out
+    assert channels(url) == {"ashford": "C0ASHFORD1", "brookvale": None}
+
+    monkeypatch.setenv("HEALTHCHECK_SLACK_WORKFORCE_CHANNEL", "C0DEFAULT")
+    code, out, err = healthcheck(capsys, "--clear")
+    assert (code, err) == (0, "")
+    assert "HEALTHCHECK_SLACK_WORKFORCE_CHANNEL (C0DEFAULT)" in out
+    assert channels(url) == {"ashford": None, "brookvale": None}
+
+
+BAD = "is not a Slack channel id: one starts with C or G followed by capital"
+
+
+WRONG = [
+    (["general"], f"Error: 'general' {BAD}"),
+    (["#general"], f"Error: '#general' {BAD}"),
+    (["c0brook9", "--org", "brookvale"], f"Error: 'c0brook9' {BAD}"),
+    (["D0DIRECT1"], f"Error: 'D0DIRECT1' {BAD}"),
+    (["C0" + "X" * 39], f"Error: 'C0{'X' * 39}' {BAD}"),
+    (["C0NEW1", "--clear"], "Error: Give a channel id or --clear, not both."),
+    ([], "Error: Give the channel's id (C... or G...), or --clear to unset it."),
+    (["C0NEW1", "--org", "nowhere"], "Error: There is no organisation 'nowhere'."),
+    (["--clear", "--org", "nowhere"], "Error: There is no organisation 'nowhere'."),
+]
+
+
+def test_a_wrong_channel_or_organisation_is_one_error_and_changes_nothing(
+    two_organisations: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    before = snapshot(two_organisations)
+    for arguments, message in WRONG:
+        code, out, err = healthcheck(capsys, *arguments)
+        assert (code, out) == (1, ""), arguments
+        assert len(err.splitlines()) == 1, err
+        assert err.startswith(message), err
+    assert changes(before, snapshot(two_organisations)) == []
+    assert channels(two_organisations)["brookvale"] == "C0BROOK1"
