@@ -27,17 +27,20 @@ from slackapp import (
     slack_workspace,
     slash_command,
 )
+from sqlmodel import select
 from two_councils import B_MARK, HEALTH_CHECK, SHARED_SLACK_ID, TwoCouncils
 
 from bot.commands import dispatch
 from bot.runtime import Runtime
 from bot.settings import Settings, load_settings
+from bot.slack.cli import set_workforce_channel
 from bot.slack.delivery import SlackDelivery
 from bot.slack.identity import link_workspace
 from bot.slack.ids import START
 from bot.slack.throttle import SlackLimits
 from bot.worker import Worker
 from survey.db import create_engine, session_factory
+from survey.models import OutboxMessage
 from survey.working_hours import next_working_time
 
 ASHFORD_TEAM = "T0ASHFORD"
@@ -204,8 +207,14 @@ async def test_brookvale_s_digest_is_never_posted_in_ashford_s_channel(
         assert person.slack_id is not None
         fake_slack.add_user(person.slack_id, email=person.email, name=person.name)
     settings = ashford_settings(database_url, fake_slack)
+    # Ashford's channel is both the deployment's setting and Ashford's own;
+    # Brookvale has none of its own.
     settings = settings.model_copy(update={"slack_workforce_channel": "C0ASHFORD"})
     runtime = Runtime.build(settings)
+    async with runtime.sessions() as session, session.begin():
+        await set_workforce_channel(
+            session, organisation_id=councils.a.id, channel="C0ASHFORD"
+        )
     delivery = SlackDelivery.from_settings(
         settings, limits=SlackLimits(per_method={}, per_channel_seconds=0.0)
     )
@@ -227,12 +236,28 @@ async def test_brookvale_s_digest_is_never_posted_in_ashford_s_channel(
         for _ in range(10):
             if not await worker.work_once():
                 break
+        async with runtime.sessions() as session:
+            digest = (
+                await session.exec(
+                    select(OutboxMessage).where(
+                        OutboxMessage.recipient == "channel:workforce"
+                    )
+                )
+            ).one()
     finally:
         await delivery.close()
         await runtime.close()
     # Brookvale's own people do get their notes (in their DMs).
     assert len(fake_slack.calls_to("chat.postMessage")) >= 20
-    in_ashford = json.dumps(
-        [message.blocks for message in fake_slack.messages.get("C0ASHFORD", [])]
+    # Its digest is held, naming the fix, and Ashford's channel got nothing.
+    assert digest.organisation_id == councils.b.id
+    assert digest.status == "parked"
+    assert "'brookvale' has no Slack workforce channel of its own" in (
+        digest.last_error or ""
     )
-    assert B_MARK not in in_ashford.casefold()
+    assert "healthcheck slack workforce-channel CHANNEL_ID --org brookvale" in (
+        digest.last_error or ""
+    )
+    assert fake_slack.messages.get("C0ASHFORD", []) == []
+    channels = {call.params.get("channel") for call in fake_slack.calls}
+    assert {channel for channel in channels if str(channel).startswith("C")} == set()
