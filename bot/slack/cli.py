@@ -5,7 +5,8 @@ has for their email; ``import-audience`` invites a user group's or channel's
 members to an open campaign. Both call Slack many times (rate-limited), so they
 run here or in the worker, never inside a Slack request. ``workforce-channel``
 stores where an organisation's you-said digests and briefings are posted (each
-council of a regional deployment has its own); it only writes the database.
+council of a regional deployment has its own); ``link-workspace`` says which
+council a Slack workspace belongs to. Those two only write the database.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from bot.runtime import Runtime
 from bot.settings import Settings, load_settings
 from bot.slack.audience import import_audience
 from bot.slack.clients import TokenSource, installation_store, web_client
-from bot.slack.identity import link_roster, team_of
+from bot.slack.identity import link_roster, link_workspace, team_of, workspace_link
 from survey import migrate
 from survey.campaigns import find_campaign
 from survey.errors import NotFoundError, SettingsError
@@ -225,3 +226,76 @@ def workforce_channel_command(
         typer.echo(CLEARED_DEFAULT.format(setting=setting, **names))
     else:
         typer.echo(CLEARED.format(**names))
+
+
+TEAM_ID = re.compile(r"T[A-Z0-9]{2,20}")
+NOT_A_TEAM = (
+    "'{team}' is not a Slack workspace id: one starts with T followed by capital "
+    "letters and digits (it is in the workspace's address: "
+    "app.slack.com/client/T...)."
+)
+ALREADY = "Workspace {team} already belongs to {name} ({slug}); nothing changed."
+LINKED = (
+    "Workspace {team} now belongs to {name} ({slug}): its people's commands, surveys "
+    "and summaries are {name}'s."
+)
+ELSEWHERE = (
+    "Workspace {team} belongs to {other} ({other_slug}). Add --move to give it to "
+    "{name} ({slug}) instead; {other}'s people there would then reach {name}'s data."
+)
+
+
+@slack_app.command("link-workspace")
+def link_workspace_command(
+    team: Annotated[str, typer.Argument(help="The workspace's id (T...).")],
+    org: OrgOption = None,
+    move: Annotated[
+        bool,
+        typer.Option("--move", help="Take it from the organisation it belongs to."),
+    ] = False,
+) -> None:
+    """Say which organisation a Slack workspace belongs to (a regional deployment).
+
+    A workspace installed through /slack/install belongs to the deployment's
+    default organisation until it is linked here.
+    """
+    team = team.strip()
+    if not TEAM_ID.fullmatch(team):
+        raise SettingsError(NOT_A_TEAM.format(team=team))
+    settings = load_settings()
+    migrate.require_current(settings.database_url)
+
+    async def main() -> str:
+        runtime = Runtime.build(settings)
+        try:
+            async with runtime.sessions() as session, session.begin():
+                organisation = await find_organisation(
+                    session, slug=org or settings.organisation
+                )
+                names = {"team": team, "name": organisation.name}
+                names["slug"] = organisation.slug
+                existing = await workspace_link(session, team_id=team)
+                if existing is None:
+                    await link_workspace(
+                        session,
+                        team_id=team,
+                        enterprise_id=None,
+                        organisation_id=organisation.id,
+                    )
+                    return LINKED.format(**names)
+                link, other = existing
+                if other.id == organisation.id:
+                    return ALREADY.format(**names)
+                if not move:
+                    raise SettingsError(
+                        ELSEWHERE.format(
+                            other=other.name, other_slug=other.slug, **names
+                        )
+                    )
+                link.organisation_id = organisation.id
+                session.add(link)
+                return LINKED.format(**names)
+        finally:
+            await runtime.close()
+
+    typer.echo(asyncio.run(main()))

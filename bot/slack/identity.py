@@ -80,6 +80,23 @@ async def link_workspace(
         await session.flush()
 
 
+async def workspace_link(
+    session: AsyncSession, *, team_id: str
+) -> tuple[SlackWorkspace, Organisation] | None:
+    """The workspace's link and the organisation it serves, if it is linked."""
+    found = (
+        await session.exec(
+            select(SlackWorkspace, Organisation)
+            .join(
+                Organisation,
+                col(Organisation.id) == col(SlackWorkspace.organisation_id),
+            )
+            .where(SlackWorkspace.team_id == team_id)
+        )
+    ).first()
+    return None if found is None else (found[0], found[1])
+
+
 async def team_of(session: AsyncSession, *, organisation_id: uuid.UUID) -> str | None:
     """The workspace an organisation installed the app into, if any."""
     return (

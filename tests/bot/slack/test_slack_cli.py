@@ -171,3 +171,75 @@ def test_a_wrong_channel_or_organisation_is_one_error_and_changes_nothing(
         assert err.startswith(message), err
     assert changes(before, snapshot(two_organisations)) == []
     assert channels(two_organisations)["brookvale"] == "C0BROOK1"
+
+
+def links(url: str) -> dict[str, str]:
+    """Which organisation (by slug) each linked workspace belongs to."""
+    tables = snapshot(url)
+    slugs = {row["id"]: row["slug"] for row in tables["organisation"].values()}
+    return {
+        row["team_id"]: slugs[row["organisation_id"]]
+        for row in tables["slack_workspace"].values()
+    }
+
+
+def link(capsys: pytest.CaptureFixture[str], *arguments: str) -> tuple[int, str, str]:
+    """``healthcheck slack link-workspace ARGUMENTS`` in this process."""
+    capsys.readouterr()
+    code = main(["slack", "link-workspace", *arguments])
+    out, err = capsys.readouterr()
+    assert "Traceback" not in out + err
+    return code, out, err
+
+
+def test_a_workspace_is_linked_to_its_council_and_moved_only_when_asked(
+    two_organisations: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    url = two_organisations
+    code, out, err = link(capsys, "T0BROOK", "--org", "brookvale")
+    assert (code, err) == (0, "")
+    assert out.startswith("Workspace T0BROOK now belongs to Brookvale (brookvale)")
+    assert links(url) == {"T0BROOK": "brookvale"}
+
+    code, out, err = link(capsys, " T0BROOK ", "--org", "brookvale")
+    assert (code, err) == (0, "")
+    assert "already belongs to Brookvale (brookvale); nothing changed." in out
+
+    # Another council's workspace is not taken without --move.
+    before = snapshot(url)
+    code, out, err = link(capsys, "T0BROOK")
+    assert (code, out) == (1, "")
+    assert err.splitlines() == [
+        "Error: Workspace T0BROOK belongs to Brookvale (brookvale). Add --move to "
+        "give it to Ashford (ashford) instead; Brookvale's people there would then "
+        "reach Ashford's data."
+    ]
+    assert changes(before, snapshot(url)) == []
+
+    code, out, err = link(capsys, "T0BROOK", "--move")
+    assert (code, err) == (0, "")
+    assert "now belongs to Ashford (ashford)" in out
+    assert links(url) == {"T0BROOK": "ashford"}
+
+
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [
+        (["general"], "Error: 'general' is not a Slack workspace id"),
+        (["t0lower"], "Error: 't0lower' is not a Slack workspace id"),
+        (["C0CHANNEL"], "Error: 'C0CHANNEL' is not a Slack workspace id"),
+        (["T0NEW", "--org", "nowhere"], "Error: There is no organisation 'nowhere'."),
+    ],
+)
+def test_a_wrong_workspace_or_organisation_is_one_error_and_changes_nothing(
+    two_organisations: str,
+    capsys: pytest.CaptureFixture[str],
+    arguments: list[str],
+    message: str,
+) -> None:
+    before = snapshot(two_organisations)
+    code, out, err = link(capsys, *arguments)
+    assert (code, out) == (1, "")
+    assert len(err.splitlines()) == 1, err
+    assert err.startswith(message), err
+    assert changes(before, snapshot(two_organisations)) == []
