@@ -2,20 +2,17 @@
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Sequence
 from datetime import UTC, date, datetime, time
 from typing import Annotated
 
 import typer
+from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.runtime import Runtime
-from bot.settings import load_settings
-from survey import migrate
+from bot.command_line import in_organisation
 from survey.audit import list_events
 from survey.errors import SurveyError
-from survey.models import AuditEvent
-from survey.organisations import find_organisation
+from survey.models import AuditEvent, Organisation
 
 audit_app = typer.Typer(
     help="The audit log of results viewed and exported.",
@@ -91,23 +88,12 @@ def audit_list(
     start = parse_since(since) if since is not None else None
     if limit < 1:
         raise AuditOptionError(f"--limit must be 1 or more, not {limit}.")
-    settings = load_settings()
-    migrate.require_current(settings.database_url)
 
-    async def main() -> Sequence[AuditEvent]:
-        runtime = Runtime.build(settings)
-        try:
-            async with runtime.sessions() as session:
-                organisation = await find_organisation(
-                    session, slug=org or settings.organisation
-                )
-                return await list_events(
-                    session,
-                    organisation_id=organisation.id,
-                    since=start,
-                    limit=limit,
-                )
-        finally:
-            await runtime.close()
+    async def listed(
+        session: AsyncSession, organisation: Organisation
+    ) -> Sequence[AuditEvent]:
+        return await list_events(
+            session, organisation_id=organisation.id, since=start, limit=limit
+        )
 
-    typer.echo(audit_table(asyncio.run(main())))
+    typer.echo(audit_table(in_organisation(org, listed, writes=False)))

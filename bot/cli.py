@@ -13,6 +13,7 @@ from typing import Annotated, TypeVar
 import typer
 
 from bot.audit_cli import audit_app
+from bot.command_line import run_with_runtime
 from bot.export_cli import export_app
 from bot.import_cli import import_app
 from bot.reports_cli import report_app
@@ -83,17 +84,7 @@ def _settings() -> Settings:
 
 def _run(work: Callable[[Runtime], Awaitable[T]]) -> T:
     """Run async work against a database that is at the newest migration."""
-    settings = _settings()
-    migrate.require_current(settings.database_url)
-
-    async def main() -> T:
-        runtime = Runtime.build(settings)
-        try:
-            return await work(runtime)
-        finally:
-            await runtime.close()
-
-    return asyncio.run(main())
+    return run_with_runtime(work, settings=_settings())
 
 
 def _now() -> datetime:

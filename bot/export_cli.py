@@ -13,9 +13,8 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from bot.command_line import run_with_runtime
 from bot.runtime import Runtime
-from bot.settings import load_settings
-from survey import migrate
 from survey.audit import command_line_actor, record_event
 from survey.organisations import find_organisation
 
@@ -43,17 +42,13 @@ def export_org(
     from analytics.org_export import check_destination
 
     check_destination(out)
-    settings = load_settings()
-    migrate.require_current(settings.database_url)
 
-    async def main() -> OrgExport:
-        runtime = Runtime.build(settings)
-        try:
-            return await _export(runtime, slug=org or settings.organisation, out=out)
-        finally:
-            await runtime.close()
+    async def work(runtime: Runtime) -> OrgExport:
+        return await _export(
+            runtime, slug=org or runtime.settings.organisation, out=out
+        )
 
-    export = asyncio.run(main())
+    export = run_with_runtime(work)
     counts = ", ".join(f"{name} {len(rows)}" for name, rows in export.files.items())
     typer.echo(f"Wrote {out} for {export.organisation.name}: {counts}.")
 

@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-import asyncio
 from pathlib import Path
 from typing import Annotated
 
 import typer
+from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.runtime import Runtime
-from bot.settings import load_settings
-from survey import migrate
+from bot.command_line import in_organisation
 from survey.historic_import import ImportReport, import_responses
-from survey.organisations import find_organisation
+from survey.models import Organisation
 
 import_app = typer.Typer(
     help="Import earlier rounds so year-on-year figures work from the start.",
@@ -56,27 +54,17 @@ def responses(
     Headings are question ids (WL01 ...) and optionally date, team, service,
     role, employment_type and respondent_id; --mapping matches other headings.
     """
-    settings = load_settings()
-    migrate.require_current(settings.database_url)
 
-    async def work() -> ImportReport:
-        runtime = Runtime.build(settings)
-        try:
-            async with runtime.sessions() as session, session.begin():
-                organisation = await find_organisation(
-                    session, slug=org or settings.organisation
-                )
-                return await import_responses(
-                    session,
-                    organisation_id=organisation.id,
-                    path=file,
-                    template_key=template,
-                    campaign_name=campaign,
-                    year=year,
-                    mapping_path=mapping,
-                    invited=invited,
-                )
-        finally:
-            await runtime.close()
+    async def work(session: AsyncSession, organisation: Organisation) -> ImportReport:
+        return await import_responses(
+            session,
+            organisation_id=organisation.id,
+            path=file,
+            template_key=template,
+            campaign_name=campaign,
+            year=year,
+            mapping_path=mapping,
+            invited=invited,
+        )
 
-    typer.echo(asyncio.run(work()).summary())
+    typer.echo(in_organisation(org, work).summary())

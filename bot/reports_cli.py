@@ -14,9 +14,8 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from analytics.writers import FORMATS, check_format, write_report
+from bot.command_line import run_with_runtime
 from bot.runtime import Runtime
-from bot.settings import load_settings
-from survey import migrate
 from survey.audit import command_line_actor, record_event
 from survey.campaigns import find_campaign
 from survey.organisations import find_organisation
@@ -77,23 +76,16 @@ def report(
 ) -> None:
     """Write the annual report for a campaign (only figures that may be shown)."""
     name = check_format(fmt)
-    settings = load_settings()
-    migrate.require_current(settings.database_url)
 
-    slug = org or settings.organisation
+    async def work(runtime: Runtime) -> Path:
+        slug = org or runtime.settings.organisation
+        built = await _build(runtime, campaign=campaign, org=slug)
+        # Charts and documents are CPU work: done off the event loop.
+        path = await asyncio.to_thread(
+            write_report, built, name, out or default_path(built.campaign, name)
+        )
+        what = f"{name} · {path}"
+        await _log_export(runtime, org=slug, campaign=built.campaign, what=what)
+        return path
 
-    async def main() -> Path:
-        runtime = Runtime.build(settings)
-        try:
-            built = await _build(runtime, campaign=campaign, org=slug)
-            # Charts and documents are CPU work: done off the event loop.
-            path = await asyncio.to_thread(
-                write_report, built, name, out or default_path(built.campaign, name)
-            )
-            what = f"{name} · {path}"
-            await _log_export(runtime, org=slug, campaign=built.campaign, what=what)
-            return path
-        finally:
-            await runtime.close()
-
-    typer.echo(f"Wrote {asyncio.run(main())}")
+    typer.echo(f"Wrote {run_with_runtime(work)}")

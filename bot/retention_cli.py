@@ -6,16 +6,15 @@ code 1; nothing is removed then.
 
 from __future__ import annotations
 
-import asyncio
 import getpass
 from datetime import UTC, datetime
 from typing import Annotated
 
 import typer
 
+from bot.command_line import run_with_runtime
 from bot.runtime import Runtime
 from bot.settings import load_settings
-from survey import migrate
 from survey.organisations import find_organisation
 from survey.retention import PurgePlan, check_months, plan_purge, purge
 
@@ -55,7 +54,6 @@ def purge_command(
     """
     settings = load_settings()
     keep = check_months(months if months is not None else settings.retention_months)
-    migrate.require_current(settings.database_url)
     now = datetime.now(UTC)
 
     async def work(runtime: Runtime) -> tuple[str, PurgePlan]:
@@ -78,14 +76,7 @@ def purge_command(
                 )
             return organisation.slug, plan
 
-    async def main() -> tuple[str, PurgePlan]:
-        runtime = Runtime.build(settings)
-        try:
-            return await work(runtime)
-        finally:
-            await runtime.close()
-
-    slug, plan = asyncio.run(main())
+    slug, plan = run_with_runtime(work, settings=settings)
     typer.echo(describe(slug, plan, dry_run=dry_run))
 
 

@@ -6,7 +6,6 @@ raise SurveyError, which ``healthcheck`` prints as one line with exit code 1.
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from typing import Annotated, TypeVar
@@ -14,13 +13,10 @@ from typing import Annotated, TypeVar
 import typer
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from bot.command_line import in_organisation
 from bot.commands import schedule_text as text
-from bot.runtime import Runtime
-from bot.settings import load_settings
-from survey import migrate
 from survey.campaigns import Audience, find_campaign
 from survey.models import CampaignStatus, Organisation
-from survey.organisations import find_organisation
 from survey.pulses import DEFAULT_TEMPLATE, create_pulse_schedule
 from survey.scheduling import parse_reminder_days, schedule_campaign
 from survey.working_hours import local_words, parse_local_time
@@ -45,21 +41,7 @@ def _with_organisation(
     org: str | None, work: Callable[[AsyncSession, Organisation], Awaitable[T]]
 ) -> T:
     """Run ``work`` in one transaction on a database at the newest migration."""
-    settings = load_settings()
-    migrate.require_current(settings.database_url)
-
-    async def main() -> T:
-        runtime = Runtime.build(settings)
-        try:
-            async with runtime.sessions() as session, session.begin():
-                organisation = await find_organisation(
-                    session, slug=org or settings.organisation
-                )
-                return await work(session, organisation)
-        finally:
-            await runtime.close()
-
-    return asyncio.run(main())
+    return in_organisation(org, work)
 
 
 @schedule_app.command("schedule")

@@ -11,7 +11,6 @@ council a Slack workspace belongs to. Those two only write the database.
 
 from __future__ import annotations
 
-import asyncio
 import re
 import uuid
 from collections.abc import Awaitable, Callable
@@ -22,12 +21,12 @@ import typer
 from slack_sdk.web.async_client import AsyncWebClient
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from bot.command_line import in_organisation, run_with_runtime
 from bot.runtime import Runtime
 from bot.settings import Settings, load_settings
 from bot.slack.audience import import_audience
 from bot.slack.clients import TokenSource, installation_store, web_client
 from bot.slack.identity import link_roster, link_workspace, team_of, workspace_link
-from survey import migrate
 from survey.campaigns import find_campaign
 from survey.errors import NotFoundError, SettingsError
 from survey.models import Organisation
@@ -62,22 +61,16 @@ async def _client(
 
 
 def _run_with_slack(org: str | None, work: Work) -> str:
-    settings = load_settings()
-    migrate.require_current(settings.database_url)
 
-    async def main() -> str:
-        runtime = Runtime.build(settings)
-        try:
-            async with runtime.sessions() as session:
-                organisation = await find_organisation(
-                    session, slug=org or settings.organisation
-                )
-            client = await _client(settings, runtime, organisation.id)
-            return await work(runtime, client, organisation)
-        finally:
-            await runtime.close()
+    async def with_slack(runtime: Runtime) -> str:
+        async with runtime.read_sessions() as session:
+            organisation = await find_organisation(
+                session, slug=org or runtime.settings.organisation
+            )
+        client = await _client(runtime.settings, runtime, organisation.id)
+        return await work(runtime, client, organisation)
 
-    return asyncio.run(main())
+    return run_with_runtime(with_slack)
 
 
 @slack_app.command("link-roster")
@@ -202,22 +195,13 @@ def workforce_channel_command(
         raise SettingsError(NEED_CHANNEL)
     checked = check_channel_id(channel) if channel is not None else None
     settings = load_settings()
-    migrate.require_current(settings.database_url)
 
-    async def main() -> Organisation:
-        runtime = Runtime.build(settings)
-        try:
-            async with runtime.sessions() as session, session.begin():
-                organisation = await find_organisation(
-                    session, slug=org or settings.organisation
-                )
-                return await set_workforce_channel(
-                    session, organisation_id=organisation.id, channel=checked
-                )
-        finally:
-            await runtime.close()
+    async def store(session: AsyncSession, organisation: Organisation) -> Organisation:
+        return await set_workforce_channel(
+            session, organisation_id=organisation.id, channel=checked
+        )
 
-    organisation = asyncio.run(main())
+    organisation = in_organisation(org, store, settings=settings)
     names = {"name": organisation.name, "slug": organisation.slug}
     if checked is not None:
         typer.echo(SET.format(channel=checked, **names))
@@ -262,40 +246,27 @@ def link_workspace_command(
     team = team.strip()
     if not TEAM_ID.fullmatch(team):
         raise SettingsError(NOT_A_TEAM.format(team=team))
-    settings = load_settings()
-    migrate.require_current(settings.database_url)
 
-    async def main() -> str:
-        runtime = Runtime.build(settings)
-        try:
-            async with runtime.sessions() as session, session.begin():
-                organisation = await find_organisation(
-                    session, slug=org or settings.organisation
-                )
-                names = {"team": team, "name": organisation.name}
-                names["slug"] = organisation.slug
-                existing = await workspace_link(session, team_id=team)
-                if existing is None:
-                    await link_workspace(
-                        session,
-                        team_id=team,
-                        enterprise_id=None,
-                        organisation_id=organisation.id,
-                    )
-                    return LINKED.format(**names)
-                link, other = existing
-                if other.id == organisation.id:
-                    return ALREADY.format(**names)
-                if not move:
-                    raise SettingsError(
-                        ELSEWHERE.format(
-                            other=other.name, other_slug=other.slug, **names
-                        )
-                    )
-                link.organisation_id = organisation.id
-                session.add(link)
-                return LINKED.format(**names)
-        finally:
-            await runtime.close()
+    async def link(session: AsyncSession, organisation: Organisation) -> str:
+        names = {"team": team, "name": organisation.name, "slug": organisation.slug}
+        existing = await workspace_link(session, team_id=team)
+        if existing is None:
+            await link_workspace(
+                session,
+                team_id=team,
+                enterprise_id=None,
+                organisation_id=organisation.id,
+            )
+            return LINKED.format(**names)
+        linked, other = existing
+        if other.id == organisation.id:
+            return ALREADY.format(**names)
+        if not move:
+            raise SettingsError(
+                ELSEWHERE.format(other=other.name, other_slug=other.slug, **names)
+            )
+        linked.organisation_id = organisation.id
+        session.add(linked)
+        return LINKED.format(**names)
 
-    typer.echo(asyncio.run(main()))
+    typer.echo(in_organisation(org, link))

@@ -5,18 +5,17 @@ Register with ``app.add_typer(links_cli.app, name="link")`` in ``bot/cli.py``.
 
 from __future__ import annotations
 
-import asyncio
 from datetime import UTC, datetime, timedelta
 from typing import Annotated
 
 import typer
+from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.runtime import Runtime
+from bot.command_line import in_organisation
 from bot.settings import load_settings
-from survey import migrate
 from survey.campaigns import find_campaign
 from survey.errors import SurveyError
-from survey.organisations import find_organisation
+from survey.models import Organisation
 from survey.people import find_person
 from survey.personal_links import issue_link
 
@@ -53,35 +52,26 @@ def issue(
     if not 1 <= days <= 90:
         raise SurveyError("--days must be from 1 to 90.")
     settings = load_settings()
-    migrate.require_current(settings.database_url)
     now = datetime.now(UTC)
 
-    async def work() -> str:
-        runtime = Runtime.build(settings)
-        try:
-            async with runtime.sessions() as session, session.begin():
-                organisation = await find_organisation(
-                    session, slug=org or settings.organisation
-                )
-                person = await find_person(
-                    session, organisation_id=organisation.id, email=email
-                )
-                campaign_id = None
-                if campaign is not None:
-                    found = await find_campaign(
-                        session, organisation_id=organisation.id, name=campaign
-                    )
-                    campaign_id = found.id
-                return await issue_link(
-                    session,
-                    person_id=person.id,
-                    campaign_id=campaign_id,
-                    expires_at=now + timedelta(days=days),
-                )
-        finally:
-            await runtime.close()
+    async def work(session: AsyncSession, organisation: Organisation) -> str:
+        person = await find_person(
+            session, organisation_id=organisation.id, email=email
+        )
+        campaign_id = None
+        if campaign is not None:
+            found = await find_campaign(
+                session, organisation_id=organisation.id, name=campaign
+            )
+            campaign_id = found.id
+        return await issue_link(
+            session,
+            person_id=person.id,
+            campaign_id=campaign_id,
+            expires_at=now + timedelta(days=days),
+        )
 
-    token = asyncio.run(work())
+    token = in_organisation(org, work, settings=settings)
     base = base_url or settings.public_url or f"http://{settings.host}:{settings.port}"
     typer.echo(link_url(base, token))
     typer.echo(
