@@ -7,11 +7,13 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime, timedelta
 
-from fastapi import FastAPI
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
+from sqlalchemy import text as sql_text
 
 from bot import slack, teams
-from bot.runtime import Runtime
+from bot.runtime import Runtime, database_unreachable
 from bot.settings import Settings
 from bot.web import (
     channel,
@@ -73,7 +75,26 @@ def create_app(settings: Settings) -> FastAPI:
 
     @app.get("/healthz", include_in_schema=False)
     async def healthz() -> dict[str, str]:
+        """Liveness: the process answers (it never touches the database)."""
         return {"status": "ok"}
+
+    @app.get("/readyz", include_in_schema=False)
+    async def readyz(request: Request) -> JSONResponse:
+        """Readiness, for a load balancer: the database answers too."""
+        runtime: Runtime = request.app.state.runtime
+        try:
+            async with runtime.read_sessions() as session:
+                connection = await session.connection()
+                await connection.execute(sql_text("SELECT 1"))
+        except Exception as error:
+            if not database_unreachable(error):
+                raise
+            return JSONResponse(
+                {"status": "database unavailable"},
+                status_code=503,
+                headers={"Retry-After": str(outage.RETRY_AFTER_SECONDS)},
+            )
+        return JSONResponse({"status": "ready"})
 
     return app
 
