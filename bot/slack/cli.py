@@ -24,6 +24,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from bot.command_line import in_organisation, run_with_runtime
 from bot.runtime import Runtime
 from bot.settings import Settings, load_settings
+from bot.slack import text
 from bot.slack.audience import import_audience
 from bot.slack.clients import TokenSource, installation_store, web_client
 from bot.slack.identity import link_roster, link_workspace, team_of, workspace_link
@@ -125,27 +126,6 @@ def import_audience_command(
 CHANNEL_ID = re.compile(r"[CG][A-Z0-9]{2,39}")
 """A Slack channel id: C (public) or G (older private), then capitals and digits."""
 
-NEED_CHANNEL = "Give the channel's id (C... or G...), or --clear to unset it."
-CHANNEL_OR_CLEAR = "Give a channel id or --clear, not both."
-NOT_A_CHANNEL = (
-    "'{channel}' is not a Slack channel id: one starts with C or G followed by "
-    "capital letters and digits, e.g. C0123ABCD (in Slack, open the channel's "
-    "details; its id is at the bottom)."
-)
-SET = (
-    "{name} ({slug}): you-said digests and briefings are now posted in Slack "
-    "channel {channel}. Invite the Health Check app to it if it is not there yet."
-)
-CLEARED_DEFAULT = (
-    "{name} ({slug}) has no Slack workforce channel of its own now; as the "
-    "default organisation its posts go to HEALTHCHECK_SLACK_WORKFORCE_CHANNEL "
-    "({setting})."
-)
-CLEARED = (
-    "{name} ({slug}) has no Slack workforce channel of its own now; its "
-    "you-said digests and briefings are held (not posted) until one is set."
-)
-
 
 def check_channel_id(channel: str) -> str:
     """The channel id, trimmed.
@@ -155,7 +135,7 @@ def check_channel_id(channel: str) -> str:
     """
     channel = channel.strip()
     if not CHANNEL_ID.fullmatch(channel):
-        raise SettingsError(NOT_A_CHANNEL.format(channel=channel))
+        raise SettingsError(text.NOT_A_CHANNEL.format(channel=channel))
     return channel
 
 
@@ -190,9 +170,9 @@ def workforce_channel_command(
 ) -> None:
     """Set the Slack channel where an organisation's workforce posts go."""
     if channel is not None and clear:
-        raise SettingsError(CHANNEL_OR_CLEAR)
+        raise SettingsError(text.CHANNEL_OR_CLEAR)
     if channel is None and not clear:
-        raise SettingsError(NEED_CHANNEL)
+        raise SettingsError(text.NEED_CHANNEL)
     checked = check_channel_id(channel) if channel is not None else None
     settings = load_settings()
 
@@ -204,29 +184,15 @@ def workforce_channel_command(
     organisation = in_organisation(org, store, settings=settings)
     names = {"name": organisation.name, "slug": organisation.slug}
     if checked is not None:
-        typer.echo(SET.format(channel=checked, **names))
+        typer.echo(text.SET.format(channel=checked, **names))
     elif organisation.slug == settings.organisation:
         setting = settings.slack_workforce_channel or "not set, so they are held"
-        typer.echo(CLEARED_DEFAULT.format(setting=setting, **names))
+        typer.echo(text.CLEARED_DEFAULT.format(setting=setting, **names))
     else:
-        typer.echo(CLEARED.format(**names))
+        typer.echo(text.CLEARED.format(**names))
 
 
 TEAM_ID = re.compile(r"T[A-Z0-9]{2,20}")
-NOT_A_TEAM = (
-    "'{team}' is not a Slack workspace id: one starts with T followed by capital "
-    "letters and digits (it is in the workspace's address: "
-    "app.slack.com/client/T...)."
-)
-ALREADY = "Workspace {team} already belongs to {name} ({slug}); nothing changed."
-LINKED = (
-    "Workspace {team} now belongs to {name} ({slug}): its people's commands, surveys "
-    "and summaries are {name}'s."
-)
-ELSEWHERE = (
-    "Workspace {team} belongs to {other} ({other_slug}). Add --move to give it to "
-    "{name} ({slug}) instead; {other}'s people there would then reach {name}'s data."
-)
 
 
 @slack_app.command("link-workspace")
@@ -245,7 +211,7 @@ def link_workspace_command(
     """
     team = team.strip()
     if not TEAM_ID.fullmatch(team):
-        raise SettingsError(NOT_A_TEAM.format(team=team))
+        raise SettingsError(text.NOT_A_TEAM.format(team=team))
 
     async def link(session: AsyncSession, organisation: Organisation) -> str:
         names = {"team": team, "name": organisation.name, "slug": organisation.slug}
@@ -257,16 +223,16 @@ def link_workspace_command(
                 enterprise_id=None,
                 organisation_id=organisation.id,
             )
-            return LINKED.format(**names)
+            return text.LINKED.format(**names)
         linked, other = existing
         if other.id == organisation.id:
-            return ALREADY.format(**names)
+            return text.ALREADY.format(**names)
         if not move:
             raise SettingsError(
-                ELSEWHERE.format(other=other.name, other_slug=other.slug, **names)
+                text.ELSEWHERE.format(other=other.name, other_slug=other.slug, **names)
             )
         linked.organisation_id = organisation.id
         session.add(linked)
-        return LINKED.format(**names)
+        return text.LINKED.format(**names)
 
     typer.echo(in_organisation(org, link))

@@ -134,3 +134,39 @@ def not_installed() -> str:
 
 READ_MORE = "Read more"
 GIVE_FEEDBACK = "Tell us what you think"
+
+# healthcheck slack workforce-channel and link-workspace
+NEED_CHANNEL = "Give the channel's id (C... or G...), or --clear to unset it."
+CHANNEL_OR_CLEAR = "Give a channel id or --clear, not both."
+NOT_A_CHANNEL = (
+    "'{channel}' is not a Slack channel id: one starts with C or G followed by "
+    "capital letters and digits, e.g. C0123ABCD (in Slack, open the channel's "
+    "details; its id is at the bottom)."
+)
+SET = (
+    "{name} ({slug}): you-said digests and briefings are now posted in Slack "
+    "channel {channel}. Invite the Health Check app to it if it is not there yet."
+)
+CLEARED_DEFAULT = (
+    "{name} ({slug}) has no Slack workforce channel of its own now; as the "
+    "default organisation its posts go to HEALTHCHECK_SLACK_WORKFORCE_CHANNEL "
+    "({setting})."
+)
+CLEARED = (
+    "{name} ({slug}) has no Slack workforce channel of its own now; its "
+    "you-said digests and briefings are held (not posted) until one is set."
+)
+NOT_A_TEAM = (
+    "'{team}' is not a Slack workspace id: one starts with T followed by capital "
+    "letters and digits (it is in the workspace's address: "
+    "app.slack.com/client/T...)."
+)
+ALREADY = "Workspace {team} already belongs to {name} ({slug}); nothing changed."
+LINKED = (
+    "Workspace {team} now belongs to {name} ({slug}): its people's commands, surveys "
+    "and summaries are {name}'s."
+)
+ELSEWHERE = (
+    "Workspace {team} belongs to {other} ({other_slug}). Add --move to give it to "
+    "{name} ({slug}) instead; {other}'s people there would then reach {name}'s data."
+)
