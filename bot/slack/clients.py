@@ -19,6 +19,7 @@ from slack_sdk.oauth.installation_store.sqlalchemy import (
 )
 from slack_sdk.oauth.state_store.sqlalchemy import AsyncSQLAlchemyOAuthStateStore
 from slack_sdk.web.async_client import AsyncWebClient
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.settings import Settings
@@ -93,6 +94,29 @@ class TokenSource:
         if found is not None and time.monotonic() - found[0] < TOKEN_CACHE_SECONDS:
             return found[1]
         bot = await self._store.async_find_bot(enterprise_id=None, team_id=team_id)
-        token = bot.bot_token if bot is not None else None
+        token = bot.bot_token if bot is not None else await self._in_grid(team_id)
         self._found[team_id] = (time.monotonic(), token)
+        return token
+
+    async def _in_grid(self, team_id: str) -> str | None:
+        """The token of a workspace installed as part of an Enterprise Grid.
+
+        slack-sdk's store finds a bot by enterprise id and team id together, and
+        a workspace of a Grid is stored with its enterprise id; the workspace id
+        alone is unique in Slack, so look for it under any enterprise.
+        """
+        assert self._store is not None
+        bots = self._store.bots.c
+        query = (
+            select(bots.bot_token)
+            .where(
+                bots.client_id == self._store.client_id,
+                bots.team_id == team_id,
+                bots.bot_token.is_not(None),
+            )
+            .order_by(bots.installed_at.desc())
+            .limit(1)
+        )
+        async with self._store.engine.connect() as connection:
+            token: str | None = (await connection.execute(query)).scalar()
         return token
