@@ -6,7 +6,6 @@ code 1; nothing is removed then.
 
 from __future__ import annotations
 
-import getpass
 from datetime import UTC, datetime
 from typing import Annotated
 
@@ -15,6 +14,7 @@ import typer
 from bot.command_line import run_with_runtime
 from bot.runtime import Runtime
 from bot.settings import load_settings
+from survey.audit import command_line_actor
 from survey.organisations import find_organisation
 from survey.retention import PurgePlan, check_months, plan_purge, purge
 
@@ -71,7 +71,7 @@ def purge_command(
                     organisation_id=organisation.id,
                     now=now,
                     months=keep,
-                    actor=f"command line ({_user()})",
+                    actor=command_line_actor(),
                     channel="cli",
                 )
             return organisation.slug, plan
@@ -113,10 +113,3 @@ def describe(slug: str, plan: PurgePlan, *, dry_run: bool) -> str:
     if not plan.empty:
         lines.append("  Responses and closed answers are kept.")
     return "\n".join(lines)
-
-
-def _user() -> str:
-    try:
-        return getpass.getuser()
-    except (KeyError, OSError):
-        return "unknown user"

@@ -77,3 +77,7 @@ class UsedLinkError(PersonalLinkError):
 
 class ScheduleError(SurveyError):
     """A schedule that cannot work: a time in the past, out of order or unreadable."""
+
+
+class RetentionError(SurveyError):
+    """A retention period that cannot be used."""

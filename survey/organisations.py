@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -57,4 +59,21 @@ async def find_organisation(session: AsyncSession, *, slug: str) -> Organisation
             f"There is no organisation '{slug}'. Run `healthcheck demo seed` for the "
             "demo, or `healthcheck org create` for a real one."
         )
+    return organisation
+
+
+async def set_workforce_channel(
+    session: AsyncSession, *, organisation_id: uuid.UUID, channel: str | None
+) -> Organisation:
+    """Store (or with ``None`` remove) the organisation's own workforce channel.
+
+    Raises:
+        NotFoundError: if the organisation does not exist.
+    """
+    organisation = await session.get(Organisation, organisation_id)
+    if organisation is None:
+        raise NotFoundError(f"There is no organisation with id {organisation_id}.")
+    organisation.slack_workforce_channel = channel
+    session.add(organisation)
+    await session.flush()
     return organisation

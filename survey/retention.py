@@ -29,7 +29,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from sqlmodel.sql.expression import SelectOfScalar
 
 from survey.audit import record_event
-from survey.errors import SurveyError
+from survey.errors import RetentionError
 from survey.models import (
     Campaign,
     CampaignStatus,
@@ -45,10 +45,6 @@ from survey.tallies import tally_and_remove
 
 PURGED = "retention.purged"
 MAX_MONTHS = 1200
-
-
-class RetentionError(SurveyError):
-    """A retention period that cannot be used."""
 
 
 @dataclass(frozen=True)

@@ -29,9 +29,9 @@ from bot.slack.audience import import_audience
 from bot.slack.clients import TokenSource, installation_store, web_client
 from bot.slack.identity import link_roster, link_workspace, team_of, workspace_link
 from survey.campaigns import find_campaign
-from survey.errors import NotFoundError, SettingsError
+from survey.errors import SettingsError
 from survey.models import Organisation
-from survey.organisations import find_organisation
+from survey.organisations import find_organisation, set_workforce_channel
 
 slack_app = typer.Typer(
     rich_markup_mode=None, help="Slack: link the roster, audiences, workforce channels."
@@ -137,23 +137,6 @@ def check_channel_id(channel: str) -> str:
     if not CHANNEL_ID.fullmatch(channel):
         raise SettingsError(text.NOT_A_CHANNEL.format(channel=channel))
     return channel
-
-
-async def set_workforce_channel(
-    session: AsyncSession, *, organisation_id: uuid.UUID, channel: str | None
-) -> Organisation:
-    """Store (or with ``None`` remove) the organisation's own workforce channel.
-
-    Raises:
-        NotFoundError: if the organisation does not exist.
-    """
-    organisation = await session.get(Organisation, organisation_id)
-    if organisation is None:
-        raise NotFoundError(f"There is no organisation with id {organisation_id}.")
-    organisation.slack_workforce_channel = channel
-    session.add(organisation)
-    await session.flush()
-    return organisation
 
 
 @slack_app.command("workforce-channel")

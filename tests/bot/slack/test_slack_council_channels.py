@@ -25,7 +25,6 @@ from two_councils import B_MARK, HEALTH_CHECK, SHARED_SLACK_ID, Council, TwoCoun
 from bot.commands import dispatch
 from bot.runtime import Runtime
 from bot.settings import Settings, load_settings
-from bot.slack.cli import set_workforce_channel
 from bot.slack.clients import TokenSource, installation_store
 from bot.slack.delivery import SlackDelivery
 from bot.slack.identity import link_workspace
@@ -33,6 +32,7 @@ from bot.slack.throttle import SlackLimits
 from bot.worker import Worker
 from survey.follow_up import add_action
 from survey.models import OutboxMessage
+from survey.organisations import set_workforce_channel
 
 TOKENS = {"T0ASHFORD": "xoxb-ashford", "T0BROOKVALE": "xoxb-brookvale"}
 DEFAULT_CHANNEL = "C0DEFAULT"

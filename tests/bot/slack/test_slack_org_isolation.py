@@ -33,7 +33,6 @@ from two_councils import B_MARK, HEALTH_CHECK, SHARED_SLACK_ID, TwoCouncils
 from bot.commands import dispatch
 from bot.runtime import Runtime
 from bot.settings import Settings, load_settings
-from bot.slack.cli import set_workforce_channel
 from bot.slack.delivery import SlackDelivery
 from bot.slack.identity import link_workspace
 from bot.slack.ids import START
@@ -41,6 +40,7 @@ from bot.slack.throttle import SlackLimits
 from bot.worker import Worker
 from survey.db import create_engine, session_factory
 from survey.models import OutboxMessage
+from survey.organisations import set_workforce_channel
 from survey.working_hours import next_working_time
 
 ASHFORD_TEAM = "T0ASHFORD"
