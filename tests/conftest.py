@@ -10,14 +10,12 @@ from pathlib import Path
 
 import psycopg
 import pytest
+from postgres_admin import POSTGRES_ADMIN_URL
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from survey.db import SessionFactory, create_engine, session_factory
 from survey.migrate import upgrade
 
-POSTGRES_ADMIN_URL = os.environ.get(
-    "HEALTHCHECK_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/postgres"
-)
 TEMPLATE_DB = f"hc_template_{os.getpid()}"
 
 

@@ -17,13 +17,11 @@ import tempfile
 from pathlib import Path
 
 import psycopg
+from postgres_admin import POSTGRES_ADMIN_URL
 from two_councils import TwoCouncils, two_councils
 
 from survey.db import create_engine, session_factory
 
-POSTGRES_ADMIN_URL = os.environ.get(
-    "HEALTHCHECK_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/postgres"
-)
 BUILT_DB = f"hc_councils_{os.getpid()}"
 
 _built: dict[str, TwoCouncils] = {}

@@ -9,7 +9,6 @@ never leave: a draft (keyed by HMAC), a Slack bot token and a personal link.
 from __future__ import annotations
 
 import asyncio
-import os
 import shutil
 import uuid
 from collections.abc import Iterator
@@ -21,6 +20,7 @@ from pathlib import Path
 import psycopg
 import pytest
 from builders import NOW, SECRET, answer_as, full_answers, org_with_teams
+from postgres_admin import POSTGRES_ADMIN_URL
 from sqlalchemy import insert
 
 from survey.anonymity import draft_key
@@ -46,11 +46,6 @@ LINK_HASH = "f" * 64
 PHONE = "07700 900123"
 GAMMA_Q1_FAVOURABLE = 33.3
 GAMMA_HOURS = 37
-
-
-POSTGRES_ADMIN_URL = os.environ.get(
-    "HEALTHCHECK_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/postgres"
-)
 
 
 @dataclass

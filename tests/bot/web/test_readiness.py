@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import psycopg
 import pytest
-from council_copies import POSTGRES_ADMIN_URL
+from postgres_admin import POSTGRES_ADMIN_URL
 from webchat import SECRET_KEY, TestClient
 
 from bot.settings import load_settings
