@@ -17,7 +17,7 @@ from analytics.groups import Group
 from analytics.model import ThemeSummary
 from analytics.results import ResultsEngine
 from survey.models import Comment, Person, Response
-from survey.themes import THEMES
+from survey.questions.themes import THEMES
 
 
 async def load_comments(

@@ -14,7 +14,6 @@ from sqlalchemy import select as core_select
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from survey.catalogue import template_definition
 from survey.models import (
     Answer,
     Campaign,
@@ -26,8 +25,9 @@ from survey.models import (
     Team,
     Template,
 )
-from survey.question_bank import TemplateDefinition
-from survey.roles import workforce_of
+from survey.questions.bank import TemplateDefinition
+from survey.questions.catalogue import template_definition
+from survey.roster.roles import workforce_of
 
 GROUP_COLUMNS = ("service_id", "team_id", "role", "workforce", "employment_type")
 READ_ATTEMPTS = 3

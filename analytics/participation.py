@@ -20,7 +20,7 @@ from analytics.report import service_groups, team_groups
 from analytics.results import ResultsEngine
 from analytics.suppression import Policy
 from survey.models import Campaign, Organisation
-from survey.roles import role_label
+from survey.roster.roles import role_label
 
 
 @dataclass(frozen=True)

@@ -17,9 +17,9 @@ from analytics.groups import Group, everyone, team_group
 from analytics.model import GroupResults, ResponseRate, ThemeSummary
 from analytics.results import ResultsEngine
 from analytics.suppression import Policy
+from survey.follow_up.targets import targets_for
 from survey.models import Campaign, Organisation
-from survey.roles import role_label, workforce_label
-from survey.targets import targets_for
+from survey.roster.roles import role_label, workforce_label
 
 
 @dataclass(frozen=True)

@@ -26,8 +26,8 @@ from analytics.scoring import HOURS_BANDS, band, points
 from analytics.suppression import Policy, QuestionSuppressor, Suppressor
 from analytics.tally import AnswerArrays, HoursArrays, Tally
 from survey.models import CampaignStatus
-from survey.questions import Question, Scale
-from survey.themes import STANDARDS
+from survey.questions.definitions import Question, Scale
+from survey.questions.themes import STANDARDS
 
 NOT_YET = "results are shown once the survey has closed"
 CONTRACT_HOURS = "CONTRACT_HRS"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from survey.questions import (
+from survey.questions.definitions import (
     FIXED_SCALES,
     NOT_APPLICABLE,
     PREFER_NOT_TO_SAY,

@@ -18,7 +18,7 @@ import pandas as pd
 from analytics.data import Round
 from analytics.model import Share
 from analytics.scoring import FULL_TIME_HOURS, HOURS_EDGES, OPT_OUTS, points
-from survey.questions import Option, Question, Scale
+from survey.questions.definitions import Option, Question, Scale
 
 NO_ANSWER = -1
 MULTI = Scale.MULTI_CHOICE

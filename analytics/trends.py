@@ -23,9 +23,9 @@ from analytics.results import ResultsEngine
 from analytics.scoring import points
 from analytics.suppression import Policy
 from survey.models import Campaign, CampaignStatus, Organisation, Template
-from survey.question_sets import asked_only
-from survey.questions import Scale
-from survey.themes import STANDARDS
+from survey.questions.definitions import Scale
+from survey.questions.sets import asked_only
+from survey.questions.themes import STANDARDS
 
 MOST_ROUNDS = 6
 NOT_ASKED = "not asked in this round"

@@ -58,11 +58,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from survey import migrate  # noqa: E402
 from survey.campaigns import Audience, create_campaign, open_campaign  # noqa: E402
-from survey.catalogue import sync_templates  # noqa: E402
 from survey.db import create_engine, session_factory  # noqa: E402
 from survey.models import Person, Service, Team  # noqa: E402
 from survey.organisations import create_organisation  # noqa: E402
-from survey.question_bank import load_all  # noqa: E402
+from survey.questions.bank import load_all  # noqa: E402
+from survey.questions.catalogue import sync_templates  # noqa: E402
 
 POSTGRES_ADMIN = os.environ.get(
     "HEALTHCHECK_BENCH_POSTGRES", "postgresql://postgres@127.0.0.1:5432/postgres"

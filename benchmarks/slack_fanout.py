@@ -59,7 +59,6 @@ from bot.slack.throttle import SlackLimits  # noqa: E402
 from bot.worker import Worker  # noqa: E402
 from survey import migrate  # noqa: E402
 from survey.campaigns import Audience, create_campaign, open_campaign  # noqa: E402
-from survey.catalogue import sync_templates  # noqa: E402
 from survey.db import SessionFactory, create_engine, session_factory  # noqa: E402
 from survey.models import (  # noqa: E402
     Campaign,
@@ -70,8 +69,9 @@ from survey.models import (  # noqa: E402
     Team,
 )
 from survey.organisations import create_organisation  # noqa: E402
-from survey.question_bank import load_all  # noqa: E402
-from survey.reminders import INVITATION, REMINDER, Messenger  # noqa: E402
+from survey.questions.bank import load_all  # noqa: E402
+from survey.questions.catalogue import sync_templates  # noqa: E402
+from survey.schedule.reminders import INVITATION, REMINDER, Messenger  # noqa: E402
 
 SECRET = "slack-fanout-benchmark-secret-0123456789"
 BOT_TOKEN = "xoxb-fake-bot-token"

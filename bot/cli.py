@@ -32,11 +32,11 @@ from survey.campaigns import (
     list_campaigns,
     open_campaign,
 )
-from survey.catalogue import sync_templates
 from survey.errors import SurveyError
 from survey.organisations import create_organisation, find_organisation
-from survey.question_bank import BANK_DIR, load_all, load_template
-from survey.roster import import_roster
+from survey.questions.bank import BANK_DIR, load_all, load_template
+from survey.questions.catalogue import sync_templates
+from survey.roster.importing import import_roster
 
 T = TypeVar("T")
 
@@ -105,7 +105,7 @@ def serve(
     """Serve the web app (local channel, and platforms when configured)."""
     import uvicorn
 
-    from bot.web.app import create_app
+    from bot.app import create_app
 
     settings = _settings()
     migrate.require_current(settings.database_url)

@@ -9,7 +9,7 @@ import typer
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.command_line import in_organisation
-from survey.historic_import import ImportReport, import_responses
+from survey.historic.importing import ImportReport, import_responses
 from survey.models import Organisation
 
 import_app = typer.Typer(

@@ -16,7 +16,7 @@ from bot.runtime import Runtime
 from bot.settings import load_settings
 from survey.audit import command_line_actor
 from survey.organisations import find_organisation
-from survey.retention import PurgePlan, check_months, plan_purge, purge
+from survey.retention.purge import PurgePlan, check_months, plan_purge, purge
 
 retention_app = typer.Typer(
     help="Retention: free text, drafts and participation records kept no longer "

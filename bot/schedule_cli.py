@@ -17,9 +17,9 @@ from bot.command_line import in_organisation
 from bot.commands import schedule_text as text
 from survey.campaigns import Audience, find_campaign
 from survey.models import CampaignStatus, Organisation
-from survey.pulses import DEFAULT_TEMPLATE, create_pulse_schedule
-from survey.scheduling import parse_reminder_days, schedule_campaign
-from survey.working_hours import local_words, parse_local_time
+from survey.schedule.plans import parse_reminder_days, schedule_campaign
+from survey.schedule.pulses import DEFAULT_TEMPLATE, create_pulse_schedule
+from survey.schedule.working_hours import local_words, parse_local_time
 
 T = TypeVar("T")
 

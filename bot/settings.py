@@ -10,7 +10,7 @@ from pydantic import Field, SecretStr, ValidationError, field_validator, model_v
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from survey.errors import SettingsError
-from survey.retention import MAX_MONTHS
+from survey.retention.purge import MAX_MONTHS
 
 DEV_SECRET = "dev-only-secret-change-me-in-production"
 

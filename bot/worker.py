@@ -17,12 +17,12 @@ from datetime import UTC, datetime, timedelta
 from bot.platforms.local import LocalChannelDelivery
 from bot.runtime import Runtime, database_unreachable
 from bot.settings import Settings
-from survey.job_kinds import Deferred
-from survey.job_runner import run_job
-from survey.jobs import claim_jobs, defer_job, fail_job, finish_job
+from survey.delivery.job_kinds import Deferred
+from survey.delivery.job_runner import run_job
+from survey.delivery.jobs import claim_jobs, defer_job, fail_job, finish_job
+from survey.delivery.outbox import Delivery, SendResult, claim_messages, record
 from survey.models import Job, OutboxMessage
-from survey.outbox import Delivery, SendResult, claim_messages, record
-from survey.retention_jobs import schedule_daily_purges
+from survey.retention.jobs import schedule_daily_purges
 
 log = logging.getLogger(__name__)
 

@@ -30,9 +30,9 @@ from survey.models import (
     ParticipationStatus,
     Person,
 )
-from survey.question_bank import TemplateDefinition
-from survey.question_sets import answered_count, campaign_definition
-from survey.questions import AnswerValue
+from survey.questions.bank import TemplateDefinition
+from survey.questions.definitions import AnswerValue
+from survey.questions.sets import answered_count, campaign_definition
 from survey.response_rows import write_response
 
 

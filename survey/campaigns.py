@@ -11,7 +11,6 @@ from sqlalchemy import func
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from survey.catalogue import latest_template
 from survey.errors import CampaignClosedError, CampaignStateError, NotFoundError
 from survey.models import (
     Campaign,
@@ -22,7 +21,8 @@ from survey.models import (
     Team,
     Template,
 )
-from survey.roles import Workforce, get_role, normalise_code, workforce_of
+from survey.questions.catalogue import latest_template
+from survey.roster.roles import Workforce, get_role, normalise_code, workforce_of
 
 # The size of campaign.name in survey.models.campaigns.
 MAX_NAME_LENGTH = 120

@@ -18,13 +18,13 @@ from sqlmodel import col, select
 
 from survey.answering import DraftState, save_draft, submit
 from survey.campaigns import Audience, close_campaign, create_campaign, open_campaign
-from survey.catalogue import definition_of, sync_templates
 from survey.db import SessionFactory
 from survey.models import Campaign, Organisation, Participation, Person, Team, Template
 from survey.organisations import create_organisation
-from survey.question_bank import TemplateDefinition, load_all
-from survey.questions import AnswerValue, Question, Scale
-from survey.roster import import_roster
+from survey.questions.bank import TemplateDefinition, load_all
+from survey.questions.catalogue import definition_of, sync_templates
+from survey.questions.definitions import AnswerValue, Question, Scale
+from survey.roster.importing import import_roster
 
 DEMO_SLUG = "demo"
 DEMO_NAME = "Demo City Council"

@@ -17,9 +17,9 @@ from survey.models import (
     Response,
     Team,
 )
-from survey.question_bank import TemplateDefinition
-from survey.questions import AnswerValue, Question, Scale
-from survey.roles import workforce_of
+from survey.questions.bank import TemplateDefinition
+from survey.questions.definitions import AnswerValue, Question, Scale
+from survey.roster.roles import workforce_of
 
 
 async def write_response(

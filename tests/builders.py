@@ -6,10 +6,10 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from survey.campaigns import Audience, create_campaign, open_campaign
-from survey.catalogue import sync_templates
 from survey.db import SessionFactory
 from survey.models import Campaign, Organisation, Person, Service, Team
-from survey.question_bank import TemplateDefinition, parse_template
+from survey.questions.bank import TemplateDefinition, parse_template
+from survey.questions.catalogue import sync_templates
 
 NOW = datetime(2026, 3, 2, 10, 30, tzinfo=UTC)
 SECRET = b"test-secret-for-drafts-0123456789"

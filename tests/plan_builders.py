@@ -16,11 +16,10 @@ from builders import SMALL_TEMPLATE
 from sqlmodel import col, select
 
 from survey.campaigns import Audience, create_campaign
-from survey.catalogue import sync_templates
 from survey.db import SessionFactory
-from survey.job_kinds import Deferred
-from survey.job_runner import run_job
-from survey.jobs import claim_jobs, defer_job, finish_job
+from survey.delivery.job_kinds import Deferred
+from survey.delivery.job_runner import run_job
+from survey.delivery.jobs import claim_jobs, defer_job, finish_job
 from survey.models import (
     Campaign,
     Job,
@@ -31,7 +30,8 @@ from survey.models import (
     Service,
     Team,
 )
-from survey.question_bank import parse_template
+from survey.questions.bank import parse_template
+from survey.questions.catalogue import sync_templates
 
 # Monday 23 November 2026, 10:00 in London (GMT).
 MONDAY = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)

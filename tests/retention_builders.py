@@ -163,7 +163,7 @@ async def snapshot(sessions: SessionFactory) -> dict[str, list[tuple[Any, ...]]]
 
 async def pending_reminder(sessions: SessionFactory, campaign: Campaign) -> None:
     """A reminder of ``campaign`` still waiting in the job table."""
-    from survey.jobs import schedule_job
+    from survey.delivery.jobs import schedule_job
 
     async with sessions() as session, session.begin():
         await schedule_job(

@@ -82,7 +82,7 @@ def test_the_walk_covers_the_whole_survey_package() -> None:
     names = {path.relative_to(ROOT).as_posix() for path in modules_of("survey")}
     assert {
         "survey/campaigns.py",
-        "survey/roster.py",
+        "survey/roster/importing.py",
         "survey/models/responses.py",
         "survey/migrations/env.py",
     } <= names
@@ -110,3 +110,145 @@ def build():
         (8, "fastapi"),
         (9, "pandas"),
     ]
+
+
+CHANNELS = ("bot.web", "bot.slack", "bot.teams")
+"""The three channels are peers: none imports another (bot.app composes them)."""
+
+PACKAGES = ("survey", "analytics", "bot")
+
+
+def module_name(path: Path) -> str:
+    """The dotted name of a module file (a package's ``__init__`` is the package)."""
+    parts = list(path.relative_to(ROOT).with_suffix("").parts)
+    if parts[-1] == "__init__":
+        parts.pop()
+    return ".".join(parts)
+
+
+def import_graph() -> dict[str, set[str]]:
+    """Every module of our packages and the modules of ours it imports, at any depth.
+
+    ``from package import name`` counts as importing ``package.name`` when that is
+    a module, else the package itself (a name its ``__init__`` defines). Migrations are left out: Alembic loads them
+    by file, never by import.
+    """
+    modules = {
+        module_name(path): path
+        for package in PACKAGES
+        for path in modules_of(package)
+        if "migrations" not in path.parts
+    }
+    graph: dict[str, set[str]] = {}
+    for name, path in modules.items():
+        edges = set()
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                edges |= {alias.name for alias in node.names}
+            elif isinstance(node, ast.ImportFrom):
+                base = _absolute(node, package=package_of(path))
+                for alias in node.names:
+                    submodule = f"{base}.{alias.name}"
+                    edges.add(submodule if submodule in modules else base)
+        graph[name] = {edge for edge in edges if edge in modules} - {name}
+    return graph
+
+
+def _absolute(node: ast.ImportFrom, *, package: str) -> str:
+    if not node.level:
+        return node.module or ""
+    parts = package.split(".")
+    base = ".".join(parts[: len(parts) - node.level + 1])
+    return f"{base}.{node.module}" if node.module else base
+
+
+def import_cycles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """The strongly connected groups of more than one module (Tarjan's algorithm)."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    cycles: list[list[str]] = []
+    counter = 0
+
+    def visit(start: str) -> None:
+        nonlocal counter
+        work = [(start, iter(sorted(graph.get(start, ()))))]
+        index[start] = low[start] = counter
+        counter += 1
+        stack.append(start)
+        on_stack.add(start)
+        while work:
+            node, children = work[-1]
+            for child in children:
+                if child not in index:
+                    index[child] = low[child] = counter
+                    counter += 1
+                    stack.append(child)
+                    on_stack.add(child)
+                    work.append((child, iter(sorted(graph.get(child, ())))))
+                    break
+                if child in on_stack:
+                    low[node] = min(low[node], index[child])
+            else:
+                work.pop()
+                if work:
+                    parent = work[-1][0]
+                    low[parent] = min(low[parent], low[node])
+                if low[node] == index[node]:
+                    group = []
+                    while True:
+                        member = stack.pop()
+                        on_stack.discard(member)
+                        group.append(member)
+                        if member == node:
+                            break
+                    if len(group) > 1:
+                        cycles.append(sorted(group))
+
+    for module in sorted(graph):
+        if module not in index:
+            visit(module)
+    return sorted(cycles)
+
+
+def test_no_import_cycles() -> None:
+    assert import_cycles(import_graph()) == []
+
+
+def test_cycle_finder_finds_a_cycle_through_three_modules() -> None:
+    graph = {"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}
+    assert import_cycles(graph) == [["a", "b", "c"]]
+    assert import_cycles({"a": {"b"}, "b": set()}) == []
+
+
+def channel_crossings(graph: dict[str, set[str]]) -> list[str]:
+    """Each import from one channel's module into another channel."""
+
+    def channel_of(module: str) -> str | None:
+        return next(
+            (c for c in CHANNELS if module == c or module.startswith(c + ".")), None
+        )
+
+    found = []
+    for module, targets in sorted(graph.items()):
+        mine = channel_of(module)
+        for target in sorted(targets):
+            theirs = channel_of(target)
+            if mine and theirs and theirs != mine:
+                found.append(f"{module} imports {target}")
+    return found
+
+
+def test_channels_never_import_each_other() -> None:
+    assert channel_crossings(import_graph()) == []
+
+
+def test_crossing_finder_sees_a_channel_reaching_into_another() -> None:
+    graph = {"bot.slack.posts": {"bot.web.render_html"}, "bot.app": {"bot.web"}}
+    assert channel_crossings(graph) == ["bot.slack.posts imports bot.web.render_html"]
+
+
+def test_survey_keeps_few_top_level_modules() -> None:
+    top = sorted(p.name for p in (ROOT / "survey").glob("*.py"))
+    assert len(top) <= 20, top

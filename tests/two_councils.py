@@ -20,9 +20,8 @@ from builders import NOW, SECRET, SMALL_TEMPLATE
 
 from survey.answering import DraftState, save_draft, submit
 from survey.campaigns import Audience, close_campaign, create_campaign, open_campaign
-from survey.catalogue import sync_templates
 from survey.db import SessionFactory
-from survey.follow_up import add_action
+from survey.follow_up.actions import add_action
 from survey.models import (
     Campaign,
     ManagerOf,
@@ -31,7 +30,8 @@ from survey.models import (
     Service,
     Team,
 )
-from survey.question_bank import parse_template
+from survey.questions.bank import parse_template
+from survey.questions.catalogue import sync_templates
 
 SHARED_EMAIL = "shared.person@example.org"
 SHARED_SLACK_ID = "U0SHARED01"

@@ -19,8 +19,8 @@ class CommentAnalysis:
         text: The comment as typed (not redacted; redact before showing anyone).
         sentiment: Positive, neutral or negative.
         score: Net polarity in [-1, 1].
-        themes: Theme keys from ``survey.themes.THEMES``, strongest first; may be
-            empty.
+        themes: Theme keys from ``survey.questions.themes.THEMES``, strongest
+            first; may be empty.
         theme_phrases: For each theme, the phrases in the comment that showed it.
         mixed: Praise and criticism of similar weight (labelled neutral).
         suggestion: The comment asks for a change.

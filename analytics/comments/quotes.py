@@ -12,7 +12,7 @@ from typing import Final
 from analytics.comments.analysis import CommentAnalysis
 from analytics.comments.redaction import redact
 from analytics.comments.sentiment import Sentiment
-from survey.themes import THEMES
+from survey.questions.themes import THEMES
 
 # Readers skim: a quote of roughly one to three sentences reads best.
 IDEAL_WORDS: Final = (10, 50)
@@ -38,7 +38,7 @@ def representative_quotes(
 
     Args:
         analyses: Analysed comments (from ``analyse_comments``).
-        theme: A key of ``survey.themes.THEMES``.
+        theme: A key of ``survey.questions.themes.THEMES``.
         names: Roster names to redact.
         limit: The most quotes to return.
         sentiment: Only quotes with this sentiment, if given.

@@ -13,7 +13,7 @@ from types import MappingProxyType
 
 from analytics.comments.text import normalise
 from analytics.comments.theme_rules import CASE_SENSITIVE_RULES, THEME_RULES
-from survey.themes import THEMES
+from survey.questions.themes import THEMES
 
 
 def _compile(fragments: tuple[str, ...], flags: int) -> re.Pattern[str]:

@@ -38,7 +38,7 @@ from analytics.writers.findings import (
     response_sentence,
     strengths,
 )
-from survey.themes import STANDARDS
+from survey.questions.themes import STANDARDS
 
 FILLS = {
     "low": "F6C9B3",

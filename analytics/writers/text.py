@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 
 from analytics.model import Change
-from survey.themes import STANDARDS
+from survey.questions.themes import STANDARDS
 
 HIDDEN = "hidden"
 NOT_APPLICABLE = "n/a"

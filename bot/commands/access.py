@@ -2,7 +2,7 @@
 
 The roster is the only source: ``Person.access`` and the teams a person manages
 (``ManagerOf``). Managing a team gives manager access even if the roster's access
-column says staff, as :func:`survey.roles.access_for` decides on import.
+column says staff, as :func:`survey.roster.roles.access_for` decides on import.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from bot import security_log
 from bot.commands.grammar import CommandName
 from survey.models import ManagerOf, Person, Team
-from survey.roles import Access, parse_access
+from survey.roster.roles import Access, parse_access
 
 _LEVELS = list(Access)
 

@@ -13,9 +13,9 @@ from zoneinfo import ZoneInfo
 from bot.commands import follow_up_text as text
 from bot.commands.options import OptionsError, read_options
 from bot.conversation.messages import Message, Notice, Tone
-from survey.announcements import WORKFORCE, Reach
-from survey.briefings import create_briefing
 from survey.db import SessionFactory
+from survey.follow_up.announcements import WORKFORCE, Reach
+from survey.follow_up.briefings import create_briefing
 from survey.models import Organisation
 
 BRIEF_OPTIONS = ("title", "body", "link", "feedback", "at", "to")

@@ -27,10 +27,9 @@ from bot.conversation.messages import (
     SummaryTable,
     Tone,
 )
-from survey.announcements import BODY_LIMIT
 from survey.campaigns import find_campaign
 from survey.db import SessionFactory
-from survey.follow_up import (
+from survey.follow_up.actions import (
     DONE,
     ListedAction,
     add_action,
@@ -38,9 +37,10 @@ from survey.follow_up import (
     list_actions,
     update_action,
 )
+from survey.follow_up.announcements import BODY_LIMIT
+from survey.follow_up.you_said import post_you_said
 from survey.models import Action, Campaign, Organisation
-from survey.themes import THEMES
-from survey.you_said import post_you_said
+from survey.questions.themes import THEMES
 
 _FIELDS = ("theme", "campaign", "question", "said", "doing", "owner", "due")
 ACTION_OPTIONS = (*_FIELDS, "status", "reason")

@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from analytics.follow_up_figures import SupportingFigure
-from survey.follow_up import DONE, IN_PROGRESS, NOT_DOING, ListedAction
-from survey.themes import THEMES
+from survey.follow_up.actions import DONE, IN_PROGRESS, NOT_DOING, ListedAction
+from survey.questions.themes import THEMES
 
 ACTION_EXAMPLE = (
     'action add theme=workload campaign="Social work health check 2026" '

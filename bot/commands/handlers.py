@@ -58,7 +58,7 @@ from survey.campaigns import close_campaign, find_campaign, open_campaign
 from survey.db import SessionFactory
 from survey.errors import SurveyError
 from survey.models import Organisation, Person
-from survey.roles import access_label
+from survey.roster.roles import access_label
 
 
 @dataclass(frozen=True)

@@ -20,15 +20,15 @@ from bot.conversation.messages import Message, Notice, SummaryTable, Tone
 from survey.audit import record_event
 from survey.db import SessionFactory
 from survey.errors import NotFoundError, SurveyError
+from survey.follow_up.targets import set_target
 from survey.models import (
     Campaign,
     CampaignStatus,
     Organisation,
     Template,
 )
-from survey.roles import Access
-from survey.tallies import invited_in_teams
-from survey.targets import set_target
+from survey.retention.tallies import invited_in_teams
+from survey.roster.roles import Access
 
 DEFAULT_TEMPLATE = "social-worker-health-check"
 UNKNOWN_CHANNEL = "chat"

@@ -17,7 +17,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from bot.commands import schedule_text as text
 from survey.errors import NotFoundError
 from survey.models import Campaign, Service, Team
-from survey.nudges import GroupKind, NudgeGroup
+from survey.schedule.nudges import GroupKind, NudgeGroup
 
 PREFIXES = {f"{kind.value}:": kind for kind in GroupKind}
 

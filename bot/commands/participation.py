@@ -20,8 +20,8 @@ from survey.campaigns import open_campaigns
 from survey.db import SessionFactory
 from survey.errors import NotFoundError
 from survey.models import Campaign, CampaignStatus, Organisation, Team
-from survey.nudges import GroupKind
-from survey.roles import Access
+from survey.roster.roles import Access
+from survey.schedule.nudges import GroupKind
 
 
 async def participation_messages(

@@ -9,10 +9,10 @@ names it; the wording lives in :mod:`bot.commands.text`.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 
 from bot.commands import text
+from bot.commands.privacy_facts import PrivacyFacts
 from bot.conversation.messages import Notice
 from survey.models import Organisation, Response
 
@@ -28,26 +28,6 @@ _ATTRIBUTE_WORDS = {
     "workforce": "workforce (registered social work or the wider workforce)",
     "employment_type": "type of employment (such as permanent or agency)",
 }
-
-
-@dataclass(frozen=True)
-class PrivacyFacts:
-    """What is true about anonymity for one organisation.
-
-    Attributes:
-        organisation: Its name, or ``None`` when the person is not on a roster.
-        min_group_size: Its smallest group shown, or ``None`` when unknown.
-        floor: The smallest minimum any organisation may set.
-        kept_with_answers: What each stored response carries about its sender,
-            in words, straight from the response table's columns.
-        date_only: Whether a response records only the date it was sent.
-    """
-
-    organisation: str | None
-    min_group_size: int | None
-    floor: int
-    kept_with_answers: tuple[str, ...]
-    date_only: bool
 
 
 def privacy_facts(organisation: Organisation | None) -> PrivacyFacts:

@@ -17,7 +17,7 @@ from survey.answering import load_draft, participation_of
 from survey.campaigns import list_campaigns, require_open
 from survey.errors import CampaignClosedError, NotInvitedError
 from survey.models import Campaign, ParticipationStatus, Person
-from survey.roles import normalise_code
+from survey.roster.roles import normalise_code
 
 
 @dataclass(frozen=True)

@@ -22,11 +22,11 @@ from survey.campaigns import Audience, find_campaign, open_campaigns
 from survey.db import SessionFactory
 from survey.errors import ScheduleError
 from survey.models import Campaign, CampaignStatus, Organisation, Person
-from survey.nudges import schedule_nudge
-from survey.pulses import DEFAULT_TEMPLATE, create_pulse_schedule
-from survey.reminders import set_muted
-from survey.scheduling import parse_reminder_days, schedule_campaign
-from survey.working_hours import local_words, parse_local_time
+from survey.schedule.nudges import schedule_nudge
+from survey.schedule.plans import parse_reminder_days, schedule_campaign
+from survey.schedule.pulses import DEFAULT_TEMPLATE, create_pulse_schedule
+from survey.schedule.reminders import set_muted
+from survey.schedule.working_hours import local_words, parse_local_time
 
 SCHEDULE_OPTIONS = ("opens", "closes", "remind")
 PULSE_OPTIONS = (

@@ -7,10 +7,10 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from bot.commands.grammar import CommandName
-from survey.roles import Access
+from survey.roster.roles import Access
 
 if TYPE_CHECKING:
-    from bot.commands.privacy import PrivacyFacts
+    from bot.commands.privacy_facts import PrivacyFacts
 
 ROSTER_ASK = "ask your Principal Social Worker to add you to the Health Check roster"
 

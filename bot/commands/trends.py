@@ -15,10 +15,10 @@ from bot.commands import schedule_text as text
 from bot.commands.access import Standing
 from bot.commands.insights import UNKNOWN_CHANNEL, record_view
 from bot.conversation.messages import Message, Notice, SummaryTable
-from survey.catalogue import latest_template
 from survey.db import SessionFactory
 from survey.models import Campaign, Organisation, PulseSchedule
-from survey.pulses import DEFAULT_TEMPLATE
+from survey.questions.catalogue import latest_template
+from survey.schedule.pulses import DEFAULT_TEMPLATE
 
 
 async def trends_messages(

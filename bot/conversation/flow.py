@@ -29,8 +29,8 @@ from bot.conversation.messages import (
     Tone,
 )
 from survey.errors import AnswerError
-from survey.question_bank import TemplateDefinition
-from survey.questions import AnswerValue, Question, Scale
+from survey.questions.bank import TemplateDefinition
+from survey.questions.definitions import AnswerValue, Question, Scale
 
 REVIEW = "__review__"
 

@@ -36,8 +36,8 @@ from survey.campaigns import require_open
 from survey.db import SessionFactory
 from survey.errors import SurveyError
 from survey.models import Campaign, Organisation, Person
-from survey.question_bank import TemplateDefinition
-from survey.question_sets import campaign_definition
+from survey.questions.bank import TemplateDefinition
+from survey.questions.sets import campaign_definition
 
 DraftCheck = Callable[[DraftState], Message | None]
 """A check of the stored draft before an event is applied (a one-time form

@@ -1,1 +1,1 @@
-"""Outbound delivery to each platform, all behind :class:`survey.outbox.Delivery`."""
+"""Delivery to each platform, behind :class:`survey.delivery.outbox.Delivery`."""

@@ -7,8 +7,8 @@ import json
 import httpx
 
 from bot.platforms.signing import sign
+from survey.delivery.outbox import SendResult
 from survey.models import OutboxMessage
-from survey.outbox import SendResult
 
 LOCAL = "local"
 

@@ -20,10 +20,10 @@ from sqlmodel import select
 from bot.slack.identity import identify
 from survey.campaigns import require_open
 from survey.db import SessionFactory
+from survey.delivery.outbox import enqueue
 from survey.errors import NotFoundError
 from survey.models import Campaign, Participation, Person
-from survey.outbox import enqueue
-from survey.scheduling import platform_for
+from survey.schedule.plans import platform_for
 
 PAGE = 200
 

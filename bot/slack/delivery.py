@@ -33,8 +33,8 @@ from bot.slack.identity import remember_dm_channels, stored_dm_channels, team_of
 from bot.slack.posts import outbox_blocks
 from bot.slack.throttle import SlackLimits, Throttle
 from survey.db import SessionFactory, create_engine, session_factory
+from survey.delivery.outbox import SendResult
 from survey.models import Organisation, OutboxMessage
-from survey.outbox import SendResult
 
 log = logging.getLogger(__name__)
 

@@ -30,9 +30,9 @@ from bot.slack.blocks import (
     section,
 )
 from bot.slack.escape import mrkdwn, shorten
+from survey.follow_up.you_said import YOU_SAID
 from survey.models import Announcement, Organisation, Person
-from survey.roles import Access
-from survey.you_said import YOU_SAID
+from survey.roster.roles import Access
 
 MAX_SURVEYS = 20
 YOU_SAID_LENGTH = 1500

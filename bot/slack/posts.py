@@ -12,6 +12,7 @@ from typing import Any
 from urllib.parse import quote
 
 from bot.conversation.messages import Announcement, Notice, SummaryTable, Tone
+from bot.conversation.prose import paragraphs, safe_link
 from bot.slack import ids, text
 from bot.slack.blocks import (
     ICONS,
@@ -25,7 +26,6 @@ from bot.slack.blocks import (
     section,
 )
 from bot.slack.escape import mrkdwn, shorten
-from bot.web.render_html import paragraphs, safe_link
 
 INVITATION = "invitation"
 REMINDER = "reminder"

@@ -29,8 +29,8 @@ from bot.conversation.messages import (
     SummaryTable,
     Tone,
 )
+from bot.conversation.prose import paragraphs, safe_link
 from bot.teams import text
-from bot.web.render_html import paragraphs, safe_link
 
 CONTENT_TYPE = "application/vnd.microsoft.card.adaptive"
 SCHEMA = "http://adaptivecards.io/schemas/adaptive-card.json"

@@ -51,7 +51,8 @@ from bot.teams.cards import CONTENT_TYPE, AdaptiveCardRenderer
 from bot.teams.outgoing import UnknownPayload, outbox_messages, summary_of
 from bot.teams.references import TEAMS, stored_reference, user_key_of
 from bot.teams.throttle import RateLimiter
-from survey.conversations import (
+from survey.db import SessionFactory
+from survey.delivery.conversations import (
     PERSONAL,
     any_conversation,
     channel_conversations,
@@ -61,9 +62,8 @@ from survey.conversations import (
     remember_conversation,
     was_delivered,
 )
-from survey.db import SessionFactory
+from survey.delivery.outbox import SendResult
 from survey.models import OutboxMessage
-from survey.outbox import SendResult
 
 log = logging.getLogger(__name__)
 

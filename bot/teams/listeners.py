@@ -32,7 +32,7 @@ from bot.teams.cards import CONTENT_TYPE, Card, CardAction
 from bot.teams.identity import EmailLookup
 from bot.teams.references import conversation_info, kind_of
 from bot.teams.service import TeamsService
-from survey.conversations import PERSONAL
+from survey.delivery.conversations import PERSONAL
 
 log = logging.getLogger(__name__)
 

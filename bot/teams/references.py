@@ -13,7 +13,7 @@ from typing import Any
 
 from microsoft_agents.activity import Activity, ConversationReference
 
-from survey.conversations import CHANNEL, GROUP, PERSONAL
+from survey.delivery.conversations import CHANNEL, GROUP, PERSONAL
 
 TEAMS = "teams"
 _KINDS = {"personal": PERSONAL, "channel": CHANNEL, "groupChat": GROUP}

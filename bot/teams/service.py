@@ -34,8 +34,8 @@ from bot.teams import text
 from bot.teams.cards import AdaptiveCardRenderer, CardAction, Verb
 from bot.teams.identity import EmailLookup, TeamsUser, identify
 from bot.teams.references import TEAMS, conversation_info, tenant_of
-from survey.conversations import find_conversation, forget_conversation
-from survey.conversations import remember_conversation as store_conversation
+from survey.delivery.conversations import find_conversation, forget_conversation
+from survey.delivery.conversations import remember_conversation as store_conversation
 from survey.errors import NotFoundError
 from survey.models import Campaign, Organisation, Person
 from survey.organisations import find_organisation

@@ -22,7 +22,7 @@ from survey.campaigns import require_open
 from survey.errors import AlreadySubmittedError, SurveyError
 from survey.invitations import drafts_of, open_invitations
 from survey.models import Campaign, Organisation, ParticipationStatus, Person
-from survey.question_sets import campaign_definition
+from survey.questions.sets import campaign_definition
 
 
 @dataclass(frozen=True)

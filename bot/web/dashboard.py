@@ -20,7 +20,7 @@ from bot.web.pages import notice_page, organisation_of, page, runtime_of, visito
 from survey.audit import record_event
 from survey.errors import SurveyError
 from survey.models import Campaign
-from survey.roles import Access, role_label
+from survey.roster.roles import Access, role_label
 
 
 def register(app: FastAPI) -> None:

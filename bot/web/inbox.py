@@ -15,9 +15,9 @@ from sqlmodel import select
 
 from bot.platforms.signing import verify
 from bot.runtime import Runtime
+from survey.delivery.queue import insert_once
 from survey.models import LocalDelivery
 from survey.models.columns import new_id, utcnow
-from survey.queue import insert_once
 
 
 def register(app: FastAPI) -> None:

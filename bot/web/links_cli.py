@@ -16,8 +16,8 @@ from bot.settings import load_settings
 from survey.campaigns import find_campaign
 from survey.errors import SurveyError
 from survey.models import Organisation
-from survey.people import find_person
 from survey.personal_links import issue_link
+from survey.roster.people import find_person
 
 app = typer.Typer(
     help="Personal one-time links to the web chat, for staff without chat access.",

@@ -11,7 +11,7 @@ from fastapi.templating import Jinja2Templates
 from bot.runtime import Runtime
 from survey.campaigns import Audience, open_campaigns
 from survey.organisations import find_organisation
-from survey.question_sets import campaign_definition
+from survey.questions.sets import campaign_definition
 
 templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
 

@@ -21,8 +21,8 @@ from bot.web.render_html import template_environment
 from survey.db import SessionFactory, session_factory
 from survey.models import Organisation, Person
 from survey.organisations import find_organisation
-from survey.people import person_and_team
-from survey.roles import role_label
+from survey.roster.people import person_and_team
+from survey.roster.roles import role_label
 
 AUTOCOMMIT = "AUTOCOMMIT"
 READERS = 16

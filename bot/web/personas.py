@@ -21,8 +21,8 @@ from bot.web.pages import (
     runtime_of,
 )
 from survey.errors import SurveyError
-from survey.people import RosterEntry, active_person, roster
-from survey.roles import Access, Workforce, role_label, workforce_of
+from survey.roster.people import RosterEntry, active_person, roster
+from survey.roster.roles import Access, Workforce, role_label, workforce_of
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,6 @@ import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import urlsplit
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
@@ -27,6 +26,7 @@ from bot.conversation.messages import (
     Review,
     SummaryTable,
 )
+from bot.conversation.prose import paragraphs, safe_link
 
 TEMPLATES = Path(__file__).parent / "templates"
 STATIC = Path(__file__).parent / "static"
@@ -149,21 +149,3 @@ def _typed(prompt: Prompt) -> str:
     if value in {choice.value for choice in prompt.choices}:
         return ""
     return value
-
-
-def safe_link(link: str | None) -> str | None:
-    """Only http(s) and site-relative links; never ``javascript:`` or ``data:``."""
-    if not link:
-        return None
-    parts = urlsplit(link.strip())
-    if parts.scheme in ("http", "https") and parts.netloc:
-        return link.strip()
-    if not parts.scheme and not parts.netloc and link.strip().startswith("/"):
-        return link.strip()
-    return None
-
-
-def paragraphs(text: str) -> list[str]:
-    """Split plain text into paragraphs at blank lines."""
-    blocks = [block.strip() for block in text.replace("\r\n", "\n").split("\n\n")]
-    return [block for block in blocks if block]

@@ -26,7 +26,7 @@ from analytics.comments import (
     key_phrases,
     representative_quotes,
 )
-from survey.themes import THEMES
+from survey.questions.themes import THEMES
 
 POSITIVE, NEUTRAL, NEGATIVE = Sentiment.POSITIVE, Sentiment.NEUTRAL, Sentiment.NEGATIVE
 EVAL_FILE = Path(

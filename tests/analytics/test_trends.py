@@ -14,7 +14,7 @@ from survey.answering import DraftState, save_draft, submit
 from survey.campaigns import Audience
 from survey.db import SessionFactory
 from survey.models import Campaign, Person, PulseSchedule
-from survey.pulses import create_pulse_schedule
+from survey.schedule.pulses import create_pulse_schedule
 
 FEWER = "fewer than 5 responses"
 

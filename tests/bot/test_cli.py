@@ -20,8 +20,8 @@ import typer
 
 from bot.cli import app, main
 from survey.migrate import head_revision
-from survey.question_bank import BANK_DIR, load_all
-from survey.roles import Workforce, find_role, role_codes
+from survey.questions.bank import BANK_DIR, load_all
+from survey.roster.roles import Workforce, find_role, role_codes
 
 ROOT = Path(__file__).parents[2]
 EXAMPLE_ROSTER = ROOT / "examples" / "roster.csv"

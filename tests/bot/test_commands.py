@@ -24,7 +24,6 @@ from bot.conversation.messages import Menu, Notice, Prompt, SummaryTable, Tone
 from bot.conversation.service import handle_event
 from survey.answering import load_draft
 from survey.campaigns import Audience, create_campaign, open_campaign
-from survey.catalogue import sync_templates
 from survey.db import SessionFactory
 from survey.models import (
     Campaign,
@@ -36,7 +35,8 @@ from survey.models import (
     Person,
     Team,
 )
-from survey.question_bank import load_all
+from survey.questions.bank import load_all
+from survey.questions.catalogue import sync_templates
 
 # The grammar
 

@@ -31,8 +31,8 @@ from bot.conversation.flow import (
     step,
 )
 from bot.conversation.messages import InputKind, Message, Notice, Prompt, Review
-from survey.question_bank import TemplateDefinition, load_all, parse_template
-from survey.questions import AnswerValue
+from survey.questions.bank import TemplateDefinition, load_all, parse_template
+from survey.questions.definitions import AnswerValue
 
 CAMPAIGN_ID = uuid.UUID("00000000-0000-4000-8000-000000000001")
 SMALL = parse_template(SMALL_TEMPLATE, source="test")

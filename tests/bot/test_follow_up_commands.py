@@ -16,10 +16,10 @@ from sqlmodel import SQLModel, col, func, select
 from bot.commands import CommandName, CommandResult, dispatch, parse
 from bot.commands.options import OptionsError, read_options
 from bot.conversation.messages import Announcement, Notice, SummaryTable, Tone
-from survey.briefings import POST_BRIEFING
 from survey.campaigns import close_campaign
 from survey.db import SessionFactory
-from survey.job_runner import run_job
+from survey.delivery.job_runner import run_job
+from survey.follow_up.briefings import POST_BRIEFING
 from survey.models import Action, Campaign, Job, OutboxMessage, Person
 from survey.models import Announcement as AnnouncementRow
 

@@ -14,7 +14,6 @@ from typer.testing import CliRunner, Result
 
 from bot.import_cli import import_app
 from survey import migrate
-from survey.catalogue import sync_templates
 from survey.db import create_engine, session_factory
 from survey.demo import TEAMS
 from survey.errors import (
@@ -24,7 +23,8 @@ from survey.errors import (
     SettingsError,
 )
 from survey.models import Answer, Campaign, Organisation, Response, Service, Team
-from survey.question_bank import load_all
+from survey.questions.bank import load_all
+from survey.questions.catalogue import sync_templates
 
 EXAMPLES = Path(__file__).parents[2] / "examples"
 EXAMPLE = [

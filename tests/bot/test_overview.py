@@ -11,14 +11,14 @@ from pathlib import Path
 import pytest
 from markupsafe import escape
 
+from bot.app import create_app
 from bot.settings import Settings, load_settings
-from bot.web.app import create_app
 from survey.campaigns import Audience, create_campaign, open_campaign
 from survey.db import create_engine, session_factory
 from survey.demo import DEMO_NAME, seed_demo
 from survey.errors import SettingsError
 from survey.organisations import find_organisation
-from survey.question_bank import load_all
+from survey.questions.bank import load_all
 
 with warnings.catch_warnings():
     # Starlette asks for httpx2 instead of httpx; the lock has httpx.

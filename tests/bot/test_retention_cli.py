@@ -22,7 +22,7 @@ from bot.cli import main
 from survey.audit import list_events
 from survey.db import SessionFactory, create_engine, session_factory
 from survey.models import Draft, Response
-from survey.retention import PURGED
+from survey.retention.purge import PURGED
 
 T = TypeVar("T")
 AGO = timedelta(days=400)

@@ -21,10 +21,10 @@ from bot.settings import load_settings
 from bot.worker import Worker, run_worker
 from survey.audit import list_events
 from survey.db import SessionFactory
+from survey.delivery.queue import DONE, PENDING
 from survey.models import Comment, Participation, ParticipationTally, Response
-from survey.queue import DONE, PENDING
-from survey.retention import PURGED
-from survey.retention_jobs import PURGE_JOB, schedule_daily_purges
+from survey.retention.jobs import PURGE_JOB, schedule_daily_purges
+from survey.retention.purge import PURGED
 
 
 class Clock:

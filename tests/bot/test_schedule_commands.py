@@ -43,9 +43,9 @@ from survey.models import (
     Person,
     PulseSchedule,
 )
-from survey.nudges import NUDGE_JOB
-from survey.pulses import PULSE_RUN
-from survey.scheduling import CLOSE, OPEN, REMIND
+from survey.schedule.nudges import NUDGE_JOB
+from survey.schedule.plans import CLOSE, OPEN, REMIND
+from survey.schedule.pulses import PULSE_RUN
 
 SCHEDULE = (
     "campaign schedule Health check 2026 opens=2026-12-01T09:00 "

@@ -20,10 +20,10 @@ from plan_builders import MONDAY, PlanOrg, address, draft, jobs_of, plan_org
 from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlmodel import col, select
 
+from bot.app import create_app
 from bot.platforms.local import LocalChannelDelivery
 from bot.runtime import Runtime
 from bot.settings import Settings, load_settings
-from bot.web.app import create_app
 from bot.worker import Worker
 from survey.campaigns import Audience
 from survey.db import SessionFactory
@@ -34,10 +34,10 @@ from survey.models import (
     OutboxMessage,
     Person,
 )
-from survey.pulses import create_pulse_schedule
-from survey.reminders import set_muted
-from survey.scheduling import REMIND, schedule_campaign
-from survey.working_hours import parse_local_time
+from survey.schedule.plans import REMIND, schedule_campaign
+from survey.schedule.pulses import create_pulse_schedule
+from survey.schedule.reminders import set_muted
+from survey.schedule.working_hours import parse_local_time
 
 SECRET_KEY = "worker-clock-test-secret-0123456789"
 

@@ -33,8 +33,8 @@ from bot.runtime import Runtime
 from bot.settings import load_settings
 from bot.worker import Worker
 from survey.db import SessionFactory
+from survey.delivery.outbox import enqueue
 from survey.models import LocalDelivery, OutboxMessage
-from survey.outbox import enqueue
 
 SECRET = "fault-test-secret-0123456789abcdef"
 ROOT = Path(__file__).resolve().parents[2]

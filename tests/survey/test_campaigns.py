@@ -21,7 +21,6 @@ from survey.campaigns import (
     open_campaign,
     open_campaigns,
 )
-from survey.catalogue import sync_templates
 from survey.db import SessionFactory
 from survey.errors import CampaignClosedError, CampaignStateError, NotFoundError
 from survey.models import (
@@ -35,7 +34,8 @@ from survey.models import (
     Team,
 )
 from survey.models import Organisation as OrganisationRow
-from survey.question_bank import parse_template
+from survey.questions.bank import parse_template
+from survey.questions.catalogue import sync_templates
 
 # Who works where: (name, team, role, active).
 ROSTER = (

@@ -29,7 +29,7 @@ from survey.models import (
     Template,
     TemplateQuestion,
 )
-from survey.roles import Workforce, workforce_of
+from survey.roster.roles import Workforce, workforce_of
 
 TABLES = (
     Organisation,

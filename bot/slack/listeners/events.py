@@ -21,9 +21,9 @@ from sqlmodel import col
 from bot.slack.home import home_view
 from bot.slack.replies import asker_of, remember_dm, run_command
 from bot.slack.services import SlackServices, services_of
+from survey.delivery.queue import insert_once
 from survey.models import SlackEvent
 from survey.models.columns import new_id
-from survey.queue import insert_once
 
 log = logging.getLogger(__name__)
 

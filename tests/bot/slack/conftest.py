@@ -13,7 +13,7 @@ from slackapp import SIGNING_SECRET, SlackWorkspace, slack_workspace
 
 from bot.settings import Settings, load_settings
 from survey.db import SessionFactory, create_engine, session_factory
-from survey.working_hours import next_working_time
+from survey.schedule.working_hours import next_working_time
 
 
 @pytest.fixture

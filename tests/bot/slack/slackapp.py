@@ -31,9 +31,9 @@ from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_bolt.response import BoltResponse
 from slack_sdk.signature import SignatureVerifier
 
+from bot.app import create_app
 from bot.settings import Settings
 from bot.slack.app import slack_runtime
-from bot.web.app import create_app
 
 with warnings.catch_warnings():
     warnings.filterwarnings("ignore", message="Using `httpx` with `starlette")

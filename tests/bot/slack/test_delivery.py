@@ -18,10 +18,10 @@ from bot.settings import Settings
 from bot.slack.delivery import EVENT_TYPE, SlackDelivery
 from bot.slack.throttle import SlackLimits, Throttle
 from bot.worker import Worker
-from survey.jobs import schedule_job
+from survey.delivery.jobs import schedule_job
+from survey.delivery.outbox import enqueue
 from survey.models import OutboxMessage, Person
-from survey.outbox import enqueue
-from survey.scheduling import OPEN
+from survey.schedule.plans import OPEN
 
 FAST = SlackLimits(per_method={}, per_channel_seconds=0.0)
 

@@ -33,7 +33,6 @@ from bot.slack.identity import link_roster
 from bot.slack.throttle import SlackLimits
 from bot.worker import Worker
 from survey.campaigns import Audience, create_campaign
-from survey.catalogue import sync_templates
 from survey.db import SessionFactory, create_engine, session_factory
 from survey.models import (
     Action,
@@ -45,9 +44,10 @@ from survey.models import (
     Response,
 )
 from survey.organisations import create_organisation, find_organisation
-from survey.question_bank import load_all
-from survey.roster import import_roster
-from survey.scheduling import schedule_campaign
+from survey.questions.bank import load_all
+from survey.questions.catalogue import sync_templates
+from survey.roster.importing import import_roster
+from survey.schedule.plans import schedule_campaign
 
 pytestmark = pytest.mark.filterwarnings(
     "ignore:BasicAuth is deprecated:DeprecationWarning"

@@ -16,11 +16,11 @@ from sqlmodel import select
 from bot.runtime import Runtime
 from bot.slack.delivery import SlackDelivery
 from bot.worker import Worker
-from survey.jobs import schedule_job
+from survey.delivery.jobs import schedule_job
 from survey.models import OutboxMessage, Participation
 from survey.models import SlackWorkspace as LinkedWorkspace
 from survey.models.slack import slack_bots, slack_installations, slack_oauth_states
-from survey.scheduling import OPEN
+from survey.schedule.plans import OPEN
 
 # slack-sdk 3.47 sends client credentials with aiohttp.BasicAuth, which aiohttp
 # 3.14 deprecates; the exchange itself works (this is what is under test).

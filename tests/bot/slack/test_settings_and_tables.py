@@ -12,8 +12,8 @@ from sqlalchemy import MetaData, Table, inspect
 from sqlmodel import SQLModel
 
 import survey.models  # noqa: F401
+from bot.app import create_app
 from bot.settings import load_settings
-from bot.web.app import create_app
 from survey.errors import SettingsError
 
 ROOT = Path(__file__).parents[3]

@@ -30,7 +30,7 @@ from bot.slack.delivery import SlackDelivery
 from bot.slack.identity import link_workspace
 from bot.slack.throttle import SlackLimits
 from bot.worker import Worker
-from survey.follow_up import add_action
+from survey.follow_up.actions import add_action
 from survey.models import OutboxMessage
 from survey.organisations import set_workforce_channel
 

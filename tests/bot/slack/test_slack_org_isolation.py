@@ -41,7 +41,7 @@ from bot.worker import Worker
 from survey.db import create_engine, session_factory
 from survey.models import OutboxMessage
 from survey.organisations import set_workforce_channel
-from survey.working_hours import next_working_time
+from survey.schedule.working_hours import next_working_time
 
 ASHFORD_TEAM = "T0ASHFORD"
 BROOKVALE_TEAM = "T0BROOKVALE"

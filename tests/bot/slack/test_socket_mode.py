@@ -10,7 +10,7 @@ from fakes.slack_api import FakeSlack
 from fakes.slack_socket import FakeSocketMode
 from slackapp import TestClient, slash_command
 
-from bot.web.app import create_app
+from bot.app import create_app
 
 
 @pytest.fixture

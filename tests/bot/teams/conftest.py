@@ -11,10 +11,9 @@ import pytest
 from fakes.teams_connector import FakeConnector, running_connector
 from teamschat import SECRET_KEY, Database, Member, Teams, TestClient
 
+from bot.app import create_app
 from bot.settings import Settings, load_settings
-from bot.web.app import create_app
 from survey.campaigns import Audience, create_campaign, open_campaign
-from survey.catalogue import sync_templates
 from survey.db import create_engine, session_factory
 from survey.models import (
     Campaign,
@@ -24,7 +23,8 @@ from survey.models import (
     Service,
     Team,
 )
-from survey.question_bank import load_all
+from survey.questions.bank import load_all
+from survey.questions.catalogue import sync_templates
 
 ORG_SLUG = "teams-council"
 PULSE = "Pulse check March"

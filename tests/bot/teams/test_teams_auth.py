@@ -16,9 +16,9 @@ from microsoft_agents.hosting.core.authorization.jwt import jwt_token_validator
 from sqlmodel import func, select
 from teamschat import APP_ID, Database, Teams, TestClient, message, words
 
+from bot.app import create_app
 from bot.settings import Mode, load_settings
 from bot.teams.app import auth_configuration
-from bot.web.app import create_app
 from survey.errors import SettingsError
 from survey.models import ChatConversation, Draft
 

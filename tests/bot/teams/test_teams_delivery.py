@@ -27,10 +27,10 @@ from bot.teams.delivery import OUTBOX_KEY, TeamsDelivery, retry_after_seconds
 from bot.teams.references import conversation_info
 from bot.teams.throttle import RateLimiter
 from bot.worker import Worker
-from survey.conversations import remember_conversation
 from survey.db import SessionFactory
+from survey.delivery.conversations import remember_conversation
+from survey.delivery.outbox import enqueue
 from survey.models import ChatConversation, ChatDelivery, OutboxMessage
-from survey.outbox import enqueue
 
 
 @pytest.fixture

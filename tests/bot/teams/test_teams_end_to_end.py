@@ -34,11 +34,11 @@ from teamschat import (
     words,
 )
 
+from bot.app import create_app
 from bot.runtime import Runtime
 from bot.settings import Settings
 from bot.teams.app import build_adapter, connection_manager
 from bot.teams.delivery import TeamsDelivery
-from bot.web.app import create_app
 from bot.worker import Worker
 from survey.db import create_engine, session_factory
 from survey.models import (
@@ -50,7 +50,7 @@ from survey.models import (
     Participation,
     Response,
 )
-from survey.working_hours import is_working_time, next_working_time
+from survey.schedule.working_hours import is_working_time, next_working_time
 
 PEOPLE = 50
 

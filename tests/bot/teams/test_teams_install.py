@@ -21,7 +21,7 @@ from teamschat import (
     words,
 )
 
-from bot.web.app import create_app
+from bot.app import create_app
 from survey.models import ChatConversation
 
 

@@ -19,8 +19,8 @@ from row_snapshots import changes, snapshot
 from teamschat import SECRET_KEY, TENANT, Member, Teams, TestClient, message, words
 from two_councils import B_MARK, Council, TwoCouncils
 
+from bot.app import create_app
 from bot.settings import load_settings
-from bot.web.app import create_app
 from survey.db import create_engine, session_factory
 from survey.models import Person
 

@@ -14,8 +14,8 @@ from fakes.teams_connector import FakeConnector
 from sqlmodel import func, select
 from teamschat import APP_ID, Database, Teams, TestClient, message
 
+from bot.app import create_app
 from bot.teams.app import token_problem
-from bot.web.app import create_app
 from survey.models import ChatConversation, Draft
 
 SECURITY = "healthcheck.security"

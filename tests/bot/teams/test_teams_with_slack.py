@@ -25,12 +25,12 @@ from teamschat import (
 )
 
 from analytics.data import load_round
-from bot.web.app import create_app
+from bot.app import create_app
 from survey.answering import DraftState, save_draft, submit
 from survey.db import create_engine, session_factory
-from survey.job_runner import run_job
+from survey.delivery.job_runner import run_job
 from survey.models import Campaign, Job, OutboxMessage, Person
-from survey.scheduling import OPEN
+from survey.schedule.plans import OPEN
 
 
 def answer_on_slack(url: str, people: list[Person]) -> None:

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 from webchat import SECRET_KEY, Chat, Database, TestClient
 
+from bot.app import create_app
 from bot.settings import Settings, load_settings
-from bot.web.app import create_app
 from survey.db import create_engine as create_async_engine
 from survey.db import session_factory
 from survey.demo import seed_demo

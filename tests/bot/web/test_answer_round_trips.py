@@ -20,8 +20,8 @@ from sqlalchemy import event
 from sqlmodel import select
 from webchat import SECRET_KEY, Chat, TestClient
 
+from bot.app import create_app
 from bot.settings import load_settings
-from bot.web.app import create_app
 from survey.anonymity import draft_key
 from survey.db import create_engine, session_factory
 from survey.models import Draft, Participation, ParticipationStatus

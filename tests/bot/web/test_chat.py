@@ -10,8 +10,8 @@ import pytest
 from sqlmodel import col, select
 from webchat import Chat, Database, TestClient
 
+from bot.app import create_app
 from bot.settings import Settings
-from bot.web.app import create_app
 from bot.web.identity import COOKIE
 from survey.anonymity import draft_key
 from survey.models import (

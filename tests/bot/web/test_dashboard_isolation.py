@@ -20,10 +20,10 @@ from row_snapshots import changes, snapshot
 from two_councils import B_MARK, HEALTH_CHECK, PULSE, TwoCouncils
 from webchat import TestClient
 
+from bot.app import create_app
 from bot.commands import dispatch
 from bot.platforms.signing import sign
 from bot.settings import load_settings
-from bot.web.app import create_app
 from bot.web.identity import COOKIE, SignedInBy, session_value
 from survey.db import create_engine, session_factory
 from survey.models import OutboxMessage, Person

@@ -10,8 +10,8 @@ import pytest
 from typer.testing import CliRunner
 from webchat import SECRET_KEY, Chat, Database, TestClient
 
+from bot.app import create_app
 from bot.settings import Settings
-from bot.web.app import create_app
 from bot.web.identity import COOKIE
 from bot.web.links_cli import app as link_app
 from survey.db import create_engine, session_factory

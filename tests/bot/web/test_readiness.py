@@ -7,8 +7,8 @@ import pytest
 from postgres_admin import POSTGRES_ADMIN_URL
 from webchat import SECRET_KEY, TestClient
 
+from bot.app import create_app
 from bot.settings import load_settings
-from bot.web.app import create_app
 
 
 def test_a_process_with_its_database_is_ready(database_url: str) -> None:

@@ -9,8 +9,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from webchat import SECRET_KEY, Chat, Database, TestClient
 
+from bot.app import create_app
 from bot.settings import Settings
-from bot.web.app import create_app
 from survey.anonymity import draft_key
 from survey.db import create_engine, session_factory
 from survey.models import Draft, Person

@@ -1,0 +1,59 @@
+"""The local web channel's routes, health checks and static files, added to one app."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
+from fastapi.staticfiles import StaticFiles
+from sqlalchemy import text as sql_text
+
+from bot.runtime import Runtime, database_unreachable
+from bot.web import (
+    channel,
+    dashboard,
+    inbox,
+    links,
+    outage,
+    overview,
+    personas,
+    posts,
+)
+from bot.web.pages import ChannelState
+from bot.web.render_html import STATIC
+
+
+def register(app: FastAPI) -> None:
+    """Serve the local web channel, the dashboard and ``/healthz``/``/readyz``."""
+    app.state.channel = ChannelState()
+    outage.register(app)
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    channel.register(app)
+    personas.register(app)
+    links.register(app)
+    overview.register(app)
+    inbox.register(app)
+    posts.register(app)
+    dashboard.register(app)
+
+    @app.get("/healthz", include_in_schema=False)
+    async def healthz() -> dict[str, str]:
+        """Liveness: the process answers (it never touches the database)."""
+        return {"status": "ok"}
+
+    @app.get("/readyz", include_in_schema=False)
+    async def readyz(request: Request) -> JSONResponse:
+        """Readiness, for a load balancer: the database answers too."""
+        runtime: Runtime = request.app.state.runtime
+        try:
+            async with runtime.read_sessions() as session:
+                connection = await session.connection()
+                await connection.execute(sql_text("SELECT 1"))
+        except Exception as error:
+            if not database_unreachable(error):
+                raise
+            return JSONResponse(
+                {"status": "database unavailable"},
+                status_code=503,
+                headers={"Retry-After": str(outage.RETRY_AFTER_SECONDS)},
+            )
+        return JSONResponse({"status": "ready"})

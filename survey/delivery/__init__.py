@@ -1,0 +1,1 @@
+"""Work and messages out: the job table, claims, the outbox, chat conversations."""

@@ -1,0 +1,1 @@
+"""Closing the loop: actions, "you said, we did", briefings, feedback, targets."""

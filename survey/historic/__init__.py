@@ -1,0 +1,1 @@
+"""Earlier rounds: reading, checking and importing an old survey tool's export."""

@@ -1,0 +1,1 @@
+"""Questions: the YAML banks, definitions and scales, the catalogue, sets, themes."""

@@ -1,0 +1,103 @@
+"""Which of a template's questions a campaign asks: all, or a pulse's rotating share.
+
+A pulse asks a few questions each time and rotates through its template, so the
+same people are not asked the same things every few weeks. The questions a
+campaign asks are stored on it (``Campaign.question_keys``; ``None`` means all),
+and every part of the answer path reads them through :func:`campaign_definition`.
+"""
+
+from __future__ import annotations
+
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from survey.models import Campaign
+from survey.questions.bank import TemplateDefinition
+from survey.questions.catalogue import template_definition
+from survey.questions.definitions import AnswerValue, Question
+
+
+async def campaign_definition(
+    session: AsyncSession, *, campaign: Campaign
+) -> TemplateDefinition:
+    """The campaign's template, cut down to the questions the campaign asks."""
+    definition = await template_definition(session, template_id=campaign.template_id)
+    return asked_only(definition, campaign.question_keys)
+
+
+def asked_only(
+    definition: TemplateDefinition, question_keys: list[str] | None
+) -> TemplateDefinition:
+    """``definition`` with only ``question_keys`` (all of it for ``None``)."""
+    if question_keys is None:
+        return definition
+    wanted = set(question_keys)
+    kept = tuple(question for question in definition.questions if question.id in wanted)
+    return definition.model_copy(update={"questions": kept})
+
+
+def question_blocks(definition: TemplateDefinition) -> list[tuple[Question, ...]]:
+    """The template's questions grouped as a lead question and its follow-ups.
+
+    A follow-up (a question with ``when``) goes with the question it hangs from,
+    and a follow-up of a follow-up with the same lead, so a rotation never asks a
+    follow-up without what it follows.
+    """
+    lead_of: dict[str, str] = {}
+    blocks: dict[str, list[Question]] = {}
+    for question in definition.questions:
+        lead = question.id
+        if question.when is not None:
+            lead = lead_of.get(question.when.question, question.when.question)
+        lead_of[question.id] = lead
+        blocks.setdefault(lead, []).append(question)
+    return [tuple(block) for block in blocks.values()]
+
+
+def rotation(
+    definition: TemplateDefinition, *, per_pulse: int | None, run: int
+) -> list[str] | None:
+    """The question ids run number ``run`` (0 first) of a pulse asks.
+
+    A window of ``per_pulse`` lead questions (each with its follow-ups) that moves
+    on by ``per_pulse`` every run and wraps round, so every question is asked
+    once every ``ceil(leads / per_pulse)`` runs. ``None`` (ask everything) when
+    the pulse asks at least as many questions as the template has.
+
+    Raises:
+        ValueError: ``per_pulse`` below 1 or ``run`` below 0.
+    """
+    if per_pulse is not None and per_pulse < 1:
+        raise ValueError("a pulse asks at least one question")
+    if run < 0:
+        raise ValueError("runs count from 0")
+    blocks = question_blocks(definition)
+    if per_pulse is None or per_pulse >= len(blocks):
+        return None
+    start = run * per_pulse % len(blocks)
+    chosen = {
+        (start + offset) % len(blocks) for offset in range(per_pulse)
+    }  # positions in the template, so questions keep their order
+    return [
+        question.id
+        for position, block in enumerate(blocks)
+        if position in chosen
+        for question in block
+    ]
+
+
+def everyone_questions(definition: TemplateDefinition) -> list[Question]:
+    """The questions asked of everyone (no follow-ups), for progress counts.
+
+    Progress that others may see (a reminder's "answered 4 of 6") counts only
+    these: a count that grew with follow-ups would hint at an answer.
+    """
+    return [question for question in definition.questions if question.when is None]
+
+
+def answered_count(
+    definition: TemplateDefinition, answers: dict[str, AnswerValue | None]
+) -> int:
+    """How many of the everyone-questions have an answer or were skipped."""
+    return sum(
+        1 for question in everyone_questions(definition) if question.id in answers
+    )

@@ -1,0 +1,1 @@
+"""Retention: the purge, its daily job, and the participation tallies it keeps."""

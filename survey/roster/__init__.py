@@ -1,0 +1,1 @@
+"""The roster: the workforce CSV, its roles and workforces, looking people up."""

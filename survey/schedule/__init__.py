@@ -1,0 +1,1 @@
+"""When things happen: campaign plans, reminders, nudges, pulses, working hours."""
