@@ -39,7 +39,7 @@ from survey.models import (
 from survey.questions.bank import load_all
 from survey.questions.catalogue import sync_templates
 
-EXAMPLES = Path(__file__).parents[2] / "examples"
+EXAMPLES = Path(__file__).parents[3] / "examples"
 TEMPLATE = "social-worker-health-check"
 HEADER = [
     "date",

@@ -34,7 +34,7 @@ from survey.questions.catalogue import sync_templates
 from survey.roster.file import COLUMNS
 from survey.roster.importing import import_roster, parse_roster
 
-EXAMPLES = Path(__file__).parents[2] / "examples"
+EXAMPLES = Path(__file__).parents[3] / "examples"
 ROSTER = (EXAMPLES / "roster.csv").read_bytes()
 HISTORIC = (EXAMPLES / "historic-2024.csv").read_bytes()
 MAPPING = (EXAMPLES / "historic-columns.yaml").read_bytes()

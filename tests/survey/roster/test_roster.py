@@ -17,7 +17,7 @@ from survey.models import ManagerOf, Organisation, Person, Service, Team
 from survey.roster.importing import RosterImportReport, import_roster, parse_roster
 from survey.roster.roles import access_for, find_role, workforce_of
 
-EXAMPLE = Path(__file__).parents[2] / "examples" / "roster.csv"
+EXAMPLE = Path(__file__).parents[3] / "examples" / "roster.csv"
 COLUMNS = [
     "name",
     "email",
