@@ -1,4 +1,4 @@
-"""The composition root: settings, the database engine and sessions, built once."""
+"""What every process builds once: its settings, the database engine and sessions."""
 
 from __future__ import annotations
 
