@@ -28,7 +28,8 @@ from microsoft_agents.hosting.core.connector.teams import TeamsConnectorClient
 
 from bot.conversation.messages import Message, Notice
 from bot.teams import text
-from bot.teams.cards import CONTENT_TYPE, Card, CardAction
+from bot.teams.card_actions import CardAction
+from bot.teams.cards import CONTENT_TYPE, Card
 from bot.teams.identity import EmailLookup
 from bot.teams.references import conversation_info, kind_of
 from bot.teams.service import TeamsService

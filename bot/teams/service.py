@@ -31,7 +31,8 @@ from bot.conversation.service import handle_event
 from bot.runtime import Runtime
 from bot.settings import Settings
 from bot.teams import text
-from bot.teams.cards import AdaptiveCardRenderer, CardAction, Verb
+from bot.teams.card_actions import CardAction, Verb
+from bot.teams.cards import AdaptiveCardRenderer
 from bot.teams.identity import EmailLookup, TeamsUser, identify
 from bot.teams.references import TEAMS, conversation_info, tenant_of
 from survey.delivery.conversations import find_conversation, forget_conversation

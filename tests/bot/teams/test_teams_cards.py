@@ -24,14 +24,9 @@ from bot.conversation.messages import (
     SummaryTable,
     Tone,
 )
-from bot.teams.cards import (
-    CARD_BUDGET,
-    SUBMIT,
-    AdaptiveCardRenderer,
-    CardAction,
-    Verb,
-    escape_markdown,
-)
+from bot.teams.card_actions import CardAction, Verb
+from bot.teams.card_blocks import escape_markdown
+from bot.teams.cards import CARD_BUDGET, SUBMIT, AdaptiveCardRenderer
 
 CAMPAIGN = uuid.UUID("3ae2d467-f8d1-4ec5-b593-dea38b2765c7")
 AGREE5 = tuple(

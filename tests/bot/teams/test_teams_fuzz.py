@@ -26,7 +26,7 @@ from teamschat import (
     team_install,
 )
 
-from bot.teams.cards import Verb
+from bot.teams.card_actions import Verb
 
 ACTIVITY_MODEL = "microsoft_agents.activity"
 FUZZ = settings(
