@@ -5,7 +5,8 @@ the :class:`CommandResult`.
 """
 
 from bot.commands.grammar import NOT_YET_AVAILABLE, Command, CommandName, parse
-from bot.commands.handlers import CommandResult, dispatch
+from bot.commands.handlers import dispatch
+from bot.commands.request import CommandResult
 
 __all__ = [
     "NOT_YET_AVAILABLE",
