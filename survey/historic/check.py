@@ -27,31 +27,24 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from survey.errors import HistoricImportError
+from survey.historic.columns import (
+    ATTRIBUTE_COLUMNS,
+    IGNORE,
+    ImportColumn,
+    resolve_columns,
+)
 from survey.historic.file import ColumnMapping, ResponseTable
+from survey.historic.problems import ImportProblems
 from survey.historic.values import (
     CellError,
     RosterNames,
     check_encoding,
     read_answer,
     read_date,
-    suggest,
 )
 from survey.questions.bank import TemplateDefinition
 from survey.questions.definitions import AnswerValue
 from survey.roster.file import name_key
-from survey.roster.roles import normalise_code
-
-ATTRIBUTE_COLUMNS = (
-    "date",
-    "team",
-    "service",
-    "role",
-    "employment_type",
-    "respondent_id",
-)
-IGNORE = "ignore"
-MAX_PROBLEMS = 100
-ROWS_LISTED = 10
 
 
 @dataclass(frozen=True)
@@ -98,42 +91,6 @@ class CheckedResponses:
     warnings: list[str] = field(default_factory=list)
 
 
-class ImportProblems:
-    """Problems found so far, by row and column; identical ones are merged.
-
-    Row 0 is the whole file. The same message in the same column on many rows
-    is reported once, naming the rows, so one misspelt team does not bury every
-    other problem.
-    """
-
-    def __init__(self) -> None:
-        self._found: dict[tuple[str | None, str], list[int]] = {}
-
-    def add(self, row: int, message: str, *, column: str | None = None) -> None:
-        """Record a problem with a row (0 for the file), optionally in a column."""
-        self._found.setdefault((column, message), []).append(row)
-
-    def __bool__(self) -> bool:
-        return bool(self._found)
-
-    def messages(self) -> list[str]:
-        """Return the problems in row order, at most ``MAX_PROBLEMS`` of them."""
-        ordered = sorted(self._found.items(), key=lambda item: min(item[1]))
-        lines = [_where(rows, column) + text for (column, text), rows in ordered]
-        if len(lines) > MAX_PROBLEMS:
-            more = len(lines) - MAX_PROBLEMS
-            lines = [*lines[:MAX_PROBLEMS], f"... and {more} more problems"]
-        return lines
-
-
-@dataclass(frozen=True)
-class _Column:
-    index: int
-    target: str
-    label: str
-    values: dict[str, str]
-
-
 def check_responses(
     table: ResponseTable,
     *,
@@ -178,7 +135,7 @@ def check_responses(
             f"--invited is {invited}, fewer than the {len(table.rows)} responses "
             "in the file",
         )
-    columns = _resolve_columns(table.header, definition, mapping, problems)
+    columns = resolve_columns(table.header, definition, mapping, problems)
     rows = _RowChecker(definition, columns, RosterNames(teams, services or []))
     for number, cells in table.rows:
         rows.check(number, cells, table.header, problems, year=year, today=today)
@@ -198,121 +155,13 @@ def check_responses(
     return CheckedResponses(rows.responses, dropped=dropped, warnings=warnings)
 
 
-def _resolve_columns(
-    header: list[str],
-    definition: TemplateDefinition,
-    mapping: ColumnMapping | None,
-    problems: ImportProblems,
-) -> list[_Column]:
-    """Match each heading to a question or an import column; report the rest."""
-    if mapping is not None:
-        _check_mapping(mapping, definition, problems)
-    columns: list[_Column] = []
-    unknown: list[str] = []
-    taken: dict[str, str] = {}
-    for index, heading in enumerate(header):
-        key = name_key(heading)
-        mapped = mapping is not None and key in mapping.columns
-        target = _target(
-            mapping.columns[key] if mapping and mapped else heading, definition
-        )
-        if not heading or (mapped and target is None):
-            continue  # an empty heading is checked row by row; a bad map above
-        if target is None:
-            if normalise_code(heading) == "workforce":
-                problems.add(
-                    0,
-                    "column 'workforce': the workforce is worked out from the role; "
-                    "delete this column, or map it to ignore",
-                )
-            else:
-                unknown.append(heading)
-            continue
-        if target != IGNORE and target in taken:
-            problems.add(
-                0,
-                f"columns '{taken[target]}' and '{heading}' both hold {target}; "
-                "keep one of them",
-            )
-            continue
-        taken[target] = heading
-        label = target if name_key(target) == key else f"'{heading}' ({target})"
-        values = mapping.values.get(key, {}) if mapping and mapped else {}
-        columns.append(_Column(index, target, label, values))
-    for heading in unknown:
-        hint = suggest(name_key(heading), _target_names(definition))
-        problems.add(
-            0,
-            f"column '{heading}' is not a question of {definition.key} or an "
-            f"import column{hint}",
-        )
-    if unknown:
-        problems.add(
-            0,
-            f"the columns can be {', '.join(ATTRIBUTE_COLUMNS)} and the question "
-            f"ids of {definition.key}: "
-            f"{', '.join(question.id for question in definition.questions)}; to "
-            "keep the export's own headings, give --mapping FILE matching each "
-            "heading to a question id (or to ignore, to leave a column out)",
-        )
-    elif all(column.target in (*ATTRIBUTE_COLUMNS, IGNORE) for column in columns):
-        problems.add(0, f"the file has no columns for questions of {definition.key}")
-    return columns
-
-
-def _check_mapping(
-    mapping: ColumnMapping, definition: TemplateDefinition, problems: ImportProblems
-) -> None:
-    """Every target must exist, and every replacement answer must fit its question."""
-    for key, typed in mapping.columns.items():
-        heading = mapping.headings[key]
-        target = _target(typed, definition)
-        if target is None:
-            hint = suggest(name_key(typed), _target_names(definition))
-            problems.add(
-                0,
-                f"{mapping.source}: '{heading}' is mapped to '{typed}', which is "
-                f"not a question of {definition.key} or an import column{hint}",
-            )
-        elif target not in (*ATTRIBUTE_COLUMNS, IGNORE):
-            question = definition.question(target)
-            for answer, replacement in mapping.values.get(key, {}).items():
-                try:
-                    read_answer(question, replacement, {})
-                except CellError as error:
-                    problems.add(
-                        0,
-                        f"{mapping.source}: '{heading}': the replacement for "
-                        f"'{mapping.answers.get(answer, answer)}' does not fit "
-                        f"{question.id}: {error}",
-                    )
-
-
-def _target(typed: str, definition: TemplateDefinition) -> str | None:
-    """The question id or import column a heading names, or None."""
-    code = normalise_code(typed)
-    if code in ATTRIBUTE_COLUMNS or code == IGNORE:
-        return code
-    wanted = typed.strip().casefold()
-    for question in definition.questions:
-        if question.id.casefold() == wanted:
-            return question.id
-    return None
-
-
-def _target_names(definition: TemplateDefinition) -> dict[str, str]:
-    names = {name: name for name in ATTRIBUTE_COLUMNS}
-    names.update({q.id.casefold(): q.id for q in definition.questions})
-    return names
-
-
 class _RowChecker:
     """Checks respondents one by one, remembering what duplicates need."""
 
     def __init__(
         self,
         definition: TemplateDefinition,
-        columns: list[_Column],
+        columns: list[ImportColumn],
         names: RosterNames,
     ) -> None:
         self.definition = definition
@@ -441,16 +290,3 @@ class _RowChecker:
             else:
                 self.dropped[question.id] += 1
         return kept
-
-
-def _where(rows: list[int], column: str | None) -> str:
-    numbers = sorted(set(rows) - {0})
-    parts = []
-    if numbers:
-        listed = ", ".join(str(number) for number in numbers[:ROWS_LISTED])
-        if len(numbers) > ROWS_LISTED:
-            listed += f" and {len(numbers) - ROWS_LISTED} more"
-        parts.append(f"{'row' if len(numbers) == 1 else 'rows'} {listed}")
-    if column is not None:
-        parts.append(f"column {column}")
-    return ", ".join(parts) + ": " if parts else ""

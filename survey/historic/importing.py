@@ -24,12 +24,8 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from survey.campaigns import Audience, create_campaign, find_campaign
 from survey.errors import CampaignStateError, HistoricImportError, NotFoundError
-from survey.historic.check import (
-    ATTRIBUTE_COLUMNS,
-    CheckedResponses,
-    HistoricResponse,
-    check_responses,
-)
+from survey.historic.check import CheckedResponses, HistoricResponse, check_responses
+from survey.historic.columns import ATTRIBUTE_COLUMNS
 from survey.historic.file import (
     MAX_FILE_BYTES,
     ResponseTable,
