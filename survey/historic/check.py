@@ -44,7 +44,7 @@ from survey.historic.values import (
 )
 from survey.questions.bank import TemplateDefinition
 from survey.questions.definitions import AnswerValue
-from survey.roster.file import name_key
+from survey.roster.names import name_key
 
 
 @dataclass(frozen=True)

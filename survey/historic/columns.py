@@ -8,7 +8,7 @@ from survey.historic.file import ColumnMapping
 from survey.historic.problems import ImportProblems
 from survey.historic.values import CellError, read_answer, suggest
 from survey.questions.bank import TemplateDefinition
-from survey.roster.file import name_key
+from survey.roster.names import name_key
 from survey.roster.roles import normalise_code
 
 ATTRIBUTE_COLUMNS = (

@@ -19,7 +19,8 @@ from typing import Any
 import yaml
 
 from survey.errors import HistoricImportError
-from survey.roster.file import SAVE_AS_UTF8, name_key
+from survey.roster.file import SAVE_AS_UTF8
+from survey.roster.names import name_key
 
 MAX_FILE_BYTES = 20_000_000
 MAX_ROWS = 20_000

@@ -14,7 +14,7 @@ from survey.questions.definitions import (
     Question,
     Scale,
 )
-from survey.roster.file import name_key
+from survey.roster.names import name_key
 from survey.roster.roles import (
     EmploymentType,
     find_role,
@@ -184,7 +184,7 @@ def read_date(text: str, *, year: int, today: date) -> date:
 class RosterNames:
     """The organisation's teams and services and the role catalogue, for lookups.
 
-    Names compare as :func:`survey.roster.file.name_key` does: case, spacing and
+    Names compare as :func:`survey.roster.names.name_key` does: case, spacing and
     curly apostrophes do not matter.
     """
 

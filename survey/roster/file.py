@@ -3,26 +3,25 @@
 from __future__ import annotations
 
 import csv
-import difflib
 import io
 import re
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from email_validator import EmailNotValidError, validate_email
 
 from survey.errors import RosterImportError
+from survey.roster.names import did_you_mean, tidy_name
 from survey.roster.roles import (
     Access,
     EmploymentType,
-    access_for,
     find_role,
     normalise_code,
     parse_access,
     parse_employment_type,
     role_codes,
 )
+from survey.roster.rows import RosterProblems, RosterRow
+from survey.roster.team_index import TeamIndex
 
 REQUIRED_COLUMNS = ("name", "email", "team", "service", "role", "employment_type")
 OPTIONAL_COLUMNS = ("slack_id", "teams_id", "manager_of", "access")
@@ -43,62 +42,10 @@ MAX_LENGTHS = {
     "manager_of": 2000,
 }
 MAX_FILE_BYTES = 10_000_000
-MAX_PROBLEMS = 100
 
 SAVE_AS_UTF8 = "in Excel use File > Save As > 'CSV UTF-8 (Comma delimited) (*.csv)'"
 SLACK_MEMBER_ID = re.compile(r"[UW][A-Z0-9]{5,39}")
 CONTROL_CHARACTER = re.compile(r"[\x00-\x1f\x7f]")
-
-
-@dataclass(frozen=True)
-class RosterRow:
-    """One checked person from the roster file.
-
-    Attributes:
-        row: The spreadsheet row number (the first person is row 2).
-        email: Lowercased; the main way people are matched between imports.
-        team: The team's name as the organisation spells it.
-        manager_of: Names of the teams this person manages.
-        access: ``staff``, ``manager`` or ``psw``, worked out by ``access_for``.
-
-    """
-
-    row: int
-    name: str
-    email: str
-    slack_id: str | None
-    teams_id: str | None
-    team: str
-    service: str
-    role: str
-    employment_type: str
-    access: str
-    manager_of: tuple[str, ...] = ()
-
-
-@dataclass
-class RosterProblems:
-    """Problems found so far, each with the row it belongs to (0 for the file)."""
-
-    found: list[tuple[int, str]] = field(default_factory=list)
-
-    def add(self, rows: int | Iterable[int], message: str) -> None:
-        """Record a problem with one row, several rows, or (row 0) the whole file."""
-        numbers = [rows] if isinstance(rows, int) else sorted(rows)
-        if numbers == [0]:
-            self.found.append((0, message))
-            return
-        where = "row" if len(numbers) == 1 else "rows"
-        listed = ", ".join(str(number) for number in numbers)
-        self.found.append((numbers[0], f"{where} {listed}: {message}"))
-
-    def messages(self) -> list[str]:
-        """Return the problems in row order, at most ``MAX_PROBLEMS`` of them."""
-        ordered = [message for _, message in sorted(self.found, key=lambda p: p[0])]
-        if len(ordered) > MAX_PROBLEMS:
-            more = len(ordered) - MAX_PROBLEMS
-            ordered = [*ordered[:MAX_PROBLEMS], f"... and {more} more problems"]
-        return ordered
 
 
 def parse_roster(
@@ -146,7 +93,7 @@ def check_roster(
 ) -> tuple[list[RosterRow], RosterProblems]:
     """Check a whole roster file; return its usable rows and every problem found."""
     records = _read_table(data)
-    teams = _TeamIndex(known_teams, create_teams=create_teams)
+    teams = TeamIndex(known_teams, create_teams=create_teams)
     problems = RosterProblems()
     seen: dict[tuple[str, str], int] = {}
     rows = [
@@ -218,7 +165,7 @@ def _check_header(cells: list[str]) -> list[str]:
         )
     for typed, column in dict(zip(cells, header, strict=True)).items():
         if column and column not in COLUMNS:
-            suggestion = _did_you_mean(column, COLUMNS)
+            suggestion = did_you_mean(column, COLUMNS)
             problems.append(f"column '{typed}' is not a roster column{suggestion}")
     for column in sorted({c for c in header if c and header.count(c) > 1}):
         problems.append(f"column '{column}' appears more than once")
@@ -230,7 +177,7 @@ def _check_header(cells: list[str]) -> list[str]:
 def _check_row(
     number: int,
     cells: dict[str, str],
-    teams: _TeamIndex,
+    teams: TeamIndex,
     seen: dict[tuple[str, str], int],
     problems: RosterProblems,
 ) -> RosterRow | None:
@@ -262,7 +209,7 @@ def _check_row(
         problems.add(
             number,
             f"role '{usable['role']}' is not a known role"
-            f"{_did_you_mean(typed, role_codes())}; "
+            f"{did_you_mean(typed, role_codes())}; "
             f"use one of: {', '.join(role_codes())}",
         )
     employment_type = parse_employment_type(usable.get("employment_type", "?"))
@@ -341,96 +288,3 @@ def _check_identities(
                     "each person may appear only once",
                 )
     return found
-
-
-class _TeamIndex:
-    """The organisation's teams, plus any the file adds when teams may be created."""
-
-    def __init__(self, known_teams: dict[str, str], *, create_teams: bool) -> None:
-        self.create_teams = create_teams
-        self.known = {
-            name_key(team): (team, home) for team, home in known_teams.items()
-        }
-        self.services = {name_key(home): home for home in known_teams.values()}
-        self.new: dict[str, tuple[str, str, int]] = {}
-        self.unknown: dict[str, tuple[str, list[int]]] = {}
-
-    def place(
-        self, number: int, team: str, service: str, problems: RosterProblems
-    ) -> tuple[str, str] | None:
-        """Return the team and its service as the organisation spells them."""
-        key = name_key(team)
-        if key in self.known:
-            name, home = self.known[key]
-            if name_key(service) != name_key(home):
-                message = f"team '{name}' is in service '{home}', not '{service}'"
-                problems.add(number, message)
-                return None
-            return name, home
-        if not self.create_teams:
-            self.unknown.setdefault(key, (team, []))[1].append(number)
-            return None
-        service = self.services.setdefault(name_key(service), tidy_name(service))
-        name, home, first = self.new.setdefault(key, (tidy_name(team), service, number))
-        if home != service:
-            problems.add(
-                number,
-                f"team '{name}' is under service '{home}' on row {first}, "
-                f"but under '{service}' here",
-            )
-            return None
-        return name, home
-
-    def report_unknown(self, problems: RosterProblems) -> None:
-        """Report each unknown team once, naming every row that uses it."""
-        names = {key: name for key, (name, _) in self.known.items()}
-        for team, numbers in self.unknown.values():
-            problems.add(
-                numbers,
-                f"team '{team}' is not a team in this organisation"
-                f"{_did_you_mean(name_key(team), names)}; fix the spelling, or import "
-                "with --create-teams to add it",
-            )
-
-    def finish(self, row: RosterRow, problems: RosterProblems) -> RosterRow:
-        """Resolve the row's manager_of names and work out its access."""
-        names: list[str] = []
-        for typed in row.manager_of:
-            key = name_key(typed)
-            if key in self.known or key in self.new:
-                names.append((self.known.get(key) or self.new[key])[0])
-                continue
-            known = {k: name for k, (name, _) in self.known.items()}
-            elsewhere = " or in the team column" if self.create_teams else ""
-            problems.add(
-                row.row,
-                f"manager_of names team '{typed}', which is not a team in this "
-                f"organisation{elsewhere}{_did_you_mean(key, known)}",
-            )
-        teams = tuple(dict.fromkeys(names))
-        access = access_for(row.role, bool(teams), row.access or None)
-        return replace(row, manager_of=teams, access=access.value)
-
-
-def name_key(name: str) -> str:
-    """Return how names are compared: case, spacing and curly apostrophes ignored."""
-    return " ".join(name.replace("\u2019", "'").casefold().split())
-
-
-def tidy_name(name: str) -> str:
-    """Return a name with runs of spaces made single and the ends trimmed."""
-    return " ".join(name.split())
-
-
-def _did_you_mean(typed: str, choices: Iterable[str] | Mapping[str, str]) -> str:
-    """Suggest close matches; ``choices`` may map comparison keys to shown names."""
-    shown = dict(choices) if isinstance(choices, Mapping) else {c: c for c in choices}
-    scored = sorted(
-        ((difflib.SequenceMatcher(None, typed, key).ratio(), key) for key in shown),
-        reverse=True,
-    )
-    if not scored or scored[0][0] < 0.6:
-        return ""
-    # Only the near-best, so one clear typo does not bring a list of also-rans.
-    close = [key for ratio, key in scored[:3] if ratio >= scored[0][0] - 0.1]
-    return " (did you mean " + " or ".join(f"'{shown[c]}'" for c in close) + "?)"

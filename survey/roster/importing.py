@@ -24,18 +24,16 @@ from survey.roster.file import (
     IDENTITY_COLUMNS,
     MAX_FILE_BYTES,
     MAX_LENGTHS,
-    MAX_PROBLEMS,
     OPTIONAL_COLUMNS,
     REQUIRED_COLUMNS,
     SAVE_AS_UTF8,
     SLACK_MEMBER_ID,
-    RosterProblems,
-    RosterRow,
     check_roster,
-    name_key,
     parse_roster,
     read_roster_file,
 )
+from survey.roster.names import name_key
+from survey.roster.rows import MAX_PROBLEMS, RosterProblems, RosterRow
 
 __all__ = [
     "COLUMNS",
