@@ -9,23 +9,14 @@ shown again straight away with the problem and what was typed, as a form would.
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
 from fastapi import FastAPI, Request
-from fastapi.datastructures import FormData
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.conversation.flow import (
-    REVIEW,
-    Answer,
-    Back,
-    Edit,
     Event,
-    Pause,
-    Skip,
     Start,
-    Submit,
 )
 from bot.conversation.messages import (
     InputKind,
@@ -35,27 +26,22 @@ from bot.conversation.messages import (
     Review,
     Tone,
 )
-from bot.conversation.service import DraftCheck, Turn, apply_event
-from bot.conversation.text import moved_on
+from bot.conversation.service import Turn, apply_event
 from bot.web import flash, text
-from bot.web.chat_view import ChatView, build_chat_view
-from bot.web.form_tokens import TokenCheck, check_form_token, draft_version, form_token
-from bot.web.identity import SignedInBy
+from bot.web.answer_form import FormUse, answer_event, form_check, typed_answer
+from bot.web.chat_page import chat_page, chat_view, draw_chat, shows_problem
 from bot.web.pages import (
     Visitor,
     channel_of,
     notice_page,
     now,
     organisation_of,
-    page,
     read_session,
     runtime_of,
     visitor_in,
 )
 from bot.web.personas import picker_page
-from bot.web.render_html import HtmlRenderer
 from survey.answer_sheet import UnknownCampaignError
-from survey.answering import DraftState
 from survey.errors import SurveyError
 
 
@@ -69,7 +55,7 @@ def register(app: FastAPI) -> None:
             async with read_session(request) as session:
                 visitor = await visitor_in(request, session)
                 view = (
-                    await _view(request, session, visitor, _uuid(survey))
+                    await chat_view(request, session, visitor, _uuid(survey))
                     if visitor is not None
                     else None
                 )
@@ -84,7 +70,7 @@ def register(app: FastAPI) -> None:
         if visitor is None or view is None:
             return await picker_page(request)
         shown = flash.read_flash(request, runtime.settings.secret)
-        response = _draw(request, visitor, view, carried=shown)
+        response = draw_chat(request, visitor, view, carried=shown)
         if flash.COOKIE in request.cookies:
             flash.clear_flash(response)
         return response
@@ -104,10 +90,12 @@ def register(app: FastAPI) -> None:
         visitor, turn = await _step(
             request,
             campaign_id,
-            _event(form, question_id),
-            form=_FormUse(str(form.get("form_token", "")), question_id),
+            answer_event(form, question_id),
+            form=FormUse(str(form.get("form_token", "")), question_id),
         )
-        return await _answered(request, visitor, campaign_id, turn, typed=_typed(form))
+        return await _answered(
+            request, visitor, campaign_id, turn, typed=typed_answer(form)
+        )
 
     @app.post("/command", response_model=None)
     async def command(request: Request) -> Response:
@@ -130,99 +118,6 @@ def register(app: FastAPI) -> None:
         response = _to_chat(target)
         flash.set_flash(response, request, value)
         return response
-
-
-async def chat_page(
-    request: Request,
-    visitor: Visitor,
-    *,
-    active_id: uuid.UUID | None,
-    carried: flash.Flash,
-    screen: tuple[Message, ...] | None = None,
-    status_code: int = 200,
-) -> HTMLResponse:
-    """Load and draw the chat page: carried messages, then the current screen."""
-    async with read_session(request) as session:
-        view = await _view(request, session, visitor, active_id)
-    return _draw(
-        request, visitor, view, carried=carried, screen=screen, status_code=status_code
-    )
-
-
-async def _view(
-    request: Request,
-    session: AsyncSession,
-    visitor: Visitor,
-    active_id: uuid.UUID | None,
-) -> ChatView:
-    return await build_chat_view(
-        session,
-        secret=runtime_of(request).settings.secret,
-        person=visitor.person,
-        organisation=await organisation_of(request),
-        active_id=active_id,
-        now=now(),
-    )
-
-
-def _draw(
-    request: Request,
-    visitor: Visitor,
-    view: ChatView,
-    *,
-    carried: flash.Flash,
-    screen: tuple[Message, ...] | None = None,
-    status_code: int = 200,
-) -> HTMLResponse:
-    secret = runtime_of(request).settings.secret
-    shown = screen if screen is not None else view.screen
-    messages = _without_repeats(carried.messages, shown)
-    renderer = HtmlRenderer(
-        environment=channel_of(request).environment,
-        form_token=lambda campaign_id, question_id: form_token(
-            secret,
-            person_id=visitor.person.id,
-            campaign_id=campaign_id,
-            question_id=question_id,
-            version=view.version,
-        ),
-    )
-    response = page(
-        request,
-        "chat.html",
-        status_code=status_code,
-        person=visitor.person,
-        role=visitor.role,
-        team=visitor.team,
-        can_switch=visitor.session.signed_in_by == SignedInBy.PICKER,
-        heading=_heading(visitor, view),
-        conversation=renderer.render(messages),
-        typed=carried.typed,
-        intro=view.intro,
-        surveys=view.surveys,
-        active_id=view.active.id if view.active else None,
-        has_problem=any(_problem(message) for message in messages),
-    )
-    # Personal pages with one-time forms: never keep them in a shared browser.
-    response.headers["Cache-Control"] = "no-store"
-    return response
-
-
-def _heading(visitor: Visitor, view: ChatView) -> str:
-    if view.active is not None:
-        return view.active.name
-    return text.hello(visitor.person.name.split(" ")[0])
-
-
-def _without_repeats(
-    carried: tuple[Message, ...], screen: tuple[Message, ...]
-) -> tuple[Message, ...]:
-    kept = tuple(message for message in carried if message not in screen)
-    return kept + screen
-
-
-def _problem(message: Message) -> bool:
-    return isinstance(message, Prompt | Review) and message.problem is not None
 
 
 def _uuid(value: str | None) -> uuid.UUID | None:
@@ -250,78 +145,12 @@ def _with_flash(
     return response
 
 
-@dataclass(frozen=True)
-class _FormUse:
-    """The one-time token a posted form carried, and the question it was for."""
-
-    token: str
-    question_id: str
-
-
-def _form_check(
-    secret: bytes, visitor: Visitor, campaign_id: uuid.UUID, form: _FormUse
-) -> DraftCheck:
-    """A notice if the form was already used or drawn for someone else.
-
-    The service runs it on the stored draft under the write lock; a closed
-    campaign is left to the flow, which says so clearly.
-    """
-
-    def check(draft: DraftState) -> Notice | None:
-        verdict = check_form_token(
-            secret,
-            form.token,
-            person_id=visitor.person.id,
-            campaign_id=campaign_id,
-            question_id=form.question_id,
-            version=draft_version(draft.updated_at),
-        )
-        if verdict == TokenCheck.CURRENT:
-            return None
-        if verdict == TokenCheck.USED:
-            return Notice(moved_on(), Tone.INFO)
-        return Notice(text.out_of_date(), Tone.WARNING)
-
-    return check
-
-
-def _event(form: FormData, question_id: str) -> Event:
-    action = str(form.get("action", "answer"))
-    edit = form.get("edit")
-    if edit is not None:
-        return Edit(question_id=str(edit))
-    if action == "back":
-        return Back(from_question=question_id)
-    if action == "skip":
-        return Skip(question_id=question_id)
-    if action == "pause":
-        return Pause()
-    if action == "submit":
-        return Submit()
-    if question_id == REVIEW:
-        return Start()
-    special = form.get("special")
-    if special is not None:
-        return Answer(question_id=question_id, raw=str(special))
-    if form.get("multiple"):
-        return Answer(
-            question_id=question_id,
-            raw=[str(value) for value in form.getlist("answer")],
-        )
-    return Answer(question_id=question_id, raw=str(form.get("answer", "")))
-
-
-def _typed(form: FormData) -> str | None:
-    value = form.get("answer")
-    return value if isinstance(value, str) and not form.get("multiple") else None
-
-
 async def _step(
     request: Request,
     campaign_id: uuid.UUID | None,
     event: Event,
     *,
-    form: _FormUse | None = None,
+    form: FormUse | None = None,
 ) -> tuple[Visitor | None, Turn | None]:
     """Who is here, and what ``event`` did, in one transaction.
 
@@ -347,7 +176,7 @@ async def _step(
                     event=event,
                     now=now(),
                     draft_check=(
-                        _form_check(secret, visitor, campaign_id, form)
+                        form_check(secret, visitor, campaign_id, form)
                         if form is not None
                         else None
                     ),
@@ -388,7 +217,7 @@ async def _after_turn(
     typed: str | None = None,
 ) -> Response:
     screens = [m for m in turn.messages if isinstance(m, Prompt | Review)]
-    if any(_problem(message) for message in screens):
+    if any(shows_problem(message) for message in screens):
         shown = tuple(_keep_typed(message, typed) for message in turn.messages)
         return await chat_page(
             request,
