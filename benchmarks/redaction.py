@@ -188,7 +188,9 @@ def show_errors(comments: list[Labelled], names: list[str]) -> None:
                 print(f"MISS {kind} {comment.text[start:end]!r}: {comment.text}")
         for redaction in found:
             if not any(
-                _overlaps(redaction, s, e) for kind, s, e in comment.spans if kind != "L"
+                _overlaps(redaction, s, e)
+                for kind, s, e in comment.spans
+                if kind != "L"
             ):
                 hidden = comment.text[redaction.start : redaction.end]
                 print(f"EXTRA {redaction.placeholder} {hidden!r}: {comment.text}")

@@ -2,10 +2,10 @@
 
 First names and surnames come from Faker's person providers (MIT licence, maintained,
 installed from PyPI with the app), for the locales of people a UK council's social
-workers meet: British, Irish, American, South Asian, Nigerian, Ghanaian, Kenyan, South
-African, Polish, Romanian, Baltic, Portuguese and others. Ordinary English words come from the part-of-
-speech lexicon TextBlob ships (a lower-case entry there is an everyday word). Nothing is
-downloaded at run time.
+workers meet: British, Irish, American, South Asian, Nigerian, Ghanaian, Kenyan,
+South African, Polish, Romanian, Baltic, Portuguese and others. Ordinary English words
+come from the part-of-speech lexicon TextBlob ships (a lower-case entry there is an
+everyday word). Nothing is downloaded at run time.
 """
 
 from __future__ import annotations

@@ -21,8 +21,8 @@ from typing import Final
 from analytics.comments.name_lists import (
     MONTHS_AND_DAYS,
     SERVICE_WORDS,
-    is_everyday,
     first_names,
+    is_everyday,
     surnames,
 )
 from analytics.comments.name_tokens import Word, words

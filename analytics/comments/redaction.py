@@ -54,6 +54,7 @@ _LONG_NUMBER: Final = re.compile(r"(?<![\d£$€.,])\d{6,}(?![\d.,%])")
 # ("5th") is read as the ordinal.
 _ORDINAL_INWARD: Final = re.compile(r"\d(?:st|nd|rd|th)$")
 
+
 def _phone(match: re.Match[str]) -> str:
     digits = re.sub(r"\D", "", match.group(0))
     if digits.startswith("44"):
@@ -129,8 +130,7 @@ def redactions(text: str, *, names: Iterable[str] = ()) -> list[Redaction]:
 
 def _add(chosen: list[Redaction], candidate: Redaction) -> None:
     if all(
-        candidate.end <= taken.start or candidate.start >= taken.end
-        for taken in chosen
+        candidate.end <= taken.start or candidate.start >= taken.end for taken in chosen
     ):
         chosen.append(candidate)
 

@@ -31,11 +31,11 @@ COMMON_WORD_NAMES: Final = frozenset(
     """.split()
 )
 _BEFORE_PERSON: Final = frozenset(
-    "with ask asked told thank thanks manager senior colleague mentor supervisor".split()
+    """
+    with ask asked told thank thanks manager senior colleague mentor supervisor
+    """.split()
 )
-_AFTER_PERSON: Final = frozenset(
-    "said says told asked helped covered ran was".split()
-)
+_AFTER_PERSON: Final = frozenset("said says told asked helped covered ran was".split())
 _DETERMINERS: Final = frozenset(
     "a an the my our your his her their this that no any every".split()
 )
