@@ -96,17 +96,20 @@ class Score:
     nameless: int = 0
     nameless_untouched: int = 0
 
-    def row(self, label: str) -> str:
+    def row(self, label: str, *, names_only: bool = False) -> str:
         """One printed line of figures."""
         tolerant = self.name_marks_on_people + self.name_marks_on_places
+        references = (
+            f" | refs: recall {_ratio(self.references_caught, self.references)}"
+            f"  precision {_ratio(self.reference_marks_right, self.reference_marks)}"
+        )
         return (
             f"  {label:<22} names: recall {_ratio(self.names_caught, self.names)}"
             f"  precision {_ratio(self.name_marks_on_people, self.name_marks)}"
             f" ({_ratio(tolerant, self.name_marks)} places allowed)"
-            f" | refs: recall {_ratio(self.references_caught, self.references)}"
-            f"  precision {_ratio(self.reference_marks_right, self.reference_marks)}"
             f" | no-name comments left whole "
             f"{_ratio(self.nameless_untouched, self.nameless)}"
+            + ("" if names_only else references)
         )
 
 
@@ -206,7 +209,7 @@ def main() -> None:
         comments = load(half)
         print(f"{half} ({len(comments)} comments)")
         before = score(comments, roster_only, names)
-        print(before.row("before: roster only"))
+        print(before.row("before: roster only", names_only=True))
         print(score(comments, current, names).row("now"))
 
 
