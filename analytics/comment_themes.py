@@ -19,6 +19,9 @@ from analytics.results import ResultsEngine
 from survey.models import Comment, Person, Response
 from survey.questions.themes import THEMES
 
+# Quotes only for groups of at least this many times the minimum group size.
+QUOTE_GROUP_FACTOR = 2
+
 
 async def load_comments(
     session: AsyncSession, *, campaign_id: uuid.UUID
@@ -66,14 +69,20 @@ def group_themes(
     """The group's most common comment themes with sentiment counts and quotes.
 
     Nothing is returned for a group the suppression gate hides, or when fewer
-    comments than the minimum group size were written (DESIGN.md rule 5).
+    comments than the minimum group size were written (DESIGN.md rule 5). Quotes are
+    a person's own words, so they need more: the group must have at least twice the
+    minimum group size of responses (``QUOTE_GROUP_FACTOR``), and a theme fewer
+    than the minimum wrote about gets none ("As the only senior social worker in
+    Adults..." names its author to their manager however well it is redacted).
     """
     if not engine.shown(group) or comments.empty:
         return ()
     members = round_.responses.loc[group.mask(round_.responses), "response_id"]
     texts = comments.loc[comments["response_id"].isin(set(members)), "text"].tolist()
-    if len(texts) < engine.policy.min_size:
+    minimum = engine.policy.min_size
+    if len(texts) < minimum:
         return ()
+    quotes_allowed = members.nunique() >= QUOTE_GROUP_FACTOR * minimum
     analyses = [a for a in analyse_comments(texts) if a.substantive]
     counts: Counter[str] = Counter(theme for a in analyses for theme in a.themes)
     summaries = []
@@ -90,6 +99,8 @@ def group_themes(
                 negative=moods.get("negative", 0),
                 quotes=tuple(
                     representative_quotes(about, theme, names=names, limit=quotes)
+                    if quotes_allowed and count >= minimum
+                    else ()
                 ),
             )
         )

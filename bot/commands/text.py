@@ -281,12 +281,20 @@ def privacy(facts: PrivacyFacts) -> str:
     if facts.min_group_size is not None:
         fewer = f"fewer than {facts.min_group_size} responses"
         groups = f"groups of {facts.min_group_size} or more"
+        quoted = (
+            f"groups of {2 * facts.min_group_size} or more, and only on a theme at "
+            f"least {facts.min_group_size} people wrote about"
+        )
     else:
         fewer = (
             "fewer responses than your council's minimum (never fewer than "
             f"{facts.floor})"
         )
         groups = "groups that meet that minimum"
+        quoted = (
+            "groups of twice that minimum or more, and only on a theme at least "
+            "that minimum wrote about"
+        )
     when = "the date" if facts.date_only else "the date and time"
     kept = _and(facts.kept_with_answers)
     time_of_day = "not the time, " if facts.date_only else ""
@@ -302,8 +310,9 @@ def privacy(facts: PrivacyFacts) -> str:
             "- No figure, chart, comment or theme is shown for any group with "
             f"{fewer}. When one group is hidden, enough others are hidden with it "
             "that it cannot be worked out by subtraction.",
-            f"- Comments are only shown for {groups}, with names, email "
-            "addresses, phone numbers and case references taken out.",
+            f"- Comments are only shown for {groups}. Your own words are only "
+            f"quoted for {quoted}, with names, email addresses, phone numbers and "
+            "case references taken out.",
             f"- Who has taken part is only shown as counts and rates for {groups}, "
             "never as names. The bot uses the list of who has finished only to stop "
             "reminding them and to show each person their own progress.",

@@ -554,6 +554,8 @@ async def test_privacy_states_the_organisations_real_settings(
     assert "groups of 5 or more" in five
     assert "fewer than 7 responses" in seven
     assert "groups of 7 or more" in seven
+    assert "quoted for groups of 14 or more" in seven
+    assert "a theme at least 7 people wrote about" in seven
     assert "5" not in seven
     for promise in (
         "stored apart from the record of who took part",
