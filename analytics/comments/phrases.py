@@ -19,17 +19,10 @@ _BETTER = (
     r"(?:better|happier|nicer|kinder|quicker|faster|easier|smoother|improved?|"
     r"any ?more|more(?: \w+)?)"
 )
-_DURATION = (
-    r"(?:(?:\d+(?:[.:/]\d+)?|an?|one|two|three|four|five|six|several|many)"
-    r"(?: and (?:a )?(?:half|quarter|\d+ ?/ ?\d+))?(?: plus|\+)? "
-    r"(?:hours?|hrs?|days|weeks|months)|\d\d+ (?:mins?|minutes)"
-    r"|all (?:day|night|morning|afternoon|evening|weekend))\b"
-)
 _FAILED_TO = (
     r"(?:never|didn'?t|did not|don'?t|do not|doesn'?t|does not|hasn'?t|has not|"
     r"haven'?t|have not|won'?t|will not|wasn'?t|was not)"
 )
-_WAIT = r"(?:wait|waited|waiting|took|take|takes|taking|kept|hold|delayed)"
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,6 +90,25 @@ PHRASES: Final[tuple[Phrase, ...]] = (
         r"|\bkeep it up\b",
         2.5,
     ),
+    Phrase(
+        r"\b(?:keep|continue|carry on) (?:on )?(?:doing|going) (?:what|as|the way)\b"
+        r"|\bcarry on (?:as you are|the same|like this)\b"
+        r"|\bkeep (?:it|this|that|things) (?:up|going)\b",
+        1.5,
+    ),
+    Phrase(
+        r"\b(?:makes?|made|making) (?:all |such |a |the )?(?:the |a )?(?:real |big |"
+        r"huge |massive |positive )?difference\b",
+        1.8,
+        negatable=True,
+    ),
+    Phrase(
+        r"\b(?:listen|communicat|work|run|manag|support|explain|organis|organiz|"
+        r"handl|respond|lead|led|plan|cop)(?:s|es|ed|d|e)? (?:really |very |so |"
+        r"extremely )?well\b",
+        1.5,
+        negatable=True,
+    ),
     Phrase(r"\babove and beyond\b|\bextra mile\b", 2.5),
     Phrase(
         r"\b(?:first|1st|top|world) class\b|\bsecond to none\b|\b10 ?/ ?10\b"
@@ -129,23 +141,16 @@ PHRASES: Final[tuple[Phrase, ...]] = (
         r"|\b(?:didn'?t|did not|never) (?:have|had|need) to wait\b",
         1.5,
     ),
-    # Complaints about time and waiting.
+    # Complaints about waiting, in words any workplace uses.
     Phrase(
-        rf"\b{_WAIT} (?:\w+ ){{0,2}}?(?:a long time|ages|forever|hours|too long)\b"
-        r"|\blong (?:wait|waits|waiting|delays?|queues?)\b|\bon hold\b"
-        rf"|\b{_WAIT} (?:quite |a little |a )?(?:a )?while\b"
-        rf"|\b{_WAIT} (?:so |too |very |far too )long\b"
-        rf"|\b{_WAIT} (?:\w+ ){{0,3}}?{_DURATION}"
-        rf"|\b{_DURATION} (?:\w+ ){{0,2}}?(?:wait|waiting|late|delay|on hold)\b",
+        r"\blong (?:waits?|waiting|delays?)\b|\b(?:wait|waited|waiting|took|takes|"
+        r"taking) (?:so |too |far too |very )long\b",
         -1.5,
         negatable=True,
     ),
-    Phrase(r"\b(?:had|have|having) to wait\b", -1.0, negatable=True),
     # Something that should have happened and did not.
     Phrase(
-        rf"\b{_FAILED_TO} (?:\w+ )?(?:come|came|turn(?:ed)? up|arrived?|show(?:ed)? up|"
-        r"r[ai]ng (?:me |us )?back|call(?:ed)? (?:me |us )?back|get back|got back|"
-        r"respond(?:ed)?|repl(?:y|ied)|return(?:ed)? (?:my |our )?calls?|"
+        rf"\b{_FAILED_TO} (?:\w+ )?(?:get back|got back|respond(?:ed)?|repl(?:y|ied)|"
         r"follow(?:ed)? (?:it )?up|listen(?:ed)?|happen(?:ed)?|help(?:ed)?)\b",
         -1.5,
     ),
@@ -201,8 +206,27 @@ PHRASES: Final[tuple[Phrase, ...]] = (
         r"to leave\b|\b(?:i'm|i am|we are|people are|staff are|colleagues are|many "
         r"are) leaving\b|\bkeeps? leaving\b|\bhanded in (?:my|their|our) notice\b",
         -1.8,
+        negatable=True,
+    ),
+    Phrase(
+        r"\b(?:no|never had any|without any) (?:plans?|intention|intentions|desire|"
+        r"wish) (?:of |to )?(?:leave|leaving|move on|moving on)\b",
+        1.5,
     ),
     Phrase(r"\bnot enough\b|\bnot nearly enough\b", -1.5),
+    Phrase(
+        r"\b(?:low|poor|bad|rubbish|terrible|awful|no|stagnant) (?:pay|salar(?:y|ies)|"
+        r"wages?|benefits|pay rises?|raises?|bonus(?:es)?|pensions?)\b"
+        r"|\b(?:long|unpaid|late|unsociable|crazy) hours\b|\bno overtime pay\b",
+        -1.8,
+    ),
+    Phrase(
+        r"\b(?:good|great|decent|competitive|fair|generous|excellent) (?:pay|salar(?:y|"
+        r"ies)|wages?|benefits|pensions?|holidays?|annual leave)\b"
+        r"|\bwork[- ]?life[- ]?balance\b",
+        1.8,
+        negatable=True,
+    ),
     Phrase(
         r"\b(?:little|limited|not much|no|lack of|shortage of) (?:time|capacity|"
         r"resources?|opportunit(?:y|ies)|budget|funding|staff|space|desks?|"
