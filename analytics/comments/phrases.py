@@ -55,8 +55,9 @@ PHRASES: Final[tuple[Phrase, ...]] = (
         r"\bask(?:ed)? for (?:no|nothing) (?:better|more)\b|\bcould (?:have |of )?"
         r"(?:\w+ )?nothing better\b|\b(?:can'?t|cannot|couldn'?t|could not) think of "
         r"(?:a |any |anything |any way )(?:\w+ ){0,5}?(?:better|improved?)\b"
-        r"|\b(?:don'?t|do not|didn'?t|did not) think (?:\w+ ){0,2}?(?:could|can) "
-        r"(?:\w+ ){0,3}?(?:better|more|improved?)\b",
+        r"|\b(?:don'?t|do not|didn'?t|did not) (?:think|feel|feel like|believe) "
+        r"(?:\w+ ){0,2}?(?:could|can) "
+        r"(?:\w+ ){0,4}?(?:better|more|improved?)\b",
         3.0,
     ),
     Phrase(
@@ -110,6 +111,14 @@ PHRASES: Final[tuple[Phrase, ...]] = (
         negatable=True,
     ),
     Phrase(r"\babove and beyond\b|\bextra mile\b", 2.5),
+    Phrase(
+        r"\b(?:straight|right) away\b|\bin no time\b"
+        r"|\bdeserves? (?:\w+ )?(?:recognition|praise|credit|a medal|an award|"
+        r"thanks)\b",
+        1.8,
+        negatable=True,
+    ),
+    Phrase(r"\bleft (?:me|us|them|him|her|staff|people) (?:\w+ )?waiting\b", -1.8),
     Phrase(
         r"\b(?:first|1st|top|world) class\b|\bsecond to none\b|\b10 ?/ ?10\b"
         r"|\b(?:10|ten) out of (?:10|ten)\b|\bspot on\b|\bon the ball\b",
@@ -170,7 +179,7 @@ PHRASES: Final[tuple[Phrase, ...]] = (
     # Workload, staffing and leaving.
     Phrase(
         r"\b(?:high|heavy|huge|excessive|big|large|increasing|rising|growing) "
-        r"(?:case ?loads?|work ?loads?|turnover|vacanc(?:y|ies)(?: rates?)?|"
+        r"(?:staff )?(?:case ?loads?|work ?loads?|turnover|vacanc(?:y|ies)(?: rates?)?|"
         r"sickness(?: levels| rates)?|stress(?: levels)?|demand|pressures?)\b"
         r"|\b(?:case ?loads?|work ?loads?|turnover|stress levels) (?:are|is|remains?|"
         r"have been|has been|keeps?) (?:\w+ )?(?:high|heavy|huge|growing|increasing|"
@@ -217,8 +226,27 @@ PHRASES: Final[tuple[Phrase, ...]] = (
     Phrase(
         r"\b(?:low|poor|bad|rubbish|terrible|awful|no|stagnant) (?:pay|salar(?:y|ies)|"
         r"wages?|benefits|pay rises?|raises?|bonus(?:es)?|pensions?)\b"
-        r"|\b(?:long|unpaid|late|unsociable|crazy) hours\b|\bno overtime pay\b",
+        r"|\b(?:long|unpaid|late|unsociable|crazy) hours\b|\bno overtime pay\b"
+        r"|\blong (?:commutes?|journeys?|drives?|shifts)\b|\bbelow (?:average|"
+        r"market|inflation|the going rate)\b",
         -1.8,
+    ),
+    Phrase(
+        r"\b(?:is|are|was|were|isn'?t|aren'?t|wasn'?t|weren'?t) not paid\b"
+        r"|\b(?:isn'?t|aren'?t|wasn'?t|weren'?t|never|not) paid\b"
+        r"|\b(?:just|only) a number\b|\b(?:treated|feel) like a number\b"
+        r"|\bwho you know\b|\bout of touch\b|\bfed up\b|\brock bottom\b"
+        r"|\bfor love (?:n|)or money\b|\b(?:can'?t|cannot|couldn'?t|could not|never) "
+        r"get hold of\b|\bmorale (?:is |was )?(?:low|on the floor)\b"
+        r"|\b(?:system|systems|server|network|wi-?fi|internet|email|emails|phones?|"
+        r"laptops?|mosaic|portal) (?:is |are |was |were |went |goes |keeps going |"
+        r"keep going )?down\b",
+        -2.0,
+    ),
+    Phrase(
+        r"\babove (?:average|market|inflation|the going rate)\b|\bopen door\b",
+        1.8,
+        negatable=True,
     ),
     Phrase(
         r"\b(?:good|great|decent|competitive|fair|generous|excellent) (?:pay|salar(?:y|"
@@ -238,7 +266,9 @@ PHRASES: Final[tuple[Phrase, ...]] = (
     # Neutral uses of words VADER rates.
     Phrase(
         r"\btoo (?:early|soon) to (?:say|tell|comment|judge)\b|\bas well(?: as)?\b"
-        r"|\b(?:kind|sort) of\b|\bthis kind\b|\bnot sure\b",
+        r"|\b(?:kind|sort) of\b|\bthis kind\b|\bnot sure\b"
+        r"|\bsick (?:pay|leave|days?|notes?|absence|policy)\b"
+        r"|\bshared (?:drive|folder|area|inbox|mailbox|calendar|care)\b",
         0.0,
     ),
 )

@@ -169,6 +169,29 @@ _COMPARATIVES: Final = frozenset(
     }
 )
 BARE_COMPARATIVE_MAX_WORDS: Final = 5
+# "Feeling much more settled now", "I'm less stressed": a subject, a state verb or
+# "now" makes the comparative a report of how things are, not a wish.
+_STATEMENT_WORDS: Final = frozenset(
+    {
+        "i",
+        "i'm",
+        "im",
+        "we",
+        "we're",
+        "it's",
+        "am",
+        "feel",
+        "feels",
+        "feeling",
+        "felt",
+        "getting",
+        "got",
+        "now",
+        "became",
+        "become",
+        "becoming",
+    }
+)
 
 
 def is_request(clause: str, *, opens_sentence: bool) -> bool:
@@ -196,6 +219,7 @@ def is_request(clause: str, *, opens_sentence: bool) -> bool:
             len(words) <= BARE_COMPARATIVE_MAX_WORDS
             and "than" not in words
             and not _COMPARATIVES.isdisjoint(words)
+            and _STATEMENT_WORDS.isdisjoint(words)
         ):
             return True
     return bool(_ANYWHERE.search(clause))

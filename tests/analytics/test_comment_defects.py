@@ -176,3 +176,31 @@ def test_quotes_are_typical_of_the_group_not_the_strongest() -> None:
     quotes = representative_quotes(analyses, "workload", limit=2)
     assert not any("rewarding" in quote for quote in quotes)
     assert len(quotes) == 2
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("High staff turnover", NEGATIVE),
+        ("Long commute to the office", NEGATIVE),
+        ("Overtime is expected but not paid", NEGATIVE),
+        ("Promotion depends on who you know", NEGATIVE),
+        ("Mosaic is down again", NEGATIVE),
+        ("Good sick pay", POSITIVE),
+        ("Pay is above average for the sector", POSITIVE),
+        ("Open door policy", POSITIVE),
+        ("IT fixed it straight away.", POSITIVE),
+        ("I don't feel like anything could have been done any better.", POSITIVE),
+        ("feeling much more settled now", POSITIVE),
+        ("The forms are in the shared drive.", NEUTRAL),
+    ],
+)
+def test_workplace_pros_cons_and_idioms(text: str, expected: Sentiment) -> None:
+    assert analyse_comment(text).sentiment is expected
+
+
+def test_waiting_is_read_in_general_words() -> None:
+    assert analyse_comment("We waited far too long for a decision.").sentiment is (
+        NEGATIVE
+    )
+    assert analyse_comment("Long waits for IT to reply.").sentiment is NEGATIVE

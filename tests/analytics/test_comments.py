@@ -397,7 +397,7 @@ def test_two_thousand_comments_analyse_quickly() -> None:
 
     assert len(analyses) == 2000
     assert all(isinstance(analysis, CommentAnalysis) for analysis in analyses)
-    assert elapsed < 10.0
+    assert elapsed < 2.0, "the rule path with themes keeps 1,000 comments a second"
 
 
 def _rows(path: Path) -> list[dict[str, str]]:
@@ -432,6 +432,37 @@ def test_macro_f1_on_invented_staff_comments() -> None:
     assert _macro_f1(rows) >= 0.70
 
 
+@pytest.mark.parametrize(
+    ("name", "labels", "floor"),
+    [
+        ("staff_pros_cons.csv", ("positive", "negative"), 0.80),
+        ("staff_informal.csv", ("positive", "neutral", "negative"), 0.75),
+    ],
+)
+def test_macro_f1_without_a_question_on_invented_staff_sets(
+    name: str, labels: tuple[str, ...], floor: float
+) -> None:
+    # Regression guards over both halves; benchmarks/comments.py reports each half.
+    rows = _rows(STAFF_FILE.parent / name)
+    predicted = [analyse_comment(row["text"]).sentiment.value for row in rows]
+
+    scores = agreement([row["sentiment"] for row in rows], predicted, labels=labels)
+
+    assert {row["split"] for row in rows} == {"dev", "held_out"}
+    assert scores.macro_f1 >= floor
+
+
 def test_agreement_rejects_mismatched_labels() -> None:
     with pytest.raises(ValueError, match="equal length"):
         agreement(["positive"], [])
+
+
+def test_a_neutral_answer_is_wrong_on_a_two_class_set() -> None:
+    two = ("positive", "negative")
+    scores = agreement(["positive", "negative"], ["positive", "neutral"], labels=two)
+
+    assert scores.accuracy == 0.5
+    assert scores.confusion["negative"]["neutral"] == 1
+    assert scores.macro_f1 == pytest.approx(0.5)
+    with pytest.raises(ValueError, match="outside the label set"):
+        agreement(["neutral"], ["neutral"], labels=two)
