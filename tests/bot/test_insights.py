@@ -141,6 +141,21 @@ async def test_themes_read_each_comment_against_its_question(
     assert "Workload and caseload | 20 | 0 | 0 | 20" in answer
 
 
+async def test_each_theme_counts_what_was_said_about_it(
+    sessions: SessionFactory,
+) -> None:
+    # One comment, praise for one theme and a complaint about another: it used to
+    # count as neutral (mixed) for both.
+    people = await _setup(
+        sessions,
+        comment="My manager is brilliant and really supportive, but my caseload is "
+        "unmanageable.",
+    )
+    answer = await _ask(sessions, people["psw"], "themes")
+    assert "Workload and caseload | 20 | 0 | 0 | 20" in answer
+    assert "Management support | 20 | 20 | 0 | 0" in answer
+
+
 async def test_nothing_about_answers_while_the_survey_is_open(
     sessions: SessionFactory,
 ) -> None:
