@@ -105,11 +105,17 @@ def describe(slug: str, plan: PurgePlan, *, dry_run: bool) -> str:
         participation += (
             " of "
             + ", ".join(f"'{c.name}' ({c.records})" for c in plan.participation)
-            + "; kept as counts per team, role and employment type"
+            + "; kept as counts per team, role and employment type, "
+            f"no group smaller than {plan.minimum}"
         )
     else:
         participation += " (no closed campaign past its reminders)"
+    messages = (
+        f"personal messages: {plan.messages} (invitations, reminders and notes "
+        "about those campaigns)"
+    )
     lines = [head, f"  {comments}", f"  {drafts}", f"  {participation}"]
+    lines.append(f"  {messages}")
     if not plan.empty:
         lines.append("  Responses and closed answers are kept.")
     return "\n".join(lines)

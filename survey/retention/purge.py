@@ -9,8 +9,11 @@ What goes:
   still to run (no reminder or nudge due) and closed longer ago than the
   organisation's longest pulse cool-down (pulses leave out people who were in a
   recent health check, and learn who from these rows). They are first counted
-  into :class:`~survey.models.ParticipationTally` rows per team, role,
-  employment type and status, so response rates survive.
+  into :class:`~survey.models.ParticipationTally` rows per group (frozen
+  attributes, small groups merged upward) and status, so response rates
+  survive; the campaign's personal messages (invitations, reminders, nudges,
+  "you said, we did" notes) go with them, from the outbox, the local channel's
+  delivery rows and the chat platforms' delivery receipts.
 
 Responses and closed answers stay: they are anonymous, and year-on-year
 comparison needs them. ``months`` None keeps comments and drafts for good.
@@ -23,7 +26,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import ColumnElement, delete, func
+from sqlalchemy import ColumnElement, delete, func, or_
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 from sqlmodel.sql.expression import SelectOfScalar
@@ -37,10 +40,13 @@ from survey.models import (
     Comment,
     Draft,
     Job,
+    Organisation,
     Participation,
+    ParticipationTally,
     PulseSchedule,
     Response,
 )
+from survey.retention.messages import personal_messages, remove_personal_messages
 from survey.retention.tallies import tally_and_remove
 
 PURGED = "retention.purged"
@@ -68,6 +74,9 @@ class PurgePlan:
         comments: How many comments.
         drafts: How many drafts.
         participation: The campaigns whose participation rows go, by name.
+        messages: Personal messages about those campaigns.
+        minimum: The organisation's minimum group size; no participation
+            tally is smaller.
     """
 
     organisation_id: uuid.UUID
@@ -76,6 +85,8 @@ class PurgePlan:
     comments: int
     drafts: int
     participation: tuple[CampaignParticipation, ...]
+    messages: int = 0
+    minimum: int = 5
 
     @property
     def participation_records(self) -> int:
@@ -85,7 +96,9 @@ class PurgePlan:
     @property
     def empty(self) -> bool:
         """Whether there is nothing to remove."""
-        return not (self.comments or self.drafts or self.participation_records)
+        return not (
+            self.comments or self.drafts or self.participation_records or self.messages
+        )
 
     def describe(self) -> str:
         """The counts in one line, for the audit log (no names of people)."""
@@ -93,6 +106,8 @@ class PurgePlan:
         words += f"participation records: {self.participation_records}"
         if self.participation:
             words += " (" + ", ".join(c.name for c in self.participation) + ")"
+        if self.messages:
+            words += f", personal messages: {self.messages}"
         if self.cutoff is not None:
             words += f"; older than {self.months} months: before {self.cutoff:%Y-%m-%d}"
         return words
@@ -163,7 +178,21 @@ async def plan_purge(
     participation = await _finished_campaigns(
         session, organisation_id=organisation_id, now=now
     )
-    return PurgePlan(organisation_id, months, cutoff, comments, drafts, participation)
+    messages = await personal_messages(
+        session, campaigns=await _campaigns(session, organisation_id, participation)
+    )
+    organisation = await session.get(Organisation, organisation_id)
+    minimum = organisation.min_group_size if organisation else PurgePlan.minimum
+    return PurgePlan(
+        organisation_id,
+        months,
+        cutoff,
+        comments,
+        drafts,
+        participation,
+        messages.count,
+        minimum,
+    )
 
 
 async def purge(
@@ -209,6 +238,10 @@ async def purge(
                 delete(Draft).where(*_old_drafts(organisation_id, plan.cutoff))
             )
         ).rowcount
+    messages = await remove_personal_messages(
+        session,
+        campaigns=await _campaigns(session, organisation_id, plan.participation),
+    )
     removed = []
     for campaign in plan.participation:
         records = await tally_and_remove(session, campaign_id=campaign.campaign_id)
@@ -217,7 +250,14 @@ async def purge(
                 CampaignParticipation(campaign.campaign_id, campaign.name, records)
             )
     done = PurgePlan(
-        organisation_id, plan.months, plan.cutoff, comments, drafts, tuple(removed)
+        organisation_id,
+        plan.months,
+        plan.cutoff,
+        comments,
+        drafts,
+        tuple(removed),
+        messages,
+        plan.minimum,
     )
     if not done.empty:
         await record_event(
@@ -230,6 +270,27 @@ async def purge(
         )
     await session.flush()
     return done
+
+
+async def _campaigns(
+    session: AsyncSession,
+    organisation_id: uuid.UUID,
+    participation: tuple[CampaignParticipation, ...],
+) -> list[Campaign]:
+    """The campaigns whose participation goes now or went at an earlier purge.
+
+    Earlier ones are included so that their personal messages go too (those
+    purged before messages were removed, or queued since).
+    """
+    ids = [campaign.campaign_id for campaign in participation]
+    tallied = select(ParticipationTally.campaign_id)
+    rows = await session.exec(
+        select(Campaign).where(
+            col(Campaign.organisation_id) == organisation_id,
+            or_(col(Campaign.id).in_(ids), col(Campaign.id).in_(tallied)),
+        )
+    )
+    return list(rows.all())
 
 
 def _old_responses(

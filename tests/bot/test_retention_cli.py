@@ -98,7 +98,12 @@ def test_a_dry_run_prints_counts_then_a_purge_removes_and_a_second_finds_none(
     assert lines[2].startswith("  drafts: 2 (last saved before ")
     assert lines[3] == (
         "  participation records: 11 of 'Teams check 2026' (11); "
-        "kept as counts per team, role and employment type"
+        "kept as counts per team, role and employment type, "
+        "no group smaller than 5"
+    )
+    assert lines[4] == (
+        "  personal messages: 0 (invitations, reminders and notes about those "
+        "campaigns)"
     )
     assert _tables(database_url) == before
 
