@@ -90,7 +90,10 @@ def describe(slug: str, plan: PurgePlan, *, dry_run: bool) -> str:
         head = f"Removed from '{slug}':"
     if plan.cutoff is None:
         comments = "comments: kept for good (HEALTHCHECK_RETENTION_MONTHS=keep)"
-        drafts = "drafts: kept for good"
+        drafts = (
+            f"drafts: {plan.drafts} (of campaigns whose participation goes; "
+            "others kept for good)"
+        )
     else:
         comments = (
             f"comments: {plan.comments} (free text submitted before "
@@ -98,7 +101,8 @@ def describe(slug: str, plan: PurgePlan, *, dry_run: bool) -> str:
         )
         drafts = (
             f"drafts: {plan.drafts} (last saved before "
-            f"{plan.cutoff:%d %b %Y %H:%M} UTC)"
+            f"{plan.cutoff:%d %b %Y %H:%M} UTC, or of campaigns whose "
+            "participation goes)"
         )
     participation = f"participation records: {plan.participation_records}"
     if plan.participation:

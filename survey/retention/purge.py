@@ -4,7 +4,9 @@ What goes:
 
 * comments (free-text answers) whose response was submitted before the cutoff,
   N calendar months before now; a comment submitted on the cutoff date stays;
-* drafts last saved before the cutoff;
+* drafts last saved before the cutoff, and every draft of a campaign whose
+  participation goes (a closed campaign's draft can never be sent, and its key
+  would tell anyone holding the server secret who started but did not finish);
 * the participation rows of a campaign that is closed, has no job of its plan
   still to run (no reminder or nudge due) and closed longer ago than the
   organisation's longest pulse cool-down (pulses leave out people who were in a
@@ -26,7 +28,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import ColumnElement, delete, func, or_
+from sqlalchemy import ColumnElement, and_, delete, func, or_
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 from sqlmodel.sql.expression import SelectOfScalar
@@ -155,7 +157,7 @@ async def plan_purge(
     """
     months = check_months(months)
     cutoff = months_before(now, months) if months is not None else None
-    comments = drafts = 0
+    comments = 0
     if cutoff is not None:
         comments = (
             await session.exec(
@@ -168,16 +170,16 @@ async def plan_purge(
                 )
             )
         ).one()
-        drafts = (
-            await session.exec(
-                select(func.count())
-                .select_from(Draft)
-                .where(*_old_drafts(organisation_id, cutoff))
-            )
-        ).one()
     participation = await _finished_campaigns(
         session, organisation_id=organisation_id, now=now
     )
+    drafts = (
+        await session.exec(
+            select(func.count())
+            .select_from(Draft)
+            .where(_old_drafts(organisation_id, cutoff, participation))
+        )
+    ).one()
     messages = await personal_messages(
         session, campaigns=await _campaigns(session, organisation_id, participation)
     )
@@ -227,17 +229,19 @@ async def purge(
     plan = await plan_purge(
         session, organisation_id=organisation_id, now=now, months=months
     )
-    comments = drafts = 0
+    comments = 0
     if plan.cutoff is not None:
         old = _old_responses(organisation_id, plan.cutoff.date())
         comments = (
             await session.exec(delete(Comment).where(col(Comment.response_id).in_(old)))
         ).rowcount
-        drafts = (
-            await session.exec(
-                delete(Draft).where(*_old_drafts(organisation_id, plan.cutoff))
+    drafts = (
+        await session.exec(
+            delete(Draft).where(
+                _old_drafts(organisation_id, plan.cutoff, plan.participation)
             )
-        ).rowcount
+        )
+    ).rowcount
     messages = await remove_personal_messages(
         session,
         campaigns=await _campaigns(session, organisation_id, plan.participation),
@@ -308,13 +312,20 @@ def _old_responses(
 
 
 def _old_drafts(
-    organisation_id: uuid.UUID, before: datetime
-) -> tuple[ColumnElement[bool], ...]:
-    """Conditions for the organisation's drafts last saved before ``before``."""
+    organisation_id: uuid.UUID,
+    before: datetime | None,
+    participation: tuple[CampaignParticipation, ...],
+) -> ColumnElement[bool]:
+    """The organisation's drafts saved before ``before``, or of these campaigns."""
     campaigns = select(Campaign.id).where(
         col(Campaign.organisation_id) == organisation_id
     )
-    return (col(Draft.campaign_id).in_(campaigns), col(Draft.updated_at) < before)
+    finished = [campaign.campaign_id for campaign in participation]
+    ended = col(Draft.campaign_id).in_(finished)
+    if before is None:
+        return ended
+    old = and_(col(Draft.campaign_id).in_(campaigns), col(Draft.updated_at) < before)
+    return or_(old, ended)
 
 
 async def _finished_campaigns(
