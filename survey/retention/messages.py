@@ -10,7 +10,7 @@ rows are gone. The digest posted to the workforce channel names nobody and stays
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -36,7 +36,7 @@ class PersonalMessages:
         return len(set(self.keys))
 
 
-def about_campaign(payload: dict[str, Any], campaign: Campaign) -> bool:
+def about_campaign(payload: Mapping[str, Any], campaign: Campaign) -> bool:
     """Whether a message is personal and about ``campaign``.
 
     Notes written before they carried the campaign's id are known by its name

@@ -99,13 +99,7 @@ async def tally_and_remove(session: AsyncSession, *, campaign_id: uuid.UUID) -> 
     assert organisation is not None
     rows = (
         await session.exec(
-            select(
-                Participation.service_id,
-                Participation.team_id,
-                Participation.role,
-                Participation.employment_type,
-                Participation.status,
-            ).where(col(Participation.campaign_id) == campaign_id)
+            select(Participation).where(col(Participation.campaign_id) == campaign_id)
         )
     ).all()
     existing = (
@@ -116,8 +110,8 @@ async def tally_and_remove(session: AsyncSession, *, campaign_id: uuid.UUID) -> 
         )
     ).all()
     people: list[tuple[Key, str]] = [
-        ((service, team, role, employment), status)
-        for service, team, role, employment, status in rows
+        ((row.service_id, row.team_id, row.role, row.employment_type), row.status)
+        for row in rows
     ]
     for tally in existing:
         key = (tally.service_id, tally.team_id, tally.role, tally.employment_type)

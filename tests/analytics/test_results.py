@@ -77,7 +77,8 @@ async def test_the_last_respondent_of_a_small_team_is_not_revealed_while_open(
     assert before.questions == after.questions == ()
     # While open, the count of people who finished moves in steps of 5: the
     # 16th submission changes nothing anyone sees.
-    assert before.response_rate is not None and after.response_rate is not None
+    assert before.response_rate is not None
+    assert after.response_rate is not None
     assert before.response_rate.responded == after.response_rate.responded == 15
     assert before.respondents == after.respondents == 15
 

@@ -129,9 +129,7 @@ def traces(url: str, campaign: Campaign, people: list[Person]) -> list[str]:
     for person in people:
         person_marks |= {str(person.id), person.id.hex, person.email}
         person_marks |= {mark for mark in (person.slack_id, person.teams_id) if mark}
-        draft_keys.add(
-            draft_key(SECRET, person_id=person.id, campaign_id=campaign.id)
-        )
+        draft_keys.add(draft_key(SECRET, person_id=person.id, campaign_id=campaign.id))
     found = []
     for table, rows in snapshot(url).items():
         for key, row in rows.items():

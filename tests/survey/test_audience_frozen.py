@@ -18,8 +18,8 @@ from analytics.report import build_report
 from survey.campaigns import Audience, close_campaign, create_campaign, open_campaign
 from survey.db import SessionFactory
 from survey.models import Campaign, Organisation, Participation, Person, Team
-from survey.questions.catalogue import sync_templates
 from survey.questions.bank import parse_template
+from survey.questions.catalogue import sync_templates
 from survey.retention.tallies import invited_in_teams
 from survey.roster.importing import import_roster
 
