@@ -17,7 +17,14 @@ from analytics.participation import Scope, live_participation
 from analytics.report import build_report
 from survey.campaigns import Audience, close_campaign, create_campaign, open_campaign
 from survey.db import SessionFactory
-from survey.models import Campaign, Organisation, Participation, Person, Team
+from survey.models import (
+    Campaign,
+    Organisation,
+    Participation,
+    Person,
+    Response,
+    Team,
+)
 from survey.questions.bank import parse_template
 from survey.questions.catalogue import sync_templates
 from survey.retention.tallies import invited_in_teams
@@ -125,3 +132,39 @@ async def test_moving_the_one_non_finisher_by_roster_import_changes_no_rate(
     assert (leaver.team_id, leaver.role) == (teams["Duty Team"], "senior_social_worker")
     assert (row.team_id, row.role) == (teams["Adults Team"], "social_worker")
     assert in_adults == 6
+
+
+async def test_a_person_moved_while_open_answers_in_the_group_they_were_invited_in(
+    sessions: SessionFactory, tmp_path: Path
+) -> None:
+    async with sessions() as session, session.begin():
+        organisation = Organisation(slug="frozen", name="Frozen Council")
+        session.add(organisation)
+        definition = parse_template(SMALL_TEMPLATE, source="test")
+        await sync_templates(session, templates=[definition])
+    await _import(sessions, organisation, roster_file(tmp_path / "a.csv", moved=False))
+    async with sessions() as session, session.begin():
+        campaign = await create_campaign(
+            session,
+            organisation_id=organisation.id,
+            template_key=definition.key,
+            name="Check 2026",
+            year=2026,
+            audience=Audience(),
+        )
+        await open_campaign(session, campaign=campaign, now=NOW)
+    await _import(sessions, organisation, roster_file(tmp_path / "b.csv", moved=True))
+    async with sessions() as session:
+        leaver = (
+            await session.exec(select(Person).where(Person.email == LEAVER))
+        ).one()
+        adults = (
+            await session.exec(select(Team).where(Team.name == "Adults Team"))
+        ).one()
+
+    await answer_as(sessions, leaver, campaign, full_answers())
+
+    async with sessions() as session:
+        response = (await session.exec(select(Response))).one()
+    assert (response.team_id, response.role) == (adults.id, "social_worker")
+    assert response.employment_type == "permanent"
