@@ -13,6 +13,7 @@ import numpy as np
 
 from analytics.data import Round
 from analytics.groups import Group
+from analytics.live import live_count
 from analytics.model import (
     Change,
     GroupResults,
@@ -140,7 +141,9 @@ class ResultsEngine:
             return replace(base, hidden=hidden)
         respondents = self._respondents.size(group)
         if not self.closed:
-            return replace(base, respondents=respondents, hidden=NOT_YET)
+            return replace(
+                base, respondents=self._published(respondents), hidden=NOT_YET
+            )
         answers = self._answers(group)
         before = self._previous._favourable(group) if self._previous else None
         questions = tuple(
@@ -166,8 +169,17 @@ class ResultsEngine:
             return ResponseRate(group.label, None, None, None, hidden)
         members = self._invited.members(group)
         invited = int(np.count_nonzero(members))
-        responded = int(np.count_nonzero(members & self._completed))
+        responded = self._published(int(np.count_nonzero(members & self._completed)))
         return ResponseRate(group.label, invited, responded, 100 * responded / invited)
+
+    def _published(self, count: int) -> int:
+        """A count of people who finished, as it may be shown now.
+
+        While the campaign is open it moves only in whole steps of the minimum
+        group size (rounded down), so a single submission never changes what
+        anyone sees; the exact count is shown once the campaign has closed.
+        """
+        return count if self.closed else live_count(count, self.policy.min_size)
 
     def _imported_rate(self, group: Group) -> ResponseRate:
         """An imported round knows only how many were invited in all (``--invited``)."""

@@ -6,6 +6,7 @@ import uuid
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from survey.models import (
@@ -13,6 +14,7 @@ from survey.models import (
     Campaign,
     Comment,
     Organisation,
+    Participation,
     Person,
     Response,
     Team,
@@ -42,17 +44,39 @@ async def write_response(
         The new response's random id.
     """
     organisation = await session.get(Organisation, campaign.organisation_id)
-    team = await session.get(Team, person.team_id)
     assert organisation is not None
-    assert team is not None
+    # The groups frozen when the person was invited, so the response counts in
+    # the same group as their invitation whatever the roster says since.
+    invited = (
+        await session.exec(
+            select(Participation).where(
+                Participation.campaign_id == campaign.id,
+                Participation.person_id == person.id,
+            )
+        )
+    ).first()
+    if invited is None:
+        # Not invited (a submit is refused before this): the roster as it is,
+        # in an unsaved row only to carry the groups.
+        team = await session.get(Team, person.team_id)
+        assert team is not None
+        invited = Participation(
+            campaign_id=campaign.id,
+            person_id=person.id,
+            service_id=team.service_id,
+            team_id=team.id,
+            role=person.role,
+            workforce=workforce_of(person.role),
+            employment_type=person.employment_type,
+        )
     response = Response(
         campaign_id=campaign.id,
         submitted_on=now.astimezone(ZoneInfo(organisation.timezone)).date(),
-        service_id=team.service_id,
-        team_id=team.id,
-        role=person.role,
-        workforce=workforce_of(person.role),
-        employment_type=person.employment_type,
+        service_id=invited.service_id,
+        team_id=invited.team_id,
+        role=invited.role,
+        workforce=invited.workforce,
+        employment_type=invited.employment_type,
     )
     session.add(response)
     await session.flush()

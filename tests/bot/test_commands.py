@@ -565,6 +565,9 @@ async def test_privacy_states_the_organisations_real_settings(
         "names, email addresses, phone numbers and case references taken out",
         "counts and rates",
         "never as names",
+        "as the roster had them when you were invited",
+        "only moves in steps of 7, so nobody can tell who has just finished",
+        "keeping only counts",
     ):
         assert promise in seven
 
