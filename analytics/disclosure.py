@@ -235,8 +235,9 @@ class _System:
 def revealed_set(
     null: np.ndarray, sizes: np.ndarray, k: int, weights: np.ndarray
 ) -> tuple[int, ...] | None:
-    """A set of at most four atoms with 1 to ``k - 1`` people whose signatures sum
-    to zero, or None.
+    """A revealed set: up to four atoms of 1 to ``k - 1`` people, summing to 0.
+
+    None when there is no such set.
 
     Args:
         null: signatures, one row per atom (mod ``PRIME``).
@@ -279,8 +280,10 @@ def _combinations(
     hashed: np.ndarray,
     check: Callable[..., bool],
 ) -> Iterable[tuple[int, ...]]:
-    """Sets of two, three and four atoms whose hashes sum to zero, and that
-    ``check`` confirms on the full signatures."""
+    """Sets of two, three and four atoms whose hashes sum to zero.
+
+    Only the sets ``check`` confirms on the full signatures are yielded.
+    """
     for pair in pairs.get(0, []):
         if check(*pair):
             yield pair

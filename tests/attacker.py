@@ -48,7 +48,9 @@ class Finding:
     combination: tuple[tuple[Fraction, str], ...]
 
     def __str__(self) -> str:
-        terms = " ".join(f"{'+' if c > 0 else ''}{c} x [{source}]" for c, source in self.combination)
+        terms = " ".join(
+            f"{'+' if c > 0 else ''}{c} x [{source}]" for c, source in self.combination
+        )
         return f"{self.system}: {sorted(self.people)} = {terms}"
 
 
@@ -80,7 +82,7 @@ def _attack_system(
     ]
     basis = _echelon(matrix)
     small = [n for n, atom in enumerate(atoms) if len(atom) < k]
-    findings = []
+    findings: list[Finding] = []
     for size in range(1, 5):
         for chosen in itertools.combinations(small, size):
             total = sum(len(atoms[n]) for n in chosen)
@@ -115,10 +117,13 @@ def _echelon(
             factor = row[pivot]
             if factor:
                 row = [a - factor * b for a, b in zip(row, reduced, strict=True)]
-                track = [a - factor * b for a, b in zip(track, coefficients, strict=True)]
-        pivot = next((n for n, value in enumerate(row) if value), None)
-        if pivot is None:
+                track = [
+                    a - factor * b for a, b in zip(track, coefficients, strict=True)
+                ]
+        found = next((n for n, value in enumerate(row) if value), None)
+        if found is None:
             continue
+        pivot = found
         scale = row[pivot]
         row = [value / scale for value in row]
         track = [value / scale for value in track]

@@ -19,7 +19,6 @@ import json
 import re
 import shutil
 import zipfile
-from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
@@ -123,7 +122,10 @@ async def _seed(sessions: SessionFactory) -> dict[str, str]:
             session.add(services[name])
         await session.flush()
         people: list[Person] = []
-        teams = {**ROSTER, "PSW office": ("Leadership", [("principal_social_worker", 1)])}
+        teams = {
+            **ROSTER,
+            "PSW office": ("Leadership", [("principal_social_worker", 1)]),
+        }
         for team_name, (service_name, roles) in teams.items():
             team = Team(
                 organisation_id=organisation.id,
@@ -144,7 +146,9 @@ async def _seed(sessions: SessionFactory) -> dict[str, str]:
                             team_id=team.id,
                             role=role,
                             employment_type="permanent",
-                            access="psw" if role == "principal_social_worker" else "staff",
+                            access="psw"
+                            if role == "principal_social_worker"
+                            else "staff",
                         )
                     )
         session.add_all(people)
@@ -184,9 +188,7 @@ async def _seed(sessions: SessionFactory) -> dict[str, str]:
 
 
 @pytest.fixture(scope="module")
-def council(
-    sqlite_template: Path, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[Council]:
+def council(sqlite_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Council:
     path = tmp_path_factory.mktemp("attack") / "council.db"
     shutil.copy(sqlite_template, path)
     url = f"sqlite:///{path}"
@@ -197,7 +199,7 @@ def council(
         for role, count in roles
         for n in range(count)
     ]
-    yield Council(url, people, ids)
+    return Council(url, people, ids)
 
 
 @pytest.fixture
@@ -248,7 +250,9 @@ def _cells_from_rows(
 
 def _report_cells(tmp_path: Path, people: list[Member]) -> list[Cell]:
     out = tmp_path / "report.csv"
-    result = CliRunner().invoke(report_app, [CAMPAIGN, "--format", "csv", "--out", str(out)])
+    result = CliRunner().invoke(
+        report_app, [CAMPAIGN, "--format", "csv", "--out", str(out)]
+    )
     assert result.exit_code == 0, result.output
     with out.open(encoding="utf-8-sig", newline="") as handle:
         rows = list(csv.DictReader(handle))
@@ -307,11 +311,16 @@ def test_the_occupational_therapist_example_is_what_the_attacker_finds() -> None
     ]
     members = _members_by_label(people)
     cells = [
-        Cell("answers", "report csv: Occupational therapist", members["Occupational therapist"]),
+        Cell(
+            "answers",
+            "report csv: Occupational therapist",
+            members["Occupational therapist"],
+        ),
         Cell("answers", "report csv: Adults: OT Team", members["Adults: OT Team"]),
     ]
     found = _named(attack(cells, K), OT_IN_ADULTS, "answers")
-    assert found and "Occupational therapist" in str(found[0])
+    assert found
+    assert "Occupational therapist" in str(found[0])
 
 
 def _dashboard_cells(chat: Chat, database: Council) -> list[Cell]:
@@ -341,7 +350,8 @@ def _dashboard_cells(chat: Chat, database: Council) -> list[Cell]:
                 and ("team" not in where or p.team == ids[where["team"]])
                 and (not role or p.role == role)
             ]
-            source = f"dashboard {where} role={role or 'all'}"
+            named = {k: ids[v] for k, v in where.items()}
+            source = f"dashboard {named} role={role or 'all'}"
             if re.search(r"Response rate: \d+ of \d+", page):
                 cells.append(Cell("participation", source, frozenset(chosen)))
             if 'id="suppressed"' not in page and "<td>" in page:
@@ -362,8 +372,8 @@ def test_no_combination_of_dashboard_filters_singles_anyone_out(
     )
     with TestClient(create_app(settings)) as client:
         chat = Chat(client)
-        from sqlmodel import Session, select
         from sqlalchemy import create_engine as sync_engine
+        from sqlmodel import Session, select
 
         engine = sync_engine(database.url)
         with Session(engine) as session:
