@@ -130,8 +130,8 @@ def import_graph() -> dict[str, set[str]]:
     """Every module of our packages and the modules of ours it imports, at any depth.
 
     ``from package import name`` counts as importing ``package.name`` when that is
-    a module, else the package itself (a name its ``__init__`` defines). Migrations are left out: Alembic loads them
-    by file, never by import.
+    a module, else the package itself (a name its ``__init__`` defines).
+    Migrations are left out: Alembic loads them by file, never by import.
     """
     modules = {
         module_name(path): path
