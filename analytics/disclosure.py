@@ -35,7 +35,6 @@ import pandas as pd
 from analytics.groups import Group
 
 FEWER_THAN = "fewer than {k} responses"
-FEWER_INVITED = "fewer than {k} people invited"
 BY_SUBTRACTION = "hidden so a smaller group cannot be worked out by subtraction"
 NOT_PUBLISHED = "not a group shown for this survey"
 
@@ -110,7 +109,7 @@ def decide(invited: pd.DataFrame, responses: pd.DataFrame, k: int) -> Gate:
     participation: Decisions = {}
     if not invited.empty:
         participation = _decide(
-            tuple(cells), _atoms(invited), k, FEWER_INVITED.format(k=k), frozenset()
+            tuple(cells), _atoms(invited), k, FEWER_THAN.format(k=k), frozenset()
         )
     # Respondents are among the invited, so a group with fewer than k invited has
     # fewer than k responses too; only refusals by subtraction carry over.
