@@ -33,7 +33,7 @@ from analytics.suppression import Policy
 from bot.web.dashboard import _group
 from survey.models import Campaign, CampaignStatus, Organisation
 from survey.questions.bank import parse_template
-from survey.roster.roles import workforce_of
+from survey.roster.roles import role_label, workforce_of
 
 K = 5
 ROLES = [
@@ -208,15 +208,19 @@ def _published(
             )
             add(f"dashboard {chosen} {role}", dict(group.where), engine.group(group))
     for row in participation_rows(ORGANISATION, NAMES, current, Scope()):
-        where = _where_of(row.rate.label, current)
+        where = _where_of(row.rate.label)
         add(f"participation {row.rate.label}", where, row.rate)
     return cells
 
 
-def _where_of(label: str, current: Round) -> dict[str, str]:
-    for group in [*service_groups(NAMES), *team_groups(NAMES), *role_groups(current)]:
+def _where_of(label: str) -> dict[str, str]:
+    """The group a participation row's label names, as a reader knows it."""
+    for group in [*service_groups(NAMES), *team_groups(NAMES)]:
         if group.label == label:
             return dict(group.where)
+    roles = {role_label(role): role for role in ROLES}
+    if label in roles:
+        return {"role": roles[label]}
     assert label == ORGANISATION.name, label
     return {}
 
