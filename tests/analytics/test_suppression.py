@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from analytics.groups import Group, everyone, team_group
-from analytics.suppression import BY_SUBTRACTION, Policy, Suppressor
+from analytics.suppression import BY_SUBTRACTION, NOT_PUBLISHED, Policy, Suppressor
 
 K = 5
 
@@ -139,3 +139,45 @@ def test_decisions_do_not_depend_on_the_order_of_questions_asked() -> None:
 def test_the_minimum_is_never_below_three() -> None:
     with pytest.raises(ValueError, match="never below 3"):
         Policy(2)
+
+
+def test_a_role_and_a_team_cannot_both_show_when_they_differ_by_one() -> None:
+    # Issue 13: "Occupational therapist" (6) minus "OT Team" (5) is one person.
+    frame = _respondents(
+        {
+            ("A", "adults", "ot"): 1,
+            ("A", "adults", "sw"): 6,
+            ("A", "ot_team", "ot"): 5,
+        }
+    )
+    suppressor = Suppressor(frame, Policy(K))
+    role = Group.of("OT", role="ot")
+    team = team_group("ot_team", "A", "OT Team")
+    assert not (suppressor.shown(role) and suppressor.shown(team))
+    assert suppressor.shown(everyone())
+
+
+def test_a_role_a_service_and_their_crossing_cannot_single_out_one_person() -> None:
+    # Issue 13: senior (7), Children (12) and Children x social worker (6).
+    frame = _respondents(
+        {
+            ("C", "c1", "sw"): 6,
+            ("C", "c1", "senior"): 6,
+            ("A", "a1", "senior"): 1,
+            ("A", "a1", "sw"): 6,
+        }
+    )
+    suppressor = Suppressor(frame, Policy(K))
+    cells = [
+        Group.of("senior", role="senior"),
+        Group.of("C", service_id="C"),
+        Group.of("C sw", service_id="C", role="sw"),
+    ]
+    assert not all(suppressor.shown(cell) for cell in cells)
+
+
+def test_a_group_no_output_offers_is_refused() -> None:
+    frame = _respondents({("S", "a", "sw"): 10, ("S", "b", "sw"): 10})
+    suppressor = Suppressor(frame, Policy(K))
+    stranger = Group.of("nobody", role="astronaut")
+    assert suppressor.reason_hidden(stranger) == NOT_PUBLISHED
