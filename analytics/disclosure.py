@@ -26,7 +26,7 @@ and sizes, never on answers.
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -147,7 +147,9 @@ def _decide(
     too_few: str,
     refused: frozenset[Group],
 ) -> Decisions:
-    keys = [key for key, _ in atoms]
+    keys = np.array([key for key, _ in atoms], dtype=object).reshape(
+        len(atoms), len(PUBLISHED)
+    )
     sizes = np.array([size for _, size in atoms], dtype=np.int64)
     members = [_membership(cell, keys) for cell in cells]
     totals = [int(sizes[m].sum()) for m in members]
@@ -187,15 +189,15 @@ def _level(group: Group) -> int:
     return 6
 
 
-def _membership(group: Group, keys: Sequence[tuple[str, ...]]) -> np.ndarray:
-    """Which atoms make up ``group``."""
+def _membership(group: Group, keys: np.ndarray) -> np.ndarray:
+    """Which atoms make up ``group`` (``keys``: one row of attribute values each)."""
     position = {name: n for n, name in enumerate(PUBLISHED)}
-    wanted = [(position[a], v) for a, v in group.where if a in position]
-    if len(wanted) != len(group.where):
-        return np.zeros(len(keys), dtype=bool)
-    return np.array(
-        [all(key[p] == value for p, value in wanted) for key in keys], dtype=bool
-    )
+    inside = np.ones(len(keys), dtype=bool)
+    for attribute, value in group.where:
+        if attribute not in position:
+            return np.zeros(len(keys), dtype=bool)
+        inside &= keys[:, position[attribute]] == value
+    return inside
 
 
 class _System:
@@ -212,7 +214,7 @@ class _System:
         self._k = k
         self.null = np.eye(len(self._live), dtype=np.int64)
         rng = np.random.default_rng(13)
-        self._weights = rng.integers(1, 1 << 16, size=len(self._live), dtype=np.int64)
+        self._weights = rng.integers(1, PRIME, size=len(self._live), dtype=np.int64)
 
     def admit(self, members: np.ndarray, *, forced: bool = False) -> bool:
         """Publish a group if no small set becomes determined; True if published."""
@@ -236,63 +238,92 @@ def revealed_set(
 ) -> tuple[int, ...] | None:
     """A revealed set: up to four atoms of 1 to ``k - 1`` people, summing to 0.
 
-    None when there is no such set.
+    None when there is no such set. Each signature is hashed to one number (a
+    random combination of its entries, mod ``PRIME``); sums of hashes are
+    matched in sorted arrays, and every match is confirmed on the full
+    signatures.
 
     Args:
         null: signatures, one row per atom (mod ``PRIME``).
         sizes: people per atom (all at least 1).
         k: the minimum group size.
-        weights: random weights hashing each signature to one number; every
-            candidate found through the hash is checked on the full signatures.
+        weights: one random weight per column of ``null`` (mod ``PRIME``).
     """
     small = np.flatnonzero(sizes < k)
     if len(small) == 0:
         return None
     signatures = null[small]
-    hashed = np.zeros(len(small), dtype=np.int64)
-    for column in range(signatures.shape[1]):
-        weight = int(weights[column % len(weights)]) if len(weights) else 1
-        hashed = (hashed + signatures[:, column] * weight) % PRIME
     people = sizes[small]
+    empty = np.flatnonzero(~signatures.any(axis=1))
+    if len(empty):
+        return (int(small[empty[0]]),)
+    # Split each weight in two 16-bit halves so no product or sum overflows.
+    high, low = np.divmod(weights[: signatures.shape[1]], 1 << 16)
+    hashed = (signatures * high).sum(axis=1) % PRIME
+    hashed = ((hashed << 16) + (signatures * low).sum(axis=1)) % PRIME
+    first, second = np.triu_indices(len(small), 1)
+    fits = people[first] + people[second] < k
+    first, second = first[fits], second[fits]
+    keys = (hashed[first] + hashed[second]) % PRIME
 
-    def zero(*atoms: int) -> bool:
+    def confirmed(atoms: tuple[int, ...]) -> bool:
         if len(set(atoms)) != len(atoms) or sum(int(people[a]) for a in atoms) >= k:
             return False
         return not np.any(signatures[list(atoms)].sum(axis=0) % PRIME)
 
-    for a in range(len(small)):
-        if zero(a):
-            return (int(small[a]),)
-    pairs: dict[int, list[tuple[int, int]]] = {}
-    for a in range(len(small)):
-        for b in range(a + 1, len(small)):
-            if int(people[a]) + int(people[b]) < k:
-                key = int((hashed[a] + hashed[b]) % PRIME)
-                pairs.setdefault(key, []).append((a, b))
-    for found in _combinations(pairs, hashed, zero):
-        return tuple(int(small[a]) for a in found)
-    return None
+    found = _search(first, second, keys, hashed, people, k, confirmed)
+    return None if found is None else tuple(int(small[a]) for a in found)
 
 
-def _combinations(
-    pairs: dict[int, list[tuple[int, int]]],
+def _search(
+    first: np.ndarray,
+    second: np.ndarray,
+    keys: np.ndarray,
     hashed: np.ndarray,
-    check: Callable[..., bool],
-) -> Iterable[tuple[int, ...]]:
-    """Sets of two, three and four atoms whose hashes sum to zero.
+    people: np.ndarray,
+    k: int,
+    confirmed: Callable[[tuple[int, ...]], bool],
+) -> tuple[int, ...] | None:
+    """The first confirmed set of two, three or four atoms whose hashes sum to 0.
 
-    Only the sets ``check`` confirms on the full signatures are yielded.
+    Only combinations of fewer than ``k`` people are tried: sets of ``k`` or more
+    may be determined, and there are many.
     """
-    for pair in pairs.get(0, []):
-        if check(*pair):
-            yield pair
-    for c, value in enumerate(hashed.tolist()):
-        for a, b in pairs.get((-value) % PRIME, []):
-            if check(a, b, c):
-                yield (a, b, c)
+    for n in np.flatnonzero(keys == 0):
+        pair = (int(first[n]), int(second[n]))
+        if confirmed(pair):
+            return pair
+    pair_size = people[first] + people[second]
+    order = np.argsort(keys, kind="stable")
+    ordered = keys[order]
+    candidates: list[tuple[int, ...]] = []
+    for c, n in _matches(ordered, order, (PRIME - hashed) % PRIME):
+        if pair_size[n] + people[c] < k:
+            candidates.append((int(first[n]), int(second[n]), int(c)))
     if LARGEST_SET >= 4:
-        for key, listed in pairs.items():
-            for a, b in listed:
-                for c, d in pairs.get((-key) % PRIME, []):
-                    if check(a, b, c, d):
-                        yield (a, b, c, d)
+        left = np.flatnonzero(pair_size <= k - 3)
+        for a, m in _matches(ordered, order, (PRIME - keys[left]) % PRIME):
+            n = left[a]
+            if pair_size[n] + pair_size[m] < k:
+                candidates.append(
+                    (int(first[n]), int(second[n]), int(first[m]), int(second[m]))
+                )
+    return next((atoms for atoms in candidates if confirmed(atoms)), None)
+
+
+def _matches(
+    ordered: np.ndarray, order: np.ndarray, wanted: np.ndarray
+) -> list[tuple[int, int]]:
+    """Every (position in ``wanted``, position of an equal key) pair.
+
+    ``ordered`` is the keys sorted, ``order`` their positions before sorting.
+    """
+    if len(ordered) == 0 or len(wanted) == 0:
+        return []
+    low = np.searchsorted(ordered, wanted, side="left")
+    high = np.searchsorted(ordered, wanted, side="right")
+    return [
+        (int(w), int(order[j]))
+        for w in np.flatnonzero(high > low)
+        for j in range(int(low[w]), int(high[w]))
+    ]
