@@ -289,8 +289,8 @@ def _search(
     Only combinations of fewer than ``k`` people are tried: sets of ``k`` or more
     may be determined, and there are many.
     """
-    for n in np.flatnonzero(keys == 0):
-        pair = (int(first[n]), int(second[n]))
+    for zero in np.flatnonzero(keys == 0):
+        pair = (int(first[zero]), int(second[zero]))
         if confirmed(pair):
             return pair
     pair_size = people[first] + people[second]
