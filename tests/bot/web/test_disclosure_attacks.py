@@ -386,7 +386,17 @@ def test_no_combination_of_dashboard_filters_singles_anyone_out(
         # Every role invited is offered, answered or not; hidden ones say so.
         for role in STAFF_ROLES:
             assert f'<option value="{role}"' in html
+        # Either role would open the gap to one person in Adults Team, so both are
+        # listed, as hidden.
+        assert "Occupational therapist (hidden)</option>" in html
+        assert "Senior social worker (hidden)</option>" in html
+        assert "Social worker</option>" in html
         cells = _dashboard_cells(chat, database)
+        # The chat's participation table lists every invited role too.
+        reply = re.sub(r"<[^>]+>", " ", chat.command("participation"))
+        for role in STAFF_ROLES:
+            assert role_label(role) in reply
+        assert "hidden" in reply
     findings = attack(cells, K)
     assert not findings, "\n".join(map(str, findings))
     assert any(c.system == "answers" for c in cells), "the dashboard shows something"
