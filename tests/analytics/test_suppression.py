@@ -7,7 +7,11 @@ import itertools
 
 import pandas as pd
 import pytest
+from attacker import Cell, attack
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from analytics.disclosure import catalogue
 from analytics.groups import Group, everyone, team_group
 from analytics.suppression import BY_SUBTRACTION, NOT_PUBLISHED, Policy, Suppressor
 
@@ -181,3 +185,39 @@ def test_a_group_no_output_offers_is_refused() -> None:
     suppressor = Suppressor(frame, Policy(K))
     stranger = Group.of("nobody", role="astronaut")
     assert suppressor.reason_hidden(stranger) == NOT_PUBLISHED
+
+
+# Blocks of people sharing team and role: single-role teams, one-person roles.
+PEOPLE = st.lists(
+    st.tuples(
+        st.sampled_from([("S", "a"), ("S", "b"), ("T", "c"), ("T", "d"), ("U", "e")]),
+        st.sampled_from(["sw", "senior", "ot", "manager"]),
+        st.integers(min_value=1, max_value=7),
+    ),
+    min_size=1,
+    max_size=8,
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(people=PEOPLE)
+def test_no_set_of_fewer_than_the_minimum_is_determined_by_shown_groups(
+    people: list[tuple[tuple[str, str], str, int]],
+) -> None:
+    layout: dict[tuple[str, str, str], int] = {}
+    for (service, team), role, count in people:
+        layout[(service, team, role)] = layout.get((service, team, role), 0) + count
+    frame = _respondents(layout)
+    suppressor = Suppressor(frame, Policy(K))
+    names = [f"p{n}" for n in range(len(frame))]
+    cells = [
+        Cell(
+            "answers",
+            str(group.where),
+            frozenset(n for n, inside in zip(names, group.mask(frame)) if inside),
+        )
+        for group in catalogue(frame)
+        if suppressor.shown(group)
+    ]
+    findings = attack(cells, K)
+    assert not findings, "\n".join(map(str, findings))
