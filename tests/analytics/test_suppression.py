@@ -214,7 +214,9 @@ def test_no_set_of_fewer_than_the_minimum_is_determined_by_shown_groups(
         Cell(
             "answers",
             str(group.where),
-            frozenset(n for n, inside in zip(names, group.mask(frame)) if inside),
+            frozenset(
+                n for n, inside in zip(names, group.mask(frame), strict=True) if inside
+            ),
         )
         for group in catalogue(frame)
         if suppressor.shown(group)
