@@ -12,6 +12,7 @@ from functools import cached_property
 import numpy as np
 
 from analytics.data import Round
+from analytics.disclosure import decide
 from analytics.groups import Group
 from analytics.live import live_count
 from analytics.model import (
@@ -84,8 +85,9 @@ class ResultsEngine:
         self._previous = (
             ResultsEngine(previous, policy=policy) if previous is not None else None
         )
-        self._respondents = Suppressor(round.responses, policy)
-        self._invited = Suppressor(round.invited, policy)
+        gate = decide(round.invited, round.responses, policy.min_size)
+        self._respondents = Suppressor(round.responses, policy, gate.answers)
+        self._invited = Suppressor(round.invited, policy, gate.participation)
         self._points = {q.id: points(q) for q in round.definition.questions}
         self._answers_of: dict[Group, _GroupAnswers] = {}
         self._standards_of: dict[Group, dict[int, float]] = {}
@@ -124,6 +126,10 @@ class ResultsEngine:
     def shown(self, group: Group) -> bool:
         """Whether the group's answer figures may be shown at all."""
         return self.closed and self._respondents.shown(group)
+
+    def visible(self, group: Group) -> bool:
+        """Whether the gate lets the group's figures out (open or closed)."""
+        return self._respondents.shown(group)
 
     def group(self, group: Group) -> GroupResults:
         """Every figure about ``group`` that may be shown."""
