@@ -27,6 +27,7 @@ from teamschat import (
     TestClient,
     action,
     actions,
+    channel_message,
     inputs,
     installation_update,
     team_install,
@@ -150,6 +151,9 @@ def test_a_pulse_to_fifty_people_in_teams_end_to_end(
                 == 202
             )
         assert teams.post(team_install(teams.service_url, psw)).status_code == 202
+        # ...and chose its channel for workforce posts.
+        chose = channel_message(teams.service_url, psw, "workforce channel")
+        assert teams.post(chose).status_code == 202
 
         # The PSW launches the pulse by message.
         [scheduled] = teams.say(
@@ -244,8 +248,9 @@ def test_a_pulse_to_fifty_people_in_teams_end_to_end(
         assert len(invites) == 1
         notes = [card for card in cards if "in the workforce channel" in words(card)]
         assert len(notes) == 1
-    [welcome, digest] = connector.posts(TEAM_CHANNEL)
+    [welcome, chosen, digest] = connector.posts(TEAM_CHANNEL)
     assert "Nobody's answers" in words(welcome.cards[0])
+    assert "will be posted in this channel" in words(chosen.cards[0])
     assert digest.path.endswith(f"/v3/conversations/{TEAM_CHANNEL}/activities")
     assert "Two more social workers from April" in words(digest.cards[0])
     # Answers happened in cards replaced in place: no question ever went to a
