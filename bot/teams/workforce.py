@@ -89,7 +89,12 @@ class WorkforceChannels:
                 organisation_id=person.organisation_id,
                 channel=info.conversation_id,
             )
-        return (Notice(text.workforce_channel_chosen(info.title), Tone.SUCCESS),)
+            # A message in a channel does not name its team; the install did.
+            stored = await find_conversation(
+                session, platform=TEAMS, conversation_id=info.conversation_id
+            )
+            team = stored.title if stored is not None else info.title
+        return (Notice(text.workforce_channel_chosen(team), Tone.SUCCESS),)
 
     async def changed(
         self,

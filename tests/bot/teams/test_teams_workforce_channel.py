@@ -24,9 +24,8 @@ from teamschat import (
     team_install,
     words,
 )
-from typer.testing import CliRunner
 
-from bot.cli import app as cli
+from bot.cli import main
 from bot.teams.app import build_adapter, connection_manager
 from bot.teams.delivery import TeamsDelivery
 from survey.db import create_engine, session_factory
@@ -93,6 +92,16 @@ def psw_notes(db: Database, council: Council) -> list[str]:
     return [str(row.payload.get("text")) for row in rows]
 
 
+def replies_in(connector: FakeConnector, channel: str) -> list[dict[str, Any]]:
+    """Cards posted in ``channel``, its threads included."""
+    return [
+        card
+        for post in connector.posts()
+        if (post.conversation or "").split(";")[0] == channel
+        for card in post.cards
+    ]
+
+
 def digests(connector: FakeConnector) -> list[str | None]:
     """Which conversations a you-said digest was posted in."""
     return [
@@ -109,7 +118,7 @@ def psw_chose_general(teams: Teams, council: Council, db: Database) -> Teams:
     assert teams.post(team_install(teams.service_url, psw)).status_code == 202
     assert chosen(db) is None  # being added to a team chooses nothing
     teams.post(channel_message(teams.service_url, psw, "workforce channel"))
-    [reply] = [c for p in teams.connector.posts(TEAM_CHANNEL) for c in p.cards][-1:]
+    reply = replies_in(teams.connector, TEAM_CHANNEL)[-1]
     assert "will be posted in this channel of Children's Services" in words(reply)
     assert chosen(db) == TEAM_CHANNEL
     return teams
@@ -137,7 +146,7 @@ def test_staff_cannot_choose_the_channel(
     _, worker = council.staff[0]
     teams.post(team_install(teams.service_url, psw))
     teams.post(channel_message(teams.service_url, worker, "workforce channel"))
-    reply = teams.connector.posts(TEAM_CHANNEL)[-1].cards[0]
+    reply = replies_in(teams.connector, TEAM_CHANNEL)[-1]
     assert "Only the PSW can choose" in words(reply)
     assert chosen(db) is None
 
@@ -148,7 +157,7 @@ def test_an_at_mention_in_another_channel_does_not_move_workforce_posts(
     teams = psw_chose_general
     _, worker = council.staff[0]
     teams.post(channel_message(teams.service_url, worker, "help", OTHER_CHANNEL))
-    assert teams.connector.posts(OTHER_CHANNEL)  # the bot answered there
+    assert replies_in(teams.connector, OTHER_CHANNEL)  # the bot answered there
     assert chosen(db) == TEAM_CHANNEL
     assert send_workforce_post(sqlite_url, "you_said:1").ok
     assert digests(teams.connector) == [TEAM_CHANNEL]
@@ -247,35 +256,43 @@ def test_teams_refusing_the_channel_is_reported_to_the_psw(
     assert "Teams answered 404" in note
 
 
-def _cli(arguments: list[str], env: dict[str, str]) -> Any:
-    return CliRunner().invoke(cli, ["teams", "workforce-channel", *arguments], env=env)
+def healthcheck(capsys: pytest.CaptureFixture[str], *arguments: str) -> tuple[int, str]:
+    """``healthcheck teams workforce-channel ARGUMENTS`` in this process."""
+    capsys.readouterr()
+    code = main(["teams", "workforce-channel", *arguments])
+    out, err = capsys.readouterr()
+    assert "Traceback" not in out + err
+    return code, out + err
 
 
 def test_the_command_line_shows_sets_and_clears_the_channel(
-    psw_chose_general: Teams, council: Council, db: Database, sqlite_url: str
+    psw_chose_general: Teams,
+    council: Council,
+    db: Database,
+    sqlite_url: str,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     teams = psw_chose_general
     _, psw = council.psw
     teams.post(channel_message(teams.service_url, psw, "help", OTHER_CHANNEL))
-    env = {
-        "DATABASE_URL": sqlite_url,
-        "HEALTHCHECK_SECRET_KEY": "teams-test-secret-0123456789abcdef",
-        "HEALTHCHECK_ORGANISATION": "teams-council",
-    }
-    shown = _cli([], env)
-    assert shown.exit_code == 0, shown.output
-    assert f"the Teams workforce channel is {TEAM_CHANNEL}" in shown.output
-    unknown = _cli(["19:nosuch@thread.tacv2"], env)
-    assert unknown.exit_code != 0
-    assert "has not been added to a Teams channel with id" in unknown.output
-    assert OTHER_CHANNEL in unknown.output  # the channels it does know
+    monkeypatch.setenv("DATABASE_URL", sqlite_url)
+    monkeypatch.setenv("HEALTHCHECK_SECRET_KEY", "teams-test-secret-0123456789abcdef")
+    monkeypatch.setenv("HEALTHCHECK_ORGANISATION", "teams-council")
+    code, shown = healthcheck(capsys)
+    assert code == 0, shown
+    assert f"the Teams workforce channel is {TEAM_CHANNEL}" in shown
+    code, unknown = healthcheck(capsys, "19:nosuch@thread.tacv2")
+    assert code == 1
+    assert "has not been added to a Teams channel with id" in unknown
+    assert OTHER_CHANNEL in unknown  # the channels it does know
     assert chosen(db) == TEAM_CHANNEL  # a mistake changes nothing
-    moved = _cli([OTHER_CHANNEL], env)
-    assert moved.exit_code == 0, moved.output
+    code, moved = healthcheck(capsys, OTHER_CHANNEL)
+    assert code == 0, moved
     assert chosen(db) == OTHER_CHANNEL
-    cleared = _cli(["--clear"], env)
-    assert cleared.exit_code == 0, cleared.output
-    assert "held (not posted) until one is chosen" in cleared.output
+    code, cleared = healthcheck(capsys, "--clear")
+    assert code == 0, cleared
+    assert "held (not posted) until one is chosen" in cleared
     assert chosen(db) is None
-    shown = _cli([], env)
-    assert "has no Teams workforce channel chosen" in shown.output
+    code, shown = healthcheck(capsys)
+    assert "has no Teams workforce channel chosen" in shown
