@@ -1,8 +1,10 @@
 """``healthcheck slack ...``: the slow Slack work, run outside any request.
 
 ``link-roster`` gives everyone on the roster without a Slack id the one Slack
-has for their email; ``import-audience`` invites a user group's or channel's
-members to an open campaign. Both call Slack many times (rate-limited), so they
+has for their email (the worker also does this before each campaign's
+invitations go out) and lists the emails Slack does not know;
+``import-audience`` invites a user group's or channel's members to an open
+campaign. Both call Slack many times (rate-limited), so they
 run here or in the worker, never inside a Slack request. ``workforce-channel``
 stores where an organisation's you-said digests and briefings are posted (each
 council of a regional deployment has its own); ``link-workspace`` says which
@@ -27,7 +29,8 @@ from bot.settings import Settings, load_settings
 from bot.slack import text
 from bot.slack.audience import import_audience
 from bot.slack.clients import TokenSource, installation_store, web_client
-from bot.slack.identity import link_roster, link_workspace, team_of, workspace_link
+from bot.slack.identity import link_workspace, team_of, workspace_link
+from bot.slack.linking import link_roster
 from survey.campaigns import find_campaign
 from survey.errors import SettingsError
 from survey.models import Organisation
@@ -86,7 +89,10 @@ def link_roster_command(org: OrgOption = None) -> None:
             client,
             organisation_id=organisation.id,
         )
-        return report.summary()
+        if not report.not_in_slack:
+            return report.summary()
+        missing = ", ".join(report.not_in_slack)
+        return f"{report.summary()}\n{text.NO_SLACK_ACCOUNT.format(emails=missing)}"
 
     typer.echo(_run_with_slack(org, work))
 

@@ -1,16 +1,15 @@
 """Who a Slack user is on the roster, and which organisation a workspace belongs to.
 
 People are matched by the Slack member id on the roster, or else by the email
-address Slack holds for them (``users.info`` for someone who writes to the bot,
-``users.lookupByEmail`` when linking a whole roster). A match is remembered on
-the person, so it is looked up once.
+address Slack holds for them (``users.info`` for someone who writes to the bot;
+linking a whole roster by ``users.lookupByEmail`` is :mod:`bot.slack.linking`).
+A match is remembered on the person, so it is looked up once.
 """
 
 from __future__ import annotations
 
 import logging
 import uuid
-from dataclasses import dataclass, field
 
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
@@ -182,71 +181,6 @@ async def _email_of(client: AsyncWebClient, user_id: str) -> str | None:
         return None
     email = (user.get("profile") or {}).get("email")
     return str(email) if email else None
-
-
-@dataclass
-class LinkReport:
-    """What linking the roster to Slack found."""
-
-    linked: int = 0
-    already: int = 0
-    not_in_slack: list[str] = field(default_factory=list)
-
-    def summary(self) -> str:
-        """The outcome in one line."""
-        return (
-            f"Linked {self.linked} people to Slack by email; {self.already} were "
-            f"linked already; {len(self.not_in_slack)} have no Slack account "
-            "with their roster email (they are reached in the local channel)."
-        )
-
-
-async def link_roster(
-    sessions: SessionFactory, client: AsyncWebClient, *, organisation_id: uuid.UUID
-) -> LinkReport:
-    """Give every active person without a Slack id the one Slack has for their email.
-
-    Uses ``users.lookupByEmail`` (rate-limit tier 3, about 50 a minute: the
-    client's retry handler waits out any 429). Slow for a large roster, so it is
-    run by the worker or the CLI, never inside a request.
-    """
-    report = LinkReport()
-    async with sessions() as session:
-        people = list(
-            (
-                await session.exec(
-                    select(Person).where(
-                        Person.organisation_id == organisation_id,
-                        col(Person.active),
-                    )
-                )
-            ).all()
-        )
-    taken = {person.slack_id for person in people if person.slack_id}
-    for person in people:
-        if person.slack_id:
-            report.already += 1
-            continue
-        try:
-            response = await client.users_lookupByEmail(email=person.email)
-        except SlackApiError as error:
-            if error.response.get("error") == "users_not_found":
-                report.not_in_slack.append(person.email)
-                continue
-            raise
-        slack_id = str((response.get("user") or {}).get("id", ""))
-        if not slack_id or slack_id in taken:
-            report.not_in_slack.append(person.email)
-            continue
-        async with sessions() as session, session.begin():
-            stored = await session.get(Person, person.id)
-            if stored is not None and not stored.slack_id:
-                stored.slack_id = slack_id
-                stored.updated_at = utcnow()
-                session.add(stored)
-                taken.add(slack_id)
-                report.linked += 1
-    return report
 
 
 async def remember_dm_channel(

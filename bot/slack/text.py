@@ -170,3 +170,14 @@ ELSEWHERE = (
     "Workspace {team} belongs to {other} ({other_slug}). Add --move to give it to "
     "{name} ({slug}) instead; {other}'s people there would then reach {name}'s data."
 )
+
+
+def linked_before_invitations(summary: str) -> str:
+    """To the PSW: what linking the roster to Slack found before invitations."""
+    return (
+        "Before sending invitations I looked up everyone on the roster without a "
+        f"Slack id by their roster email. {summary}"
+    )
+
+
+NO_SLACK_ACCOUNT = "No Slack account has these roster emails: {emails}."

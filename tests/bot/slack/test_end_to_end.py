@@ -29,7 +29,7 @@ from bot.settings import Settings
 from bot.slack import ids
 from bot.slack.clients import TokenSource, installation_store, web_client
 from bot.slack.delivery import EVENT_TYPE, SlackDelivery
-from bot.slack.identity import link_roster
+from bot.slack.linking import link_roster
 from bot.slack.throttle import SlackLimits
 from bot.worker import Worker
 from survey.campaigns import Audience, create_campaign

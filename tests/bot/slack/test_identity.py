@@ -11,7 +11,7 @@ from sqlmodel import col, select
 
 from bot.slack.audience import import_audience
 from bot.slack.clients import web_client
-from bot.slack.identity import link_roster
+from bot.slack.linking import link_roster
 from survey.errors import CampaignClosedError
 from survey.models import OutboxMessage, Participation, Person
 
