@@ -18,6 +18,7 @@ import uuid
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from typing import Annotated
+from urllib.parse import urlencode
 
 import typer
 from slack_sdk.web.async_client import AsyncWebClient
@@ -26,7 +27,8 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from bot.command_line import in_organisation, run_with_runtime
 from bot.runtime import Runtime
 from bot.settings import Settings, load_settings
-from bot.slack import text
+from bot.slack import install_links, text
+from bot.slack.app import INSTALL_PATH
 from bot.slack.audience import import_audience
 from bot.slack.clients import TokenSource, installation_store, web_client
 from bot.slack.identity import link_workspace, team_of, workspace_link
@@ -195,8 +197,8 @@ def link_workspace_command(
 ) -> None:
     """Say which organisation a Slack workspace belongs to (a regional deployment).
 
-    A workspace installed through /slack/install belongs to the deployment's
-    default organisation until it is linked here.
+    A workspace installed through an install link (``install-link``) is linked
+    already; this moves or links one by hand.
     """
     team = team.strip()
     if not TEAM_ID.fullmatch(team):
@@ -225,3 +227,34 @@ def link_workspace_command(
         return text.LINKED.format(**names)
 
     typer.echo(in_organisation(org, link))
+
+
+@slack_app.command("install-link")
+def install_link_command(
+    org: OrgOption = None,
+    days: Annotated[
+        int, typer.Option("--days", min=1, max=30, help="Days the link works.")
+    ] = install_links.DEFAULT_DAYS,
+) -> None:
+    """Print the link that installs the Slack app for one organisation.
+
+    A workspace joins an organisation only through a link made for it.
+    """
+    settings = load_settings()
+    if not settings.slack_oauth:
+        raise SettingsError(text.NOT_OAUTH)
+    if not settings.public_url:
+        raise SettingsError(text.NO_PUBLIC_URL)
+    base = settings.public_url.rstrip("/")
+
+    async def make(session: AsyncSession, organisation: Organisation) -> str:
+        until = install_links.expiry(datetime.now(UTC), days)
+        token = install_links.issue(
+            settings.secret, slug=organisation.slug, expires=until
+        )
+        url = f"{base}{INSTALL_PATH}?{urlencode({'org': token})}"
+        return text.INSTALL_LINK.format(
+            name=organisation.name, slug=organisation.slug, until=until, url=url
+        )
+
+    typer.echo(in_organisation(org, make, settings=settings, writes=False))

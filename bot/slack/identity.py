@@ -25,15 +25,17 @@ log = logging.getLogger(__name__)
 
 
 async def organisation_for_team(
-    session: AsyncSession, *, team_id: str | None, default_slug: str
+    session: AsyncSession, *, team_id: str | None, default_slug: str | None
 ) -> Organisation | None:
-    """The organisation a workspace is linked to; the default one if unlinked.
+    """The organisation a workspace is linked to; with one bot token, the default.
 
     Args:
         session: A database session.
         team_id: The Slack team (workspace) id from the request.
-        default_slug: The deployment's organisation, used for a workspace not
-            linked yet (one council per deployment is the common case).
+        default_slug: The deployment's organisation for a workspace not linked,
+            given only with a single bot token (that token's workspace is the
+            deployment's). With OAuth installs it is None: a workspace joins an
+            organisation only through an install link issued for it.
     """
     if team_id:
         linked = (
@@ -48,6 +50,8 @@ async def organisation_for_team(
         ).first()
         if linked is not None:
             return linked
+    if default_slug is None:
+        return None
     return (
         await session.exec(
             select(Organisation).where(Organisation.slug == default_slug)

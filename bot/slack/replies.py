@@ -54,8 +54,11 @@ async def asker_of(
 ) -> Asker | None:
     """Identify the user; None if their workspace belongs to no organisation."""
     async with services.read_sessions() as session:
+        settings = services.settings
         organisation = await organisation_for_team(
-            session, team_id=team_id, default_slug=services.settings.organisation
+            session,
+            team_id=team_id,
+            default_slug=None if settings.slack_oauth else settings.organisation,
         )
     if organisation is None:
         return None
