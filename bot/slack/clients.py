@@ -22,6 +22,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from bot.platforms.proxies import proxy_for
 from bot.settings import Settings
 
 RATE_LIMIT_RETRIES = 3
@@ -37,7 +38,7 @@ def web_client(
     rate_limit_retries: int = RATE_LIMIT_RETRIES,
 ) -> AsyncWebClient:
     """A client for ``settings.slack_api_url`` that waits out 429s (Retry-After)."""
-    return AsyncWebClient(
+    client = AsyncWebClient(
         token=token,
         base_url=settings.slack_api_url,
         session=session,
@@ -46,6 +47,9 @@ def web_client(
             AsyncRateLimitErrorRetryHandler(max_retry_count=rate_limit_retries),
         ],
     )
+    # slack-sdk reads HTTPS_PROXY but not NO_PROXY: decide here, as urllib does.
+    client.proxy = proxy_for(settings.slack_api_url)
+    return client
 
 
 def installation_store(

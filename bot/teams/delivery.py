@@ -44,13 +44,13 @@ from microsoft_agents.hosting.core import (
     ChannelServiceAdapter,
     ClaimsIdentity,
     Connections,
-    RestChannelServiceClientFactory,
     TurnContext,
 )
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.settings import Settings
 from bot.teams.cards import CONTENT_TYPE, AdaptiveCardRenderer
+from bot.teams.connector import ProxyAwareClientFactory
 from bot.teams.outgoing import UnknownPayload, outbox_messages, summary_of
 from bot.teams.references import TEAMS, stored_reference, user_key_of
 from bot.teams.throttle import RateLimiter
@@ -153,7 +153,7 @@ class TeamsDelivery:
         platforms: tuple[str, ...] = ("local", "teams"),
     ) -> None:
         self._adapter = adapter
-        self._clients = RestChannelServiceClientFactory(connections)
+        self._clients = ProxyAwareClientFactory(connections)
         self._sessions = sessions
         self._app_id = app_id
         self._limiter = limiter or RateLimiter()
