@@ -21,6 +21,9 @@ from fastapi.responses import HTMLResponse, JSONResponse
 from slack_bolt.adapter.fastapi.async_handler import AsyncSlackRequestHandler
 from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 from slack_bolt.async_app import AsyncApp
+from slack_bolt.authorization.async_authorize import (
+    AsyncInstallationStoreAuthorize,
+)
 from slack_bolt.context.async_context import AsyncBoltContext
 from slack_bolt.error import BoltError
 from slack_bolt.oauth.async_oauth_settings import AsyncOAuthSettings
@@ -33,7 +36,7 @@ from bot import security_log
 from bot.runtime import Runtime
 from bot.settings import Settings
 from bot.slack import install_links, text
-from bot.slack.clients import state_store, web_client
+from bot.slack.clients import ROTATE_MINUTES, state_store, web_client
 from bot.slack.identity import link_workspace, workspace_link
 from bot.slack.install_links import installing_for
 from bot.slack.listeners import actions, commands, events, views
@@ -71,24 +74,31 @@ class LinkingInstallationStore(AsyncSQLAlchemyInstallationStore):
         self._sessions: SessionFactory = runtime.sessions
 
     async def async_save(self, installation: Installation) -> None:
-        """Link the workspace to the install link's organisation, then store it.
+        """Link a new workspace to the install link's organisation, then store it.
+
+        Saving an installation again (Bolt does, with fresh tokens, when token
+        rotation is on) needs no link: the workspace is linked already.
 
         Raises:
             WorkspaceElsewhere: the workspace belongs to another organisation
                 (Bolt then shows its failure page and nothing is stored).
-            InstallRefused: no install link is behind this request.
+            InstallRefused: a new workspace with no install link behind it.
         """
         slug = installing_for.get()
-        if slug is None:
-            raise InstallRefused("a Slack install without an install link")
-        if installation.team_id:
-            async with self._sessions() as session, session.begin():
+        async with self._sessions() as session, session.begin():
+            existing = (
+                await workspace_link(session, team_id=installation.team_id)
+                if installation.team_id
+                else None
+            )
+            if slug is None:
+                if existing is None:
+                    raise InstallRefused("a Slack install without an install link")
+            elif installation.team_id:
                 organisation = await find_organisation(session, slug=slug)
-                existing = await workspace_link(session, team_id=installation.team_id)
                 if existing is not None and existing[1].id != organisation.id:
                     security_log.slack_install_refused(
-                        reason="workspace linked elsewhere",
-                        client=None,
+                        reason="workspace linked elsewhere", client=None
                     )
                     raise WorkspaceElsewhere(installation.team_id)
                 await link_workspace(
@@ -110,22 +120,35 @@ def build_bolt_app(
         else None
     )
     if settings.slack_oauth:
+        client_secret = (
+            settings.slack_client_secret.get_secret_value()
+            if settings.slack_client_secret
+            else None
+        )
+        store = LinkingInstallationStore(settings, runtime)
         app = AsyncApp(
             signing_secret=signing_secret,
             client=web_client(settings),
             user_facing_authorize_error_message=text.not_installed(),
+            # Bolt's own authorize would rotate tokens with a client of its
+            # making (slack.com, no proxy settings); this one uses ours.
+            authorize=AsyncInstallationStoreAuthorize(  # type: ignore[arg-type]
+                installation_store=store,
+                client_id=settings.slack_client_id,
+                client_secret=client_secret,
+                client=web_client(settings),
+                token_rotation_expiration_minutes=ROTATE_MINUTES,
+                logger=log,
+            ),
             oauth_settings=AsyncOAuthSettings(
                 client_id=settings.slack_client_id,
-                client_secret=(
-                    settings.slack_client_secret.get_secret_value()
-                    if settings.slack_client_secret
-                    else None
-                ),
+                client_secret=client_secret,
                 scopes=[scope.strip() for scope in settings.slack_scopes.split(",")],
                 install_path=INSTALL_PATH,
                 redirect_uri_path=REDIRECT_PATH,
-                installation_store=LinkingInstallationStore(settings, runtime),
+                installation_store=store,
                 state_store=state_store(runtime.engine),
+                token_rotation_expiration_minutes=ROTATE_MINUTES,
             ),
         )
         app.event("tokens_revoked")(app.default_tokens_revoked_event_listener())

@@ -30,7 +30,12 @@ from bot.settings import Settings, load_settings
 from bot.slack import install_links, text
 from bot.slack.app import INSTALL_PATH
 from bot.slack.audience import import_audience
-from bot.slack.clients import TokenSource, installation_store, web_client
+from bot.slack.clients import (
+    TokenSource,
+    installation_store,
+    token_rotator,
+    web_client,
+)
 from bot.slack.identity import link_workspace, team_of, workspace_link
 from bot.slack.linking import link_roster
 from survey.campaigns import find_campaign
@@ -60,7 +65,9 @@ async def _client(
     )
     async with runtime.sessions() as session:
         team = await team_of(session, organisation_id=organisation_id)
-    token = await TokenSource(settings, store).for_team(team)
+    token = await TokenSource(
+        settings, store, rotator=token_rotator(settings)
+    ).for_team(team)
     if token is None:
         raise SettingsError("The Slack app is not installed for this organisation yet.")
     return web_client(settings, token=token)

@@ -29,7 +29,12 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.settings import Settings
 from bot.slack import text
-from bot.slack.clients import TokenSource, installation_store, web_client
+from bot.slack.clients import (
+    TokenSource,
+    installation_store,
+    token_rotator,
+    web_client,
+)
 from bot.slack.identity import remember_dm_channels, stored_dm_channels, team_of
 from bot.slack.linking import LinkReport, link_roster
 from bot.slack.posts import outbox_blocks
@@ -118,7 +123,7 @@ class SlackDelivery:
         return cls(
             settings,
             sessions=session_factory(engine),
-            tokens=TokenSource(settings, store),
+            tokens=TokenSource(settings, store, rotator=token_rotator(settings)),
             limits=limits,
             engine=engine,
         )
