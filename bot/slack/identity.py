@@ -147,13 +147,16 @@ async def identify(
     *,
     organisation_id: uuid.UUID,
     user_id: str,
+    read_sessions: SessionFactory | None = None,
 ) -> Person | None:
     """The roster person behind a Slack user, matching by email the first time.
 
     A person found by email gets the Slack id stored, unless someone else on the
     roster already holds it (then nobody is matched: the roster must be fixed).
+    The lookup by Slack id reads through ``read_sessions`` when given, so a
+    person already linked is found without waiting for the database's writer.
     """
-    async with sessions() as session:
+    async with (read_sessions or sessions)() as session:
         person = await person_by_slack_id(
             session, organisation_id=organisation_id, slack_id=user_id
         )

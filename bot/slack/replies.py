@@ -19,7 +19,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.commands import dispatch
 from bot.conversation.flow import Event
 from bot.conversation.messages import Message, Notice, Prompt, Review, Tone
-from bot.conversation.service import Turn, handle_event
+from bot.conversation.service import Turn, handle_event, preview_event
 from bot.slack.identity import (
     identify,
     organisation_for_team,
@@ -63,7 +63,11 @@ async def asker_of(
     if organisation is None:
         return None
     person = await identify(
-        services.sessions, client, organisation_id=organisation.id, user_id=user_id
+        services.sessions,
+        client,
+        organisation_id=organisation.id,
+        user_id=user_id,
+        read_sessions=services.read_sessions,
     )
     return Asker(organisation, person, user_id, team_id)
 
@@ -104,6 +108,20 @@ async def run_event(
             event=event,
             now=services.clock(),
         )
+
+
+async def preview(
+    services: SlackServices, person: Person, campaign: Campaign, event: Event
+) -> Turn:
+    """What stepping the flow would answer, read only: no wait for the writer."""
+    return await preview_event(
+        services.read_sessions,
+        secret=services.secret,
+        person=person,
+        campaign=campaign,
+        event=event,
+        now=services.clock(),
+    )
 
 
 async def run_command(

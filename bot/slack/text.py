@@ -17,6 +17,11 @@ RESUME = "Carry on"
 MODAL_TITLE = "Your answer"
 MODAL_SAVE = "Save answer"
 MODAL_CANCEL = "Cancel"
+MODAL_CLOSE = "Close"
+MODAL_LOADING = "Getting the question..."
+MODAL_MOVED_ON = (
+    "You have moved on from that question. The survey message shows where you are."
+)
 CONFIRM_TITLE = "Send your answers?"
 CONFIRM_TEXT = (
     "Once sent, your answers are stored anonymously and cannot be changed or "
