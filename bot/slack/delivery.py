@@ -52,7 +52,13 @@ EVENT_TYPE = "healthcheck_outbox"
 WORKFORCE_CHANNEL = "channel:workforce"
 SETTING = "HEALTHCHECK_SLACK_WORKFORCE_CHANNEL"
 HISTORY_PAGES = 3
-HISTORY_PAGE_SIZE = 200
+HISTORY_PAGE_SIZE = 15
+"""Messages per ``conversations.history`` page when checking a message in doubt.
+
+Slack gives distributed apps that are not in the Marketplace at most 15 messages
+a call (and about one call a minute); a message in doubt is minutes old, so three
+pages of the newest 15 find it. A 429 is waited out by the retry handler.
+"""
 SAVE_CHANNELS_EVERY = 100
 SAVE_CHANNELS_SECONDS = 2.0
 LINK_BUDGET_SECONDS = 240.0

@@ -73,15 +73,32 @@ async def asker_of(
 
 
 def user_and_team(body: dict[str, Any]) -> tuple[str, str | None]:
-    """The user id and team id of an interaction or slash command payload."""
+    """The user id and team id of an interaction or slash command payload.
+
+    The team is found as Bolt finds it (``extract_team_id``): the workspace the
+    app is installed in (``view.app_installed_team_id``, then ``team.id``,
+    then ``team_id``) before the user's own team, which in a Slack Connect
+    channel is another organisation's workspace.
+    """
     user = body.get("user") or {}
-    if isinstance(user, dict):
-        user_id = str(user.get("id", ""))
-        team = user.get("team_id") or (body.get("team") or {}).get("id")
+    view = body.get("view") or {}
+    team = body.get("team")
+    installed = view.get("app_installed_team_id") if isinstance(view, dict) else None
+    if installed:
+        found = installed
+    elif isinstance(team, dict) and team.get("id"):
+        found = team["id"]
+    elif isinstance(team, str) and team:
+        found = team
+    elif body.get("team_id"):
+        found = body["team_id"]
+    elif isinstance(user, dict):
+        found = user.get("team_id")
     else:
-        user_id = str(body.get("user_id", ""))
-        team = body.get("team_id")
-    return user_id, team
+        found = None
+    user_id = str(user.get("id", "")) if isinstance(user, dict) else ""
+    user_id = user_id or str(body.get("user_id", ""))
+    return user_id, str(found) if found else None
 
 
 async def campaign_for(
