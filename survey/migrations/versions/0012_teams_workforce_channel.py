@@ -1,7 +1,7 @@
 """Each organisation's Teams workforce channel, chosen by the PSW
 
 Revision ID: 0012_teams_workforce_channel
-Revises: 0008
+Revises: 0009
 Create Date: 2026-12-06 14:00:00.000000
 
 Until now Teams workforce posts went to whichever channel the bot had heard
@@ -17,7 +17,7 @@ import sqlmodel
 from alembic import op
 
 revision: str = "0012_teams_workforce_channel"
-down_revision: str | None = "0008"
+down_revision: str | None = "0009"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
