@@ -22,6 +22,7 @@ from bot.runtime import Runtime
 from bot.schedule_cli import pulse_app, schedule_app
 from bot.settings import Settings, load_settings
 from bot.slack.cli import slack_app
+from bot.teams.cli import teams_app
 from bot.web import links_cli
 from survey import migrate
 from survey.campaigns import (
@@ -68,6 +69,7 @@ app.add_typer(report_app)
 campaign_app.add_typer(schedule_app)
 app.add_typer(pulse_app, name="pulse")
 app.add_typer(slack_app, name="slack")
+app.add_typer(teams_app, name="teams")
 app.add_typer(links_cli.app, name="link")
 app.add_typer(export_app, name="export")
 app.add_typer(audit_app, name="audit")

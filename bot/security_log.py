@@ -47,6 +47,17 @@ def slack_request_refused(*, reason: str, client: str | None) -> None:
     _refused("slack-signature", reason=reason, client=client)
 
 
+def slack_install_refused(*, reason: str, client: str | None) -> None:
+    """An attempt to install the Slack app without a valid install link.
+
+    Args:
+        reason: Why (no link, an altered or expired one, a workspace that
+            belongs to another organisation).
+        client: The address the request came from, if known.
+    """
+    _refused("slack-install", reason=reason, client=client)
+
+
 def teams_token_refused(*, reason: str, client: str | None) -> None:
     """A request to ``/api/messages`` had no valid Bot Framework token.
 
