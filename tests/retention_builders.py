@@ -111,7 +111,10 @@ async def retention_org(sessions: SessionFactory) -> RetentionOrg:
         fresh = await session.get(Campaign, old.id)
         assert fresh is not None
         await close_campaign(
-            session, campaign=fresh, now=datetime(2026, 3, 20, tzinfo=UTC)
+            session,
+            campaign=fresh,
+            now=datetime(2026, 3, 20, tzinfo=UTC),
+            secret=SECRET,
         )
         current = await create_campaign(
             session,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from builders import NOW, answer_as, full_answers, org_with_teams
+from builders import NOW, SECRET, answer_as, full_answers, org_with_teams
 
 from analytics.data import load_round
 from analytics.groups import everyone, team_group
@@ -20,7 +20,9 @@ async def _close(sessions: SessionFactory, campaign: Campaign) -> Campaign:
     async with sessions() as session, session.begin():
         stored = await session.get(Campaign, campaign.id)
         assert stored is not None
-        await close_campaign(session, campaign=stored, now=NOW + timedelta(days=1))
+        await close_campaign(
+            session, campaign=stored, now=NOW + timedelta(days=1), secret=SECRET
+        )
         return stored
 
 

@@ -270,7 +270,9 @@ async def test_a_closed_campaign_refuses_answers_and_changes_nothing(
     async with sessions() as session, session.begin():
         campaign = await session.get(Campaign, org.campaign.id)
         assert campaign is not None
-        await close_campaign(session, campaign=campaign, now=NOW + timedelta(hours=1))
+        await close_campaign(
+            session, campaign=campaign, now=NOW + timedelta(hours=1), secret=SECRET
+        )
     closed = await reloaded(sessions, org.campaign)
     later = NOW + timedelta(hours=2)
 

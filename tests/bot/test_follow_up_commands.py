@@ -98,7 +98,9 @@ async def close(sessions: SessionFactory, org: SmallOrg) -> None:
     async with sessions() as session, session.begin():
         campaign = await session.get(Campaign, org.campaign.id)
         assert campaign is not None
-        await close_campaign(session, campaign=campaign, now=NOW + timedelta(hours=1))
+        await close_campaign(
+            session, campaign=campaign, now=NOW + timedelta(hours=1), secret=SECRET
+        )
 
 
 async def answered(sessions: SessionFactory, c: Council, count: int) -> None:

@@ -65,7 +65,9 @@ async def _setup(sessions: SessionFactory, *, close: bool = True) -> dict[str, P
         if close:
             stored = await session.get(Campaign, campaign.id)
             assert stored is not None
-            await close_campaign(session, campaign=stored, now=NOW + timedelta(days=1))
+            await close_campaign(
+                session, campaign=stored, now=NOW + timedelta(days=1), secret=SECRET
+            )
     return {"manager": manager, "psw": psw, "staff": people["Alpha"][0]}
 
 

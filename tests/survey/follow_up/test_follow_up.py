@@ -7,7 +7,7 @@ from datetime import date, timedelta
 from typing import Any
 
 import pytest
-from builders import NOW, SmallOrg, answer_as, full_answers, small_org
+from builders import NOW, SECRET, SmallOrg, answer_as, full_answers, small_org
 from sqlmodel import SQLModel, col, func, select
 
 from analytics.follow_up_figures import SupportingFigure, supporting_figures
@@ -75,7 +75,9 @@ async def close(sessions: SessionFactory, campaign: Campaign) -> None:
     async with sessions() as session, session.begin():
         stored = await session.get(Campaign, campaign.id)
         assert stored is not None
-        await close_campaign(session, campaign=stored, now=NOW + timedelta(days=1))
+        await close_campaign(
+            session, campaign=stored, now=NOW + timedelta(days=1), secret=SECRET
+        )
 
 
 # Reading themes and statuses
