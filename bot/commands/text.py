@@ -281,12 +281,14 @@ def privacy(facts: PrivacyFacts) -> str:
     if facts.min_group_size is not None:
         fewer = f"fewer than {facts.min_group_size} responses"
         groups = f"groups of {facts.min_group_size} or more"
+        batch = f"a shuffled batch of at least {facts.min_group_size}"
     else:
         fewer = (
             "fewer responses than your council's minimum (never fewer than "
             f"{facts.floor})"
         )
         groups = "groups that meet that minimum"
+        batch = "a shuffled batch of at least that minimum"
     when = "the date" if facts.date_only else "the date and time"
     kept = _and(facts.kept_with_answers)
     time_of_day = "not the time, " if facts.date_only else ""
@@ -299,6 +301,10 @@ def privacy(facts: PrivacyFacts) -> str:
             "- While you answer, your answers so far are saved under a one-way code "
             "made from you and the survey, so the saved copy does not name you. It "
             "is deleted the moment you send.",
+            "- When you send, your answers are sealed (encrypted) and only stored "
+            f"as answers later, with other people's, in {batch} (or all together "
+            "when the survey closes), so not even the database's own record of "
+            "when and in what order rows were written shows whose they are.",
             "- No figure, chart, comment or theme is shown for any group with "
             f"{fewer}. When one group is hidden, enough others are hidden with it "
             "that it cannot be worked out by subtraction.",

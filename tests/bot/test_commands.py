@@ -554,12 +554,14 @@ async def test_privacy_states_the_organisations_real_settings(
     assert "groups of 5 or more" in five
     assert "fewer than 7 responses" in seven
     assert "groups of 7 or more" in seven
+    assert "a shuffled batch of at least 7" in seven
     assert "5" not in seven
     for promise in (
         "stored apart from the record of who took part",
         "the date you sent it: not the time",
         "one-way code",
         "deleted the moment you send",
+        "sealed (encrypted)",
         "names, email addresses, phone numbers and case references taken out",
         "counts and rates",
         "never as names",

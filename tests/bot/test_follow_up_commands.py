@@ -10,7 +10,15 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import pytest
-from builders import NOW, SECRET, SmallOrg, answer_as, full_answers, small_org
+from builders import (
+    NOW,
+    SECRET,
+    SmallOrg,
+    answer_as,
+    full_answers,
+    small_org,
+    write_waiting_batches,
+)
 from sqlmodel import SQLModel, col, func, select
 
 from bot.commands import CommandName, CommandResult, dispatch, parse
@@ -106,6 +114,7 @@ async def close(sessions: SessionFactory, org: SmallOrg) -> None:
 async def answered(sessions: SessionFactory, c: Council, count: int) -> None:
     for person in c.org.people[:count]:
         await answer_as(sessions, person, c.org.campaign, full_answers())
+    await write_waiting_batches(sessions)
 
 
 # The grammar and the settings reader
