@@ -146,6 +146,9 @@ def test_slack_and_teams_people_are_counted_in_one_set_of_results(
             assert "Thank you" in words(teams.tap(member, action(card, "submit")))
         _, psw = council.psw
         [participation] = teams.say(psw, f'participation "{PULSE}"')
+        # The close writes the six sealed responses, from both platforms.
+        [closed] = teams.say(psw, f'campaign close "{PULSE}"')
+        assert "is closed and takes no more answers" in words(closed)
     shown = words(participation)
     assert "Organisation Westmere Council 6 6 100%" in shown
 
