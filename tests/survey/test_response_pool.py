@@ -25,6 +25,7 @@ from survey.answering import DraftState, save_draft, submit
 from survey.campaigns import close_campaign
 from survey.db import SessionFactory
 from survey.errors import SealedResponseError
+from survey.migrate import current_revision, downgrade, head_revision
 from survey.models import (
     Answer,
     Campaign,
@@ -311,3 +312,14 @@ async def _wait_for_the_dead_connection(sessions: SessionFactory) -> None:
         if not others:
             return
         await asyncio.sleep(0.1)
+
+
+async def test_downgrading_past_the_pool_is_refused_while_responses_wait(
+    sessions: SessionFactory, database_url: str
+) -> None:
+    org = await small_org(sessions)
+    await _submit(sessions, org, 0)
+    with pytest.raises(RuntimeError, match="close their campaigns"):
+        await asyncio.to_thread(downgrade, database_url, "0008")
+    assert current_revision(database_url) == head_revision()
+    assert await _count(sessions, SealedResponse) == 1
