@@ -12,7 +12,9 @@ from functools import cached_property
 import numpy as np
 
 from analytics.data import Round
+from analytics.disclosure import decide
 from analytics.groups import Group
+from analytics.live import live_count
 from analytics.model import (
     Change,
     GroupResults,
@@ -83,8 +85,9 @@ class ResultsEngine:
         self._previous = (
             ResultsEngine(previous, policy=policy) if previous is not None else None
         )
-        self._respondents = Suppressor(round.responses, policy)
-        self._invited = Suppressor(round.invited, policy)
+        gate = decide(round.invited, round.responses, policy.min_size)
+        self._respondents = Suppressor(round.responses, policy, gate.answers)
+        self._invited = Suppressor(round.invited, policy, gate.participation)
         self._points = {q.id: points(q) for q in round.definition.questions}
         self._answers_of: dict[Group, _GroupAnswers] = {}
         self._standards_of: dict[Group, dict[int, float]] = {}
@@ -124,6 +127,10 @@ class ResultsEngine:
         """Whether the group's answer figures may be shown at all."""
         return self.closed and self._respondents.shown(group)
 
+    def visible(self, group: Group) -> bool:
+        """Whether the gate lets the group's figures out (open or closed)."""
+        return self._respondents.shown(group)
+
     def group(self, group: Group) -> GroupResults:
         """Every figure about ``group`` that may be shown."""
         campaign = self.round.campaign
@@ -140,7 +147,9 @@ class ResultsEngine:
             return replace(base, hidden=hidden)
         respondents = self._respondents.size(group)
         if not self.closed:
-            return replace(base, respondents=respondents, hidden=NOT_YET)
+            return replace(
+                base, respondents=self._published(respondents), hidden=NOT_YET
+            )
         answers = self._answers(group)
         before = self._previous._favourable(group) if self._previous else None
         questions = tuple(
@@ -166,8 +175,17 @@ class ResultsEngine:
             return ResponseRate(group.label, None, None, None, hidden)
         members = self._invited.members(group)
         invited = int(np.count_nonzero(members))
-        responded = int(np.count_nonzero(members & self._completed))
+        responded = self._published(int(np.count_nonzero(members & self._completed)))
         return ResponseRate(group.label, invited, responded, 100 * responded / invited)
+
+    def _published(self, count: int) -> int:
+        """A count of people who finished, as it may be shown now.
+
+        While the campaign is open it moves only in whole steps of the minimum
+        group size (rounded down), so a single submission never changes what
+        anyone sees; the exact count is shown once the campaign has closed.
+        """
+        return count if self.closed else live_count(count, self.policy.min_size)
 
     def _imported_rate(self, group: Group) -> ResponseRate:
         """An imported round knows only how many were invited in all (``--invited``)."""

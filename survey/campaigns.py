@@ -130,12 +130,38 @@ async def open_campaign(
             f"Nobody active on the roster is in the audience of '{campaign.name}'."
         )
     for person in people:
-        session.add(Participation(campaign_id=campaign.id, person_id=person.id))
+        await invite(session, campaign=campaign, person=person)
     campaign.status = CampaignStatus.OPEN
     campaign.opens_at = campaign.opens_at if campaign.opens_at else now
     session.add(campaign)
     await session.flush()
     return len(people)
+
+
+async def invite(
+    session: AsyncSession, *, campaign: Campaign, person: Person
+) -> Participation:
+    """Add ``person`` to the campaign's audience, their attributes frozen as now.
+
+    Their service, team, role, workforce and employment type are copied onto the
+    participation row: response rates are counted by these, so a later roster
+    change (a move to another team) cannot shift anyone between groups and
+    reveal, by a changed rate, who did not take part.
+    """
+    team = await session.get(Team, person.team_id)
+    if team is None:
+        raise NotFoundError(f"{person.name} is in a team that no longer exists.")
+    participation = Participation(
+        campaign_id=campaign.id,
+        person_id=person.id,
+        service_id=team.service_id,
+        team_id=team.id,
+        role=person.role,
+        workforce=workforce_of(person.role),
+        employment_type=person.employment_type,
+    )
+    session.add(participation)
+    return participation
 
 
 async def close_campaign(

@@ -14,6 +14,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Table, insert
+from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from survey.models import (
@@ -21,6 +22,7 @@ from survey.models import (
     Campaign,
     Comment,
     Organisation,
+    Participation,
     Person,
     Response,
     Team,
@@ -50,14 +52,36 @@ async def response_record(
     """Checked ``answers`` as a response that names no one.
 
     It carries only the groups results are cut by (service, team, role,
-    workforce, employment type), copied from the roster now, and the day, in
-    the organisation's time zone; free text goes to comments. Only questions
+    workforce, employment type) as frozen when the person was invited, and the
+    day, in the organisation's time zone; free text goes to comments. Only questions
     that apply to the answers given are kept.
     """
     organisation = await session.get(Organisation, campaign.organisation_id)
-    team = await session.get(Team, person.team_id)
     assert organisation is not None
-    assert team is not None
+    # The groups frozen when the person was invited, so the response counts in
+    # the same group as their invitation whatever the roster says since.
+    invited = (
+        await session.exec(
+            select(Participation).where(
+                Participation.campaign_id == campaign.id,
+                Participation.person_id == person.id,
+            )
+        )
+    ).first()
+    if invited is None:
+        # Not invited (a submit is refused before this): the roster as it is,
+        # in an unsaved row only to carry the groups.
+        team = await session.get(Team, person.team_id)
+        assert team is not None
+        invited = Participation(
+            campaign_id=campaign.id,
+            person_id=person.id,
+            service_id=team.service_id,
+            team_id=team.id,
+            role=person.role,
+            workforce=workforce_of(person.role),
+            employment_type=person.employment_type,
+        )
     given = {key: value for key, value in answers.items() if value is not None}
     closed: list[list[Any]] = []
     comments: list[list[str]] = []
@@ -77,11 +101,11 @@ async def response_record(
         "submitted_on": now.astimezone(ZoneInfo(organisation.timezone))
         .date()
         .isoformat(),
-        "service_id": str(team.service_id) if team.service_id else None,
-        "team_id": str(team.id),
-        "role": person.role,
-        "workforce": workforce_of(person.role),
-        "employment_type": person.employment_type,
+        "service_id": _text_or_none(invited.service_id),
+        "team_id": _text_or_none(invited.team_id),
+        "role": invited.role,
+        "workforce": invited.workforce,
+        "employment_type": invited.employment_type,
         "answers": closed,
         "comments": comments,
     }
@@ -136,6 +160,10 @@ async def write_responses(
         if rows:
             await session.exec(insert(table), params=rows)
     return [row["id"] for row in responses]
+
+
+def _text_or_none(value: uuid.UUID | None) -> str | None:
+    return str(value) if value else None
 
 
 def _uuid_or_none(value: str | None) -> uuid.UUID | None:

@@ -11,8 +11,9 @@ from sqlmodel import col, select
 
 from analytics.charts import Chart, favourable_chart, standards_chart
 from analytics.data import Names, earlier_campaign, load_names, load_round
-from analytics.groups import Group
+from analytics.groups import Group, team_group
 from analytics.model import GroupResults
+from analytics.report import audience_of
 from analytics.results import ResultsEngine
 from analytics.suppression import Policy
 from bot.commands.access import standing_of
@@ -91,7 +92,9 @@ def register(app: FastAPI) -> None:
         )
         results = engine.group(group)
         charts = await asyncio.to_thread(_charts, results)
-        roles = sorted(current.responses["role"].dropna().unique())
+        roles = sorted(audience_of(current)["role"].dropna().unique())
+        services = sorted(names.services.items(), key=lambda item: item[1])
+        teams = sorted(names.teams.items(), key=lambda item: item[1])
         return page(
             request,
             "dashboard.html",
@@ -100,9 +103,22 @@ def register(app: FastAPI) -> None:
             chosen=chosen,
             results=results,
             charts=charts,
-            services=sorted(names.services.items(), key=lambda item: item[1]),
-            teams=sorted(names.teams.items(), key=lambda item: item[1]),
-            roles=[(code, role_label(code)) for code in roles],
+            services=[
+                (sid, name, not engine.visible(Group.of(name, service_id=sid)))
+                for sid, name in services
+            ],
+            teams=[
+                (
+                    tid,
+                    name,
+                    not engine.visible(team_group(tid, names.team_service[tid], name)),
+                )
+                for tid, name in teams
+            ],
+            roles=[
+                (code, role_label(code), not engine.visible(Group.of("", role=code)))
+                for code in roles
+            ],
             selected={"service": service, "team": team, "role": role},
         )
 

@@ -82,8 +82,12 @@ async def test_the_last_respondent_of_a_small_team_is_not_revealed_while_open(
     after = (await _engine(sessions, campaign)).group(everyone())
     assert before.hidden == after.hidden == NOT_YET
     assert before.questions == after.questions == ()
+    # While open, the count of people who finished moves in steps of 5: the
+    # 16th submission changes nothing anyone sees.
+    assert before.response_rate is not None
     assert after.response_rate is not None
-    assert after.response_rate.responded == 16
+    assert before.response_rate.responded == after.response_rate.responded == 15
+    assert before.respondents == after.respondents == 15
 
 
 async def test_a_question_few_people_answered_is_hidden_in_a_shown_group(

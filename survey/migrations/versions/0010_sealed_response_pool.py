@@ -1,7 +1,7 @@
 """Sealed response pool: submissions wait here, encrypted, until written in batches
 
 Revision ID: 0010_sealed_response_pool
-Revises: 0008
+Revises: 0009
 Create Date: 2026-12-06 14:00:00.000000
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0010_sealed_response_pool"
-down_revision: str | None = "0008"
+down_revision: str | None = "0009"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
