@@ -286,7 +286,12 @@ def campaign_close(name: str, org: OrgOption = None) -> None:
             campaign = await find_campaign(
                 session, organisation_id=organisation.id, name=name
             )
-            await close_campaign(session, campaign=campaign, now=_now())
+            await close_campaign(
+                session,
+                campaign=campaign,
+                now=_now(),
+                secret=runtime.settings.secret,
+            )
 
     _run(work)
     typer.echo(f"Closed '{name}'.")

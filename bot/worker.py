@@ -160,7 +160,11 @@ class Worker:
         try:
             async with self.runtime.sessions() as session, session.begin():
                 await run_job(
-                    session, job=job, now=self.clock(), platforms=self.platforms
+                    session,
+                    job=job,
+                    now=self.clock(),
+                    platforms=self.platforms,
+                    secret=self.runtime.settings.secret,
                 )
                 await finish_job(session, job_id=job.id)
         except Deferred as deferred:

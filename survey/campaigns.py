@@ -22,6 +22,7 @@ from survey.models import (
     Template,
 )
 from survey.questions.catalogue import latest_template
+from survey.response_pool import drain_pool
 from survey.roster.roles import Workforce, get_role, normalise_code, workforce_of
 
 # The size of campaign.name in survey.models.campaigns.
@@ -164,9 +165,12 @@ async def invite(
 
 
 async def close_campaign(
-    session: AsyncSession, *, campaign: Campaign, now: datetime
+    session: AsyncSession, *, campaign: Campaign, now: datetime, secret: bytes
 ) -> None:
     """Close an open campaign; from now on it accepts no answers.
+
+    Every response still waiting in the sealed pool is written now, in the same
+    transaction, however few: results are complete from the close.
 
     Raises:
         CampaignStateError: if it is not open.
@@ -179,6 +183,7 @@ async def close_campaign(
     campaign.closes_at = now
     session.add(campaign)
     await session.flush()
+    await drain_pool(session, secret=secret, campaign=campaign, closing=True)
 
 
 def require_open(campaign: Campaign, *, now: datetime) -> None:

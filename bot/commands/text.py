@@ -281,6 +281,7 @@ def privacy(facts: PrivacyFacts) -> str:
     if facts.min_group_size is not None:
         fewer = f"fewer than {facts.min_group_size} responses"
         groups = f"groups of {facts.min_group_size} or more"
+        batch = f"a shuffled batch of at least {facts.min_group_size}"
         quoted = (
             f"groups of {2 * facts.min_group_size} or more, and only on a theme at "
             f"least {facts.min_group_size} people wrote about"
@@ -291,6 +292,7 @@ def privacy(facts: PrivacyFacts) -> str:
             f"{facts.floor})"
         )
         groups = "groups that meet that minimum"
+        batch = "a shuffled batch of at least that minimum"
         quoted = (
             "groups of twice that minimum or more, and only on a theme at least "
             "that minimum wrote about"
@@ -308,6 +310,10 @@ def privacy(facts: PrivacyFacts) -> str:
             "- While you answer, your answers so far are saved under a one-way code "
             "made from you and the survey, so the saved copy does not name you. It "
             "is deleted the moment you send.",
+            "- When you send, your answers are sealed (encrypted) and only stored "
+            f"as answers later, with other people's, in {batch} (or all together "
+            "when the survey closes), so not even the database's own record of "
+            "when and in what order rows were written shows whose they are.",
             "- No figure, chart, comment or theme is shown for any group with "
             f"{fewer}. When one group is hidden, enough others are hidden with it "
             "that it cannot be worked out by subtraction.",

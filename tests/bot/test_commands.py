@@ -554,6 +554,7 @@ async def test_privacy_states_the_organisations_real_settings(
     assert "groups of 5 or more" in five
     assert "fewer than 7 responses" in seven
     assert "groups of 7 or more" in seven
+    assert "a shuffled batch of at least 7" in seven
     assert "quoted for groups of 14 or more" in seven
     assert "a theme at least 7 people wrote about" in seven
     assert "5" not in seven
@@ -562,6 +563,7 @@ async def test_privacy_states_the_organisations_real_settings(
         "the date you sent it: not the time",
         "one-way code",
         "deleted the moment you send",
+        "sealed (encrypted)",
         "names, email addresses, phone numbers and case references taken out",
         "counts and rates",
         "never as names",

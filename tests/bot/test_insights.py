@@ -6,6 +6,7 @@ from datetime import timedelta
 
 import pytest
 from builders import NOW, SECRET, answer_as, full_answers, org_with_teams
+from plan_builders import run_due
 
 from bot.commands import dispatch
 from bot.conversation.messages import Notice, SummaryTable
@@ -42,6 +43,8 @@ async def _setup(
             else "My manager is supportive and supervision is regular."
         )
         await answer_as(sessions, person, campaign, answers)
+    # The worker writes the waiting batches, as it does while a survey is open.
+    await run_due(sessions, now=NOW)
     async with sessions() as session, session.begin():
         manager = Person(
             organisation_id=organisation.id,
@@ -67,7 +70,9 @@ async def _setup(
         if close:
             stored = await session.get(Campaign, campaign.id)
             assert stored is not None
-            await close_campaign(session, campaign=stored, now=NOW + timedelta(days=1))
+            await close_campaign(
+                session, campaign=stored, now=NOW + timedelta(days=1), secret=SECRET
+            )
     return {"manager": manager, "psw": psw, "staff": people["Alpha"][0]}
 
 

@@ -116,7 +116,9 @@ def test_a_single_submission_never_shows_in_the_chat_or_the_dashboard(
             async with sessions() as session, session.begin():
                 stored = await session.get(Campaign, campaign.id)
                 assert stored is not None
-                await close_campaign(session, campaign=stored, now=MONDAY)
+                await close_campaign(
+                    session, campaign=stored, now=MONDAY, secret=SECRET
+                )
 
         _with_sessions(url, close)
         rows = _with_sessions(url, lambda s: _chat(s, psw))

@@ -63,7 +63,9 @@ async def _setup(sessions: SessionFactory) -> dict[str, Person]:
         session.add(ManagerOf(person_id=manager.id, team_id=teams["Alpha"].id))
         stored = await session.get(Campaign, campaign.id)
         assert stored is not None
-        await close_campaign(session, campaign=stored, now=NOW + timedelta(days=1))
+        await close_campaign(
+            session, campaign=stored, now=NOW + timedelta(days=1), secret=SECRET
+        )
     return {"manager": manager, "psw": psw}
 
 

@@ -10,7 +10,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from builders import NOW, SMALL_TEMPLATE, answer_as, full_answers
+from builders import (
+    NOW,
+    SECRET,
+    SMALL_TEMPLATE,
+    answer_as,
+    close_round,
+    full_answers,
+)
 from sqlmodel import col, select
 
 from analytics.participation import Scope, live_participation
@@ -103,7 +110,7 @@ async def test_moving_the_one_non_finisher_by_roster_import_changes_no_rate(
     async with sessions() as session, session.begin():
         stored = await session.get(Campaign, campaign.id)
         assert stored is not None
-        await close_campaign(session, campaign=stored, now=NOW)
+        await close_campaign(session, campaign=stored, now=NOW, secret=SECRET)
         campaign = stored
         teams = {t.name: t.id for t in (await session.exec(select(Team))).all()}
 
@@ -163,6 +170,8 @@ async def test_a_person_moved_while_open_answers_in_the_group_they_were_invited_
         ).one()
 
     await answer_as(sessions, leaver, campaign, full_answers())
+    # The close writes the sealed response with the groups it was sealed with.
+    await close_round(sessions, campaign.id)
 
     async with sessions() as session:
         response = (await session.exec(select(Response))).one()

@@ -38,6 +38,7 @@ EXPECTED_TABLES = {
     "response",
     "answer",
     "comment",
+    "sealed_response",
     "action",
     "announcement",
     "job",

@@ -115,7 +115,7 @@ async def test_a_channel_is_read_page_by_page(org: Org, fake_slack: FakeSlack) -
 async def test_a_closed_campaign_takes_no_audience(
     org: Org, fake_slack: FakeSlack
 ) -> None:
-    from builders import NOW
+    from builders import NOW, SECRET
 
     from survey.campaigns import close_campaign
     from survey.models import Campaign
@@ -123,7 +123,7 @@ async def test_a_closed_campaign_takes_no_audience(
     async with org.sessions() as session, session.begin():
         campaign = await session.get(Campaign, org.small.campaign.id)
         assert campaign is not None
-        await close_campaign(session, campaign=campaign, now=NOW)
+        await close_campaign(session, campaign=campaign, now=NOW, secret=SECRET)
     client = web_client(slack_settings(org.url, fake_slack), token=BOT_TOKEN)
     fake_slack.usergroups["S0X"] = [org.small.people[0].slack_id or ""]
     with pytest.raises(CampaignClosedError):

@@ -183,7 +183,9 @@ async def _seed(sessions: SessionFactory) -> dict[str, str]:
     async with sessions() as session, session.begin():
         found = await session.get(type(campaign), campaign.id)
         assert found is not None
-        await close_campaign(session, campaign=found, now=NOW + timedelta(days=1))
+        await close_campaign(
+            session, campaign=found, now=NOW + timedelta(days=1), secret=SECRET
+        )
     return ids
 
 
