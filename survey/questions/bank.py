@@ -12,7 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from survey.errors import QuestionBankError
 from survey.questions.definitions import Question
 
-BANK_DIR = Path(__file__).parent / "question_banks"
+BANK_DIR = Path(__file__).parents[1] / "question_banks"
 
 
 class TemplateKind(StrEnum):
