@@ -245,6 +245,8 @@ def server(url: str, log: Path) -> Iterator[Server]:
         "HEALTHCHECK_SECRET_KEY": SECRET_KEY,
         "HEALTHCHECK_ORGANISATION": ORG,
         "HEALTHCHECK_SEED_DEMO": "false",
+        # The simulated people sign in through the persona picker (loopback only).
+        "HEALTHCHECK_MODE": "development",
     }
     command = Path(sys.executable).parent / "healthcheck"
     with log.open("w") as output:

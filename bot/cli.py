@@ -20,7 +20,7 @@ from bot.reports_cli import report_app
 from bot.retention_cli import retention_app
 from bot.runtime import Runtime
 from bot.schedule_cli import pulse_app, schedule_app
-from bot.settings import Settings, load_settings
+from bot.settings import Mode, Settings, load_settings
 from bot.slack.cli import slack_app
 from bot.web import links_cli
 from survey import migrate
@@ -32,7 +32,7 @@ from survey.campaigns import (
     list_campaigns,
     open_campaign,
 )
-from survey.errors import SurveyError
+from survey.errors import SettingsError, SurveyError
 from survey.organisations import create_organisation, find_organisation
 from survey.questions.bank import BANK_DIR, load_all, load_template
 from survey.questions.catalogue import sync_templates
@@ -110,6 +110,7 @@ def serve(
     settings = _settings()
     migrate.require_current(settings.database_url)
     host, port = host or settings.host, port or settings.port
+    settings.refuse_non_loopback(host)
     if with_worker:
         inbox = settings.local_inbox_url
         if "HEALTHCHECK_LOCAL_INBOX_URL" not in os.environ:
@@ -314,6 +315,13 @@ def campaign_list(org: OrgOption = None) -> None:
 def demo_seed() -> None:
     """Create the demo organisation (skipped if it already exists)."""
     from survey.demo import seed_demo
+
+    settings = _settings()
+    if settings.mode == Mode.PRODUCTION:
+        raise SettingsError(
+            "The demo organisation is for development mode only: run it with "
+            "HEALTHCHECK_MODE=development (make run does)"
+        )
 
     async def work(runtime: Runtime) -> str:
         return await seed_demo(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
@@ -41,7 +42,10 @@ class Settings(BaseSettings):
         env_ignore_empty=True,
     )
 
-    mode: Mode = Mode.DEVELOPMENT
+    mode: Mode = Field(
+        default=Mode.PRODUCTION,
+        description="production unless development is chosen (make run does)",
+    )
     database_url: str = Field(
         default="sqlite:///./data/healthcheck.db",
         validation_alias="DATABASE_URL",
@@ -54,7 +58,11 @@ class Settings(BaseSettings):
     )
     organisation: str = Field(default="demo", description="default organisation slug")
     min_group_size: int = Field(default=5, ge=3, le=50)
-    seed_demo: bool = True
+    seed_demo: bool | None = Field(
+        default=None,
+        description="seed the demo organisation on start; on by default in "
+        "development, refused in production",
+    )
     worker_in_web: bool = Field(
         default=False,
         description="run the worker inside the web process (make run); use a "
@@ -159,7 +167,13 @@ class Settings(BaseSettings):
                     "(a long random string; it keys drafts and personal links)"
                 )
             if self.seed_demo:
-                self.seed_demo = False
+                raise ValueError(
+                    "HEALTHCHECK_SEED_DEMO must be off in production mode (the demo "
+                    "organisation and its persona picker are for development only)"
+                )
+            self.seed_demo = False
+        elif self.seed_demo is None:
+            self.seed_demo = True
         return self
 
     @model_validator(mode="after")
@@ -222,10 +236,34 @@ class Settings(BaseSettings):
                 )
         return self
 
+    def refuse_non_loopback(self, host: str) -> None:
+        """Refuse to serve development mode anywhere but this computer.
+
+        Raises:
+            SettingsError: development mode and ``host`` is a network address.
+        """
+        if self.mode == Mode.DEVELOPMENT and not is_loopback(host):
+            raise SettingsError(
+                f"Development mode serves only on this computer (127.0.0.1), not "
+                f"{host}: its persona picker lets anyone sign in as anyone. To serve "
+                "on a network set HEALTHCHECK_MODE=production and "
+                "HEALTHCHECK_SECRET_KEY"
+            )
+
     @property
     def secret(self) -> bytes:
         """The server secret as bytes, for HMAC keys."""
         return self.secret_key.get_secret_value().encode()
+
+
+def is_loopback(host: str) -> bool:
+    """Whether ``host`` names this computer only (127.0.0.0/8, ::1, localhost)."""
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
 
 
 def load_settings(**overrides: object) -> Settings:
