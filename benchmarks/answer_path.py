@@ -77,7 +77,10 @@ ARRIVAL_SECONDS = 2.0
 ALONE = 2
 MODES = ("alone", "paced", "saturation")
 """Respondents answering one after another, each alone, for the service time."""
-FIELD = re.compile(r'name="(campaign_id|question_id|form_token)" value="([^"]*)"')
+FIELD = re.compile(
+    r'name="(campaign_id|question_id|form_token|csrf_token)" value="([^"]*)"'
+)
+CSRF = re.compile(r'name="csrf_token" value="([^"]*)"')
 RADIO = re.compile(
     r'type="(?:radio|checkbox)" name="answer" id="[^"]+" value="([^"]+)"'
 )
@@ -313,12 +316,24 @@ class Respondent:
     html: str = ""
 
 
+def _csrf(html: str) -> str:
+    found = CSRF.search(html)
+    return found.group(1) if found else ""
+
+
 async def sign_in(base: str, respondent: Respondent, campaign_id: str) -> None:
     """Pick the persona and press Start: the first question is on screen."""
     async with _client(base) as client:
-        await client.post("/persona", data={"person_id": respondent.person_id})
+        picker = await client.get("/people")
+        chat = await client.post(
+            "/persona",
+            data={"person_id": respondent.person_id, "csrf_token": _csrf(picker.text)},
+            follow_redirects=True,
+        )
         page = await client.post(
-            "/start", data={"campaign_id": campaign_id}, follow_redirects=True
+            "/start",
+            data={"campaign_id": campaign_id, "csrf_token": _csrf(chat.text)},
+            follow_redirects=True,
         )
         respondent.html = page.text
         respondent.cookies = client.cookies

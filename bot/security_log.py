@@ -81,6 +81,20 @@ def personal_link_refused(*, reason: str, client: str | None) -> None:
     _refused("personal-link", reason=reason, client=client)
 
 
+def forged_post_refused(*, reason: str, path: str, client: str | None) -> None:
+    """A form post without this browser's CSRF token, or from another origin.
+
+    Args:
+        reason: ``missing`` (no token), ``no-cookie`` (no session or browser
+            cookie to check it against), ``wrong`` (a token for another
+            session), ``other-origin`` (the ``Origin`` header names another
+            site or port) or ``too-large``.
+        path: Where it was posted.
+        client: The address the request came from.
+    """
+    _refused("forged-post", reason=reason, path=path, client=client)
+
+
 def command_refused(
     *, person_id: uuid.UUID, command: str, held: str, needed: str
 ) -> None:

@@ -18,6 +18,7 @@ from bot.web import (
     personas,
     posts,
 )
+from bot.web.csrf import CsrfMiddleware
 from bot.web.pages import ChannelState
 from bot.web.render_html import STATIC
 
@@ -25,6 +26,7 @@ from bot.web.render_html import STATIC
 def register(app: FastAPI) -> None:
     """Serve the local web channel, the dashboard and ``/healthz``/``/readyz``."""
     app.state.channel = ChannelState()
+    app.add_middleware(CsrfMiddleware)
     outage.register(app)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     channel.register(app)

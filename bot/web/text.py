@@ -81,3 +81,24 @@ def unavailable() -> str:
         "was not saved. Everything you sent before it is safe. Please try again "
         "in a moment."
     )
+
+
+def forged_post_heading() -> str:
+    """The heading of the page for a post that did not come from our own page."""
+    return "That did not come from a Health Check page"
+
+
+def forged_post() -> str:
+    """Why a post without a valid CSRF token was refused, and what to do."""
+    return (
+        "Nothing was changed. The form was sent from another page or site, or from "
+        "a page that was open before you signed in or out. Go back to the chat, "
+        "reload it and try again."
+    )
+
+
+def link_continue_heading(*, switching: bool) -> str:
+    """The heading of the page a personal link opens (nothing is used yet)."""
+    if switching:
+        return "Someone else is signed in on this browser"
+    return "Sign in to Health Check"
