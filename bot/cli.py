@@ -22,7 +22,7 @@ from bot.runtime import Runtime
 from bot.schedule_cli import pulse_app, schedule_app
 from bot.settings import Mode, Settings, load_settings
 from bot.slack.cli import slack_app
-from bot.web import links_cli
+from bot.web import links_cli, sessions_cli
 from survey import migrate
 from survey.campaigns import (
     Audience,
@@ -69,6 +69,7 @@ campaign_app.add_typer(schedule_app)
 app.add_typer(pulse_app, name="pulse")
 app.add_typer(slack_app, name="slack")
 app.add_typer(links_cli.app, name="link")
+app.add_typer(sessions_cli.app, name="sessions")
 app.add_typer(export_app, name="export")
 app.add_typer(audit_app, name="audit")
 app.add_typer(retention_app, name="retention")

@@ -63,6 +63,18 @@ class Settings(BaseSettings):
         description="seed the demo organisation on start; on by default in "
         "development, refused in production",
     )
+    session_idle_minutes: int = Field(
+        default=8 * 60,
+        ge=5,
+        le=7 * 24 * 60,
+        description="a web sign-in ends after this many minutes without use",
+    )
+    session_lifetime_hours: int = Field(
+        default=7 * 24,
+        ge=1,
+        le=90 * 24,
+        description="a web sign-in ends this many hours after it began, however used",
+    )
     worker_in_web: bool = Field(
         default=False,
         description="run the worker inside the web process (make run); use a "

@@ -76,10 +76,9 @@ def register(app: FastAPI) -> None:
         where = f"/?survey={redeemed.campaign_id}" if redeemed.campaign_id else "/"
         response = RedirectResponse(where, status_code=303)
         response.headers["Cache-Control"] = "no-store"
-        sign_in(
+        await sign_in(
             response,
             request,
-            runtime.settings.secret,
             person_id=redeemed.person.id,
             signed_in_by=SignedInBy.LINK,
             now=now(),

@@ -126,9 +126,9 @@ def register(app: FastAPI) -> None:
         return await picker_page(request)
 
     @app.post("/sign-out", response_model=None)
-    async def leave() -> Response:
+    async def leave(request: Request) -> Response:
         response = RedirectResponse("/", status_code=303)
-        sign_out(response)
+        await sign_out(response, request, now=now())
         return response
 
     @app.post("/persona", response_model=None)
@@ -163,10 +163,9 @@ def register(app: FastAPI) -> None:
                 next_label="Back to the list of people",
             )
         response = RedirectResponse("/", status_code=303)
-        sign_in(
+        await sign_in(
             response,
             request,
-            runtime_of(request).settings.secret,
             person_id=person.id,
             signed_in_by=SignedInBy.PICKER,
             now=now(),

@@ -21,12 +21,14 @@ from bot.web import (
 from bot.web.csrf import CsrfMiddleware
 from bot.web.pages import ChannelState
 from bot.web.render_html import STATIC
+from bot.web.sessions import SessionMiddleware
 
 
 def register(app: FastAPI) -> None:
     """Serve the local web channel, the dashboard and ``/healthz``/``/readyz``."""
     app.state.channel = ChannelState()
     app.add_middleware(CsrfMiddleware)
+    app.add_middleware(SessionMiddleware)
     outage.register(app)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     channel.register(app)
