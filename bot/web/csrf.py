@@ -27,6 +27,7 @@ from urllib.parse import parse_qs
 
 from markupsafe import Markup, escape
 from starlette.requests import HTTPConnection, Request
+from starlette.responses import HTMLResponse
 
 from bot import security_log
 from bot.web import text
@@ -200,22 +201,25 @@ def _setting_nonce(send: Send, nonce: str, *, secure: bool) -> Send:
 
 
 async def _refuse(scope: Scope, reason: str, send: Send) -> None:
-    from bot.web.pages import notice_page
-
     request = Request(scope, _replay(b""))
     security_log.forged_post_refused(
         reason=reason,
         path=scope["path"],
         client=request.client.host if request.client else None,
     )
-    response = notice_page(
-        request,
+    # Drawn here rather than with bot.web.pages, which imports this module.
+    channel = request.app.state.channel
+    organisation = channel.organisation
+    html = channel.environment.get_template("notice_page.html").render(
         heading=text.forged_post_heading(),
-        message=text.forged_post(),
+        text=text.forged_post(),
         tone="error",
-        status_code=403,
         next_href="/",
         next_label="Back to the chat",
+        organisation_name=organisation.name if organisation else "",
+        min_group_size=organisation.min_group_size if organisation else 5,
+        has_problem=False,
     )
+    response = HTMLResponse(html, status_code=403)
     response.headers["Cache-Control"] = "no-store"
     await response(scope, _replay(b""), send)
