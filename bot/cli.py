@@ -119,7 +119,14 @@ def serve(
         settings = settings.model_copy(
             update={"worker_in_web": True, "local_inbox_url": inbox}
         )
-    uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
+    uvicorn.run(
+        create_app(settings),
+        host=host,
+        port=port,
+        log_level="info",
+        proxy_headers=True,
+        forwarded_allow_ips=settings.forwarded_allow_ips,
+    )
 
 
 @app.command()

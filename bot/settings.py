@@ -53,6 +53,11 @@ class Settings(BaseSettings):
     secret_key: SecretStr = SecretStr(DEV_SECRET)
     host: str = "127.0.0.1"
     port: int = Field(default=8000, ge=1, le=65535)
+    forwarded_allow_ips: str = Field(
+        default="127.0.0.1",
+        description="comma-separated addresses (or *) of the TLS proxies whose "
+        "X-Forwarded-Proto and X-Forwarded-For are believed",
+    )
     public_url: str | None = Field(
         default=None, description="the web app's address in personal links"
     )

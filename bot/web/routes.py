@@ -19,6 +19,7 @@ from bot.web import (
     posts,
 )
 from bot.web.csrf import CsrfMiddleware
+from bot.web.headers import SecurityHeadersMiddleware
 from bot.web.pages import ChannelState
 from bot.web.render_html import STATIC
 from bot.web.sessions import SessionMiddleware
@@ -29,6 +30,7 @@ def register(app: FastAPI) -> None:
     app.state.channel = ChannelState()
     app.add_middleware(CsrfMiddleware)
     app.add_middleware(SessionMiddleware)
+    app.add_middleware(SecurityHeadersMiddleware)
     outage.register(app)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     channel.register(app)
