@@ -95,6 +95,29 @@ def forged_post_refused(*, reason: str, path: str, client: str | None) -> None:
     _refused("forged-post", reason=reason, path=path, client=client)
 
 
+def sign_in_limited(*, path: str, client: str | None) -> None:
+    """An address failed to sign in too often and was given a 429.
+
+    Args:
+        path: The sign-in route it asked for (never a personal link's token).
+        client: The address the request came from.
+    """
+    shown = "/s/…" if path.startswith("/s/") else path
+    _refused("sign-in-rate", path=shown, client=client)
+
+
+def page_refused(*, person_id: uuid.UUID, page: str, held: str, needed: str) -> None:
+    """Someone opened a page their roster access does not allow.
+
+    Args:
+        person_id: Who asked for it.
+        page: The page's path (without its query).
+        held: The access the roster gives them.
+        needed: The access the page needs.
+    """
+    _refused("page", person=person_id, page=page, held=held, needed=needed)
+
+
 def command_refused(
     *, person_id: uuid.UUID, command: str, held: str, needed: str
 ) -> None:

@@ -80,6 +80,13 @@ class Settings(BaseSettings):
         le=90 * 24,
         description="a web sign-in ends this many hours after it began, however used",
     )
+    sign_in_failure_limit: int = Field(
+        default=20,
+        ge=1,
+        le=10_000,
+        description="failed sign-ins (links, accounts) one address may make in 10 "
+        "minutes before it is given a 429 (counted per web process)",
+    )
     worker_in_web: bool = Field(
         default=False,
         description="run the worker inside the web process (make run); use a "

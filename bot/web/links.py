@@ -27,6 +27,7 @@ from bot.web.pages import (
     runtime_of,
     visitor_in,
 )
+from bot.web.rate_limit import count_failure, refused_for_too_many
 from survey.errors import ExpiredLinkError, PersonalLinkError, UsedLinkError
 from survey.models import Person
 from survey.personal_links import Redemption, check_link, redeem_link
@@ -37,6 +38,9 @@ def register(app: FastAPI) -> None:
 
     @app.get("/s/{token}", response_model=None, include_in_schema=False)
     async def personal_link(request: Request, token: str) -> Response:
+        limited = refused_for_too_many(request)
+        if limited is not None:
+            return limited
         organisation = await organisation_of(request)
         try:
             async with read_session(request) as session:
@@ -50,6 +54,9 @@ def register(app: FastAPI) -> None:
 
     @app.post("/s/{token}", response_model=None, include_in_schema=False)
     async def use_personal_link(request: Request, token: str) -> Response:
+        limited = refused_for_too_many(request)
+        if limited is not None:
+            return limited
         runtime = runtime_of(request)
         organisation = await organisation_of(request)
         switching = (await request.form()).get("switch") == "yes"
@@ -114,6 +121,7 @@ def _continue_page(
 
 
 def _refused(request: Request, error: PersonalLinkError) -> HTMLResponse:
+    count_failure(request)
     kind = (
         "used"
         if isinstance(error, UsedLinkError)

@@ -20,6 +20,7 @@ from bot.web.pages import (
     picker_enabled,
     runtime_of,
 )
+from bot.web.rate_limit import count_failure, refused_for_too_many
 from survey.errors import SurveyError
 from survey.roster.people import RosterEntry, active_person, roster
 from survey.roster.roles import Access, Workforce, role_label, workforce_of
@@ -140,6 +141,9 @@ def register(app: FastAPI) -> None:
                 message=text.picker_off(),
                 status_code=403,
             )
+        limited = refused_for_too_many(request)
+        if limited is not None:
+            return limited
         form = await request.form()
         organisation = await organisation_of(request)
         person = None
@@ -153,6 +157,7 @@ def register(app: FastAPI) -> None:
                     session, organisation_id=organisation.id, person_id=person_id
                 )
         if person is None:
+            count_failure(request)
             return notice_page(
                 request,
                 heading="Choose someone on the roster",

@@ -102,3 +102,18 @@ def link_continue_heading(*, switching: bool) -> str:
     if switching:
         return "Someone else is signed in on this browser"
     return "Sign in to Health Check"
+
+
+def too_many_heading() -> str:
+    """The heading of the 429 page for too many failed sign-ins."""
+    return "Too many attempts"
+
+
+def too_many(minutes: int) -> str:
+    """Why sign-in is refused for a while, and when to try again."""
+    when = "in a minute" if minutes <= 1 else f"in {minutes} minutes"
+    return (
+        "There have been too many sign-in attempts that did not work from this "
+        f"network. Please try again {when}. If your personal link does not work, "
+        "ask your Principal Social Worker for a new one."
+    )
