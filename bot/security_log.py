@@ -95,6 +95,18 @@ def forged_post_refused(*, reason: str, path: str, client: str | None) -> None:
     _refused("forged-post", reason=reason, path=path, client=client)
 
 
+def sign_in_refused(*, provider: str, reason: str, client: str | None) -> None:
+    """A Microsoft or Slack sign-in was refused.
+
+    Args:
+        provider: ``microsoft`` or ``slack``.
+        reason: e.g. ``state``, ``id-token-invalid_claim``, ``other-tenant``,
+            ``not-on-roster`` (never a token or a claim's value).
+        client: The address the request came from.
+    """
+    _refused("sign-in", provider=provider, reason=reason, client=client)
+
+
 def sign_in_limited(*, path: str, client: str | None) -> None:
     """An address failed to sign in too often and was given a 429.
 

@@ -157,6 +157,33 @@ class Settings(BaseSettings):
         default=None, description="the council's Microsoft Entra tenant id"
     )
 
+    microsoft_client_id: str | None = Field(
+        default=None,
+        description="Sign in with Microsoft: the Entra app registration's client id",
+    )
+    microsoft_client_secret: SecretStr | None = None
+    microsoft_tenant_id: str | None = Field(
+        default=None,
+        description="the one Entra tenant whose people may sign in (required with "
+        "the client id)",
+    )
+    microsoft_authority: str = Field(
+        default="https://login.microsoftonline.com",
+        description="Microsoft's sign-in address (a stand-in's in tests)",
+    )
+    slack_sign_in_client_id: str | None = Field(
+        default=None, description="Sign in with Slack: the Slack app's client id"
+    )
+    slack_sign_in_client_secret: SecretStr | None = None
+    slack_sign_in_team_id: str | None = Field(
+        default=None,
+        description="the one Slack workspace (T...) whose people may sign in",
+    )
+    slack_sign_in_issuer: str = Field(
+        default="https://slack.com",
+        description="Slack's OpenID issuer (a stand-in's in tests)",
+    )
+
     @field_validator("secret_key")
     @classmethod
     def _long_enough(cls, value: SecretStr) -> SecretStr:
@@ -198,6 +225,38 @@ class Settings(BaseSettings):
             self.seed_demo = False
         elif self.seed_demo is None:
             self.seed_demo = True
+        return self
+
+    @model_validator(mode="after")
+    def _sign_in_needs_its_restriction(self) -> Settings:
+        pairs = (
+            (
+                "HEALTHCHECK_MICROSOFT_CLIENT_ID",
+                self.microsoft_client_id,
+                (
+                    (
+                        "HEALTHCHECK_MICROSOFT_CLIENT_SECRET",
+                        self.microsoft_client_secret,
+                    ),
+                    ("HEALTHCHECK_MICROSOFT_TENANT_ID", self.microsoft_tenant_id),
+                ),
+            ),
+            (
+                "HEALTHCHECK_SLACK_SIGN_IN_CLIENT_ID",
+                self.slack_sign_in_client_id,
+                (
+                    (
+                        "HEALTHCHECK_SLACK_SIGN_IN_CLIENT_SECRET",
+                        self.slack_sign_in_client_secret,
+                    ),
+                    ("HEALTHCHECK_SLACK_SIGN_IN_TEAM_ID", self.slack_sign_in_team_id),
+                ),
+            ),
+        )
+        for name, client_id, needed in pairs:
+            missing = [need for need, value in needed if not value]
+            if client_id and missing:
+                raise ValueError(f"{name} is set but needs " + " and ".join(missing))
         return self
 
     @model_validator(mode="after")

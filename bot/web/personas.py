@@ -91,6 +91,8 @@ async def picker_page(request: Request) -> HTMLResponse:
             request,
             heading="Sign in with your personal link",
             message=text.picker_off(),
+            next_href="/sign-in",
+            next_label="Other ways to sign in (Microsoft, Slack)",
         )
     try:
         organisation = await organisation_of(request)

@@ -17,6 +17,7 @@ from bot.web import (
     overview,
     personas,
     posts,
+    sign_in,
 )
 from bot.web.csrf import CsrfMiddleware
 from bot.web.headers import SecurityHeadersMiddleware
@@ -39,6 +40,7 @@ def register(app: FastAPI) -> None:
     overview.register(app)
     inbox.register(app)
     posts.register(app)
+    sign_in.register(app)
     dashboard.register(app)
 
     @app.get("/healthz", include_in_schema=False)

@@ -117,3 +117,36 @@ def too_many(minutes: int) -> str:
         f"network. Please try again {when}. If your personal link does not work, "
         "ask your Principal Social Worker for a new one."
     )
+
+
+def sign_in_not_offered_heading() -> str:
+    """The heading when a sign-in provider is not set up here."""
+    return "That way of signing in is not set up"
+
+
+def sign_in_not_offered() -> str:
+    """What to do when a provider is not set up."""
+    return "Please use another way to sign in, or the personal link you were sent."
+
+
+def sign_in_refused_heading(reason: str) -> str:
+    """The heading of a refused sign-in."""
+    if reason == "not-on-roster":
+        return "We could not find you on the roster"
+    return "That sign-in did not work"
+
+
+def sign_in_refused(reason: str) -> str:
+    """Why a sign-in was refused, politely, without the technical detail."""
+    if reason == "not-on-roster":
+        return (
+            "Your account signed in, but it does not match anyone on this "
+            "organisation's Health Check roster. If you think it should, ask your "
+            "Principal Social Worker to check the email on the roster."
+        )
+    if reason in ("other-tenant", "other-workspace"):
+        return (
+            "That account belongs to another organisation. Please sign in with "
+            "your account at this organisation."
+        )
+    return "Nothing was changed. Please start again from the sign-in page."

@@ -221,3 +221,25 @@ def test_retention_over_a_hundred_years_is_refused() -> None:
         "Settings problem: HEALTHCHECK_RETENTION_MONTHS: must be at most 1200 "
         "months, or 'keep' (got '1201')"
     )
+
+
+def test_sign_in_with_microsoft_needs_its_tenant() -> None:
+    message = refusal(
+        HEALTHCHECK_MODE="development",
+        HEALTHCHECK_MICROSOFT_CLIENT_ID="app",
+        HEALTHCHECK_MICROSOFT_CLIENT_SECRET="secret",
+    )
+    assert message == (
+        "Settings problem: HEALTHCHECK_MICROSOFT_CLIENT_ID is set but needs "
+        "HEALTHCHECK_MICROSOFT_TENANT_ID"
+    )
+
+
+def test_sign_in_with_slack_needs_its_workspace() -> None:
+    message = refusal(
+        HEALTHCHECK_MODE="development", HEALTHCHECK_SLACK_SIGN_IN_CLIENT_ID="app"
+    )
+    assert message == (
+        "Settings problem: HEALTHCHECK_SLACK_SIGN_IN_CLIENT_ID is set but needs "
+        "HEALTHCHECK_SLACK_SIGN_IN_CLIENT_SECRET and HEALTHCHECK_SLACK_SIGN_IN_TEAM_ID"
+    )
