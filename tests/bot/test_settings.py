@@ -97,6 +97,7 @@ def test_the_committed_env_example_is_production_until_the_secret_is_filled_in(
     monkeypatch.setenv("HEALTHCHECK_MODE", "development")
     settings = load_settings()
     assert settings.secret == DEV_SECRET.encode()
+    assert settings.seed_demo is True, "make run seeds the demo with this file too"
 
 
 def test_the_secret_never_appears_when_settings_are_shown(
