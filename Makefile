@@ -15,9 +15,9 @@ $(STAMP): requirements.lock pyproject.toml
 
 install: $(STAMP)
 
-run: install  ## run the product on SQLite with the demo organisation
-	$(BIN)/healthcheck db upgrade
-	$(BIN)/healthcheck serve --with-worker
+run: install  ## run the product on SQLite with the demo organisation (development mode)
+	HEALTHCHECK_MODE=development $(BIN)/healthcheck db upgrade
+	HEALTHCHECK_MODE=development $(BIN)/healthcheck serve --with-worker
 
 test: install  ## run every test (SQLite, and PostgreSQL when reachable)
 	$(BIN)/python -m pytest

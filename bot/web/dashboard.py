@@ -16,6 +16,7 @@ from analytics.model import GroupResults
 from analytics.report import audience_of
 from analytics.results import ResultsEngine
 from analytics.suppression import Policy
+from bot import security_log
 from bot.commands.access import standing_of
 from bot.web.pages import notice_page, organisation_of, page, runtime_of, visitor_in
 from survey.audit import record_event
@@ -45,6 +46,12 @@ def register(app: FastAPI) -> None:
                 return RedirectResponse("/", status_code=303)
             standing = await standing_of(session, person=visitor.person)
             if standing is None or standing.access != Access.PSW:
+                security_log.page_refused(
+                    person_id=visitor.person.id,
+                    page=request.url.path,
+                    held=str(standing.access) if standing else "none",
+                    needed=str(Access.PSW),
+                )
                 return notice_page(
                     request,
                     heading="Only the Principal Social Worker can open the dashboard",

@@ -18,6 +18,7 @@ from survey.models.organisation import ManagerOf, Organisation, Person, Service,
 from survey.models.responses import Answer, Comment, Response, SealedResponse
 from survey.models.slack import SlackEvent, SlackWorkspace
 from survey.models.templates import Template, TemplateQuestion
+from survey.models.web_sessions import WebSession
 
 __all__ = [
     "Action",
@@ -50,4 +51,5 @@ __all__ = [
     "Team",
     "Template",
     "TemplateQuestion",
+    "WebSession",
 ]

@@ -17,7 +17,7 @@ import sqlmodel
 from alembic import op
 
 revision: str = "0012_teams_workforce_channel"
-down_revision: str | None = "0010_sealed_response_pool"
+down_revision: str | None = "0011_web_sessions"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
