@@ -52,6 +52,7 @@ def cli_environment(monkeypatch: pytest.MonkeyPatch, database_url: str) -> None:
     monkeypatch.setenv("DATABASE_URL", database_url)
     monkeypatch.setenv("HEALTHCHECK_SECRET_KEY", SECRET.decode())
     monkeypatch.setenv("HEALTHCHECK_SEED_DEMO", "false")
+    monkeypatch.setenv("HEALTHCHECK_MODE", "production")
 
 
 def _worker(engine: AsyncEngine, sessions: SessionFactory, now: datetime) -> Worker:

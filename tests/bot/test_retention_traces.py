@@ -152,6 +152,8 @@ def environment(
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("DATABASE_URL", database_url)
     monkeypatch.setenv("HEALTHCHECK_ORGANISATION", "teams-org")
+    # The command line runs as in production: the deployment's own secret.
+    monkeypatch.setenv("HEALTHCHECK_SECRET_KEY", SECRET.decode())
     return database_url
 
 

@@ -26,9 +26,8 @@ from pathlib import Path
 import pytest
 from attacker import Cell, Finding, attack
 from builders import NOW, SECRET
-from fastapi.testclient import TestClient
 from typer.testing import CliRunner
-from webchat import Chat
+from webchat import Chat, TestClient
 
 from bot import cli
 from bot.app import create_app

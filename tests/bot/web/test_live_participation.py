@@ -10,26 +10,20 @@ from __future__ import annotations
 
 import asyncio
 import re
-import warnings
 from collections.abc import Awaitable, Callable
 from typing import TypeVar
 
 from builders import SECRET, answer_as, full_answers
 from plan_builders import MONDAY, PlanOrg, draft, plan_org
+from webchat import TestClient
 
+from bot.app import create_app
 from bot.commands import dispatch
 from bot.conversation.messages import SummaryTable
 from bot.settings import load_settings
 from survey.campaigns import close_campaign, open_campaign
 from survey.db import SessionFactory, create_engine, session_factory
 from survey.models import Campaign, Person
-
-with warnings.catch_warnings():
-    # Starlette asks for httpx2 instead of httpx; the lock has httpx.
-    warnings.filterwarnings("ignore", message="Using `httpx` with `starlette")
-    from fastapi.testclient import TestClient
-
-from bot.app import create_app  # noqa: E402  (after the TestClient import)
 
 T = TypeVar("T")
 
