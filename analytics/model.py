@@ -7,6 +7,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+NOT_ASKED = "not asked in this round"
+"""A question the round did not ask (an imported round whose export lacked it)."""
+NOBODY_ANSWERED = "nobody answered this question"
+"""A question asked in the round that nobody answered."""
+NO_RESPONDENTS = "no respondents in this group"
+"""A group nobody in it answered the survey."""
+NOTHING_TO_SHOW = (NOT_ASKED, NOBODY_ANSWERED, NO_RESPONDENTS)
+"""Reasons a figure is absent that are not anonymity: they reveal no one."""
+
 
 @dataclass(frozen=True)
 class Share:

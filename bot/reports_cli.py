@@ -34,13 +34,15 @@ def default_path(campaign: str, fmt: str) -> Path:
 
 async def _build(runtime: Runtime, *, campaign: str, org: str) -> Report:
     from analytics.report import build_report
+    from analytics.report_actions import report_actions
 
     async with runtime.sessions() as session:
         organisation = await find_organisation(session, slug=org)
         found = await find_campaign(
             session, organisation_id=organisation.id, name=campaign
         )
-        return await build_report(session, campaign=found)
+        actions = await report_actions(session, campaign=found)
+        return await build_report(session, campaign=found, actions=actions)
 
 
 async def _log_export(runtime: Runtime, *, org: str, campaign: str, what: str) -> None:

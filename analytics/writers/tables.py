@@ -273,13 +273,16 @@ def themes_table(report: Report) -> Table:
 
 def actions_table(report: Report) -> Table:
     """The "you said, we did" actions."""
-    columns = ("You said", "We did", "Theme", "Owner", "Due", "Status")
+    columns = ("You said", "We did", "Theme", "Question", "Owner", "Due", "Status")
     rows = tuple(
         Row(
             action.you_said,
             (
                 text_cell(action.we_did),
                 text_cell(action.theme),
+                text_cell(f"{action.question_id} {action.question}".strip())
+                if action.question_id
+                else not_applicable(),
                 text_cell(action.owner),
                 text_cell(action.due.isoformat()) if action.due else not_applicable(),
                 text_cell(action.status),

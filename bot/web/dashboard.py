@@ -13,6 +13,7 @@ from analytics.charts import Chart, favourable_chart, standards_chart
 from analytics.data import Names, earlier_campaign, load_names, load_round
 from analytics.groups import Group
 from analytics.model import GroupResults
+from analytics.report_actions import report_actions
 from analytics.results import ResultsEngine
 from analytics.suppression import Policy
 from bot.commands.access import standing_of
@@ -67,6 +68,7 @@ def register(app: FastAPI) -> None:
             current = await load_round(session, campaign=chosen)
             before = await earlier_campaign(session, campaign=chosen)
             previous = await load_round(session, campaign=before) if before else None
+            actions = await report_actions(session, campaign=chosen)
         try:
             group = _group(names, service=service, team=team, role=role)
         except SurveyError as error:
@@ -104,6 +106,7 @@ def register(app: FastAPI) -> None:
             teams=sorted(names.teams.items(), key=lambda item: item[1]),
             roles=[(code, role_label(code)) for code in roles],
             selected={"service": service, "team": team, "role": role},
+            actions=actions,
         )
 
 
