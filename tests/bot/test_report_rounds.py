@@ -8,9 +8,7 @@ both years, and say the round was imported.
 
 from __future__ import annotations
 
-import asyncio
 import csv
-import os
 from pathlib import Path
 
 import pytest
@@ -19,12 +17,6 @@ from typer.testing import CliRunner
 
 from bot.import_cli import import_app
 from bot.reports_cli import report_app
-from survey import migrate
-from survey.db import create_engine, session_factory
-from survey.demo import TEAMS
-from survey.models import Organisation, Service, Team
-from survey.questions.bank import load_all
-from survey.questions.catalogue import sync_templates
 
 EXAMPLES = Path(__file__).parents[2] / "examples"
 TEMPLATE = "social-worker-health-check"
@@ -34,45 +26,9 @@ WL03 = "Q3. Work is shared out fairly in my team."
 
 
 @pytest.fixture
-def database(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> str:
-    """A migrated SQLite file with the 'westmere' council, named by DATABASE_URL."""
-    for name in list(os.environ):
-        if name.startswith("HEALTHCHECK_") or name == "DATABASE_URL":
-            monkeypatch.delenv(name)
-    monkeypatch.chdir(tmp_path)
-    url = f"sqlite:///{tmp_path / 'healthcheck.db'}"
-    monkeypatch.setenv("DATABASE_URL", url)
-    monkeypatch.setenv("HEALTHCHECK_ORGANISATION", "westmere")
-    migrate.upgrade(url)
-    asyncio.run(_council(url))
-    return url
-
-
-async def _council(url: str) -> None:
-    engine = create_engine(url)
-    try:
-        async with session_factory(engine)() as session, session.begin():
-            organisation = Organisation(slug="westmere", name="Westmere Council")
-            session.add(organisation)
-            await session.flush()
-            names = sorted({team.service for team in TEAMS} | {"Youth Justice"})
-            services = {
-                name: Service(organisation_id=organisation.id, name=name)
-                for name in names
-            }
-            session.add_all(services.values())
-            await session.flush()
-            session.add_all(
-                Team(
-                    organisation_id=organisation.id,
-                    service_id=services[team.service].id,
-                    name=team.name,
-                )
-                for team in TEAMS
-            )
-            await sync_templates(session, templates=load_all())
-    finally:
-        await engine.dispose()
+def database(westmere: str) -> str:
+    """The 'westmere' council (tests/bot/conftest.py)."""
+    return westmere
 
 
 def _import_two_rounds(tmp_path: Path) -> None:
