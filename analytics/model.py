@@ -63,6 +63,10 @@ class QuestionResult:
     target: float | None = None
     rag: str | None = None
     hidden: str | None = None
+    measure: str = ""
+    """What ``favourable`` is the share of when not % favourable (a figure's label)."""
+    decimals: int = 0
+    """Decimal places the paper shows the share to (0 or 1)."""
 
 
 @dataclass(frozen=True)
@@ -116,14 +120,18 @@ class GroupResults:
 
     def strongest(self, count: int = 5) -> list[QuestionResult]:
         """The questions with the highest favourable share."""
-        scored = [q for q in self.questions if q.favourable is not None]
+        scored = [
+            q for q in self.questions if q.favourable is not None and not q.measure
+        ]
         return sorted(scored, key=lambda q: (-(q.favourable or 0), q.question_id))[
             :count
         ]
 
     def weakest(self, count: int = 5) -> list[QuestionResult]:
         """The questions with the lowest favourable share."""
-        scored = [q for q in self.questions if q.favourable is not None]
+        scored = [
+            q for q in self.questions if q.favourable is not None and not q.measure
+        ]
         return sorted(scored, key=lambda q: (q.favourable or 0, q.question_id))[:count]
 
 

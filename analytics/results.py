@@ -114,11 +114,15 @@ class ResultsEngine:
         counts = self._arrays.answered.sum(axis=0)
         return frozenset(str(key) for key, n in counts.items() if int(n) > 0)
 
-    def _absent(self, question_id: str) -> str | None:
-        """Why a question has no figure in any group, or None if it has some."""
-        if question_id in self.asked:
+    def _absent(self, question: Question) -> str | None:
+        """Why a question has no figure in any group, or None if it has some.
+
+        A follow-up nobody was asked keeps its anonymity reason: saying nobody
+        answered it would tell how a small group answered the question before.
+        """
+        if question.id in self.asked or question.when is not None:
             return None
-        imported = IMPORTED in self.round.campaign.audience
+        imported = isinstance(self.round.campaign.audience.get(IMPORTED), dict)
         return NOT_ASKED if imported else NOBODY_ANSWERED
 
     @cached_property
@@ -218,7 +222,7 @@ class ResultsEngine:
         before: dict[str, float] | None,
     ) -> QuestionResult:
         target = self.targets.get(question.id)
-        hidden = self._absent(question.id) or answers.hidden[question.id]
+        hidden = self._absent(question) or answers.hidden[question.id]
         tally = answers.tally
         answered = None if hidden is not None else tally.answered[question.id]
         favourable = mean = median = change = None
@@ -246,6 +250,8 @@ class ResultsEngine:
             target=target,
             rag=rag(favourable, target),
             hidden=hidden,
+            measure=question.figure.label if question.figure else "",
+            decimals=question.figure.decimals if question.figure else 0,
         )
 
     def _change(self, now: float, before: float | None) -> Change | None:

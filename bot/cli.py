@@ -19,7 +19,13 @@ from bot.follow_up_cli import action_app, target_app
 from bot.import_cli import import_app
 from bot.reports_cli import report_app
 from bot.retention_cli import retention_app
-from bot.rounds_cli import campaign_delete, service_app, team_app, template_questions
+from bot.rounds_cli import (
+    campaign_delete,
+    service_app,
+    team_app,
+    template_add,
+    template_questions,
+)
 from bot.runtime import Runtime
 from bot.schedule_cli import pulse_app, schedule_app
 from bot.settings import Settings, load_settings
@@ -72,6 +78,7 @@ app.add_typer(team_app, name="team")
 app.add_typer(action_app, name="action")
 app.add_typer(target_app, name="target")
 template_app.command("questions")(template_questions)
+template_app.command("add")(template_add)
 campaign_app.command("delete")(campaign_delete)
 campaign_app.add_typer(schedule_app)
 app.add_typer(pulse_app, name="pulse")

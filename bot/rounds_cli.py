@@ -9,18 +9,21 @@ from __future__ import annotations
 
 import csv
 import io
+from pathlib import Path
 from typing import Annotated
 
 import typer
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.command_line import in_organisation
+from bot.command_line import in_organisation, run_with_runtime
+from bot.runtime import Runtime
 from survey.audit import command_line_actor, record_event
 from survey.campaigns import find_campaign
-from survey.errors import NotFoundError
 from survey.historic.replacing import delete_imported_round, imported_record
 from survey.models import Organisation
 from survey.questions.bank import TemplateDefinition, load_all
+from survey.questions.catalogue import definition_of, latest_template, sync_templates
+from survey.questions.extension import load_extension
 from survey.roster.structure import create_service, create_team
 
 OrgOption = Annotated[
@@ -32,12 +35,37 @@ TEXT, CSV = "text", "csv"
 
 
 def _template(key: str) -> TemplateDefinition:
+    """A shipped bank, or a council's extended template stored by ``template add``."""
     templates = load_all()
     for template in templates:
         if template.key == key:
             return template
-    keys = ", ".join(template.key for template in templates)
-    raise NotFoundError(f"There is no template '{key}'. Templates: {keys}.")
+
+    async def stored(runtime: Runtime) -> TemplateDefinition:
+        async with runtime.read_sessions() as session:
+            return definition_of(await latest_template(session, key=key))
+
+    return run_with_runtime(stored)
+
+
+def template_add(
+    file: Annotated[Path, typer.Argument(help="A template extension file (YAML).")],
+) -> None:
+    """Store a council's template extension: a shipped template plus its own questions.
+
+    A changed file needs a higher version; stored versions never change.
+    """
+    definition = load_extension(file)
+
+    async def work(runtime: Runtime) -> None:
+        async with runtime.sessions() as session, session.begin():
+            await sync_templates(session, templates=[definition])
+
+    run_with_runtime(work)
+    typer.echo(
+        f"{definition.key} v{definition.version}: {len(definition.questions)} "
+        f"questions. Use it with --template {definition.key}."
+    )
 
 
 def template_questions(
@@ -51,7 +79,7 @@ def template_questions(
 ) -> None:
     """List a template's questions: id, wording, scale and answer options."""
     if fmt not in (TEXT, CSV):
-        raise NotFoundError(f"Unknown format '{fmt}'. Choose text or csv.")
+        raise typer.BadParameter(f"'{fmt}': choose text or csv.", param_hint="--format")
     definition = _template(template)
     if fmt == CSV:
         typer.echo(mapping_starter(definition), nl=False)

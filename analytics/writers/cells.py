@@ -115,9 +115,13 @@ def count_cell(value: int) -> Cell:
     return Cell(str(value), value)
 
 
-def percent_cell(value: float) -> Cell:
-    """A percentage: whole number in prose, one decimal in spreadsheets."""
-    return Cell(percent(value), round(value, 1))
+def percent_cell(value: float, decimals: int = 0, measure: str = "") -> Cell:
+    """A percentage: whole number (or ``decimals``) in prose, one in spreadsheets.
+
+    ``measure`` names a share that is not % favourable ("plan to leave").
+    """
+    shown = percent(value, decimals)
+    return Cell(f"{shown} {measure}" if measure else shown, round(value, 1))
 
 
 def number_cell(value: float) -> Cell:

@@ -42,7 +42,8 @@ def _question_records(group: str, question: QuestionResult) -> Iterator[Record]:
     if question.favourable is not None:
         change = _figure(question.change.points) if question.change else ""
         value = _figure(question.favourable)
-        yield group, qid, text, "% favourable", value, change, ""
+        measure = f"% {question.measure}" if question.measure else "% favourable"
+        yield group, qid, text, measure, value, change, ""
     for name, number in (("mean", question.mean), ("median", question.median)):
         if number is not None:
             yield group, qid, text, name, _figure(number), "", ""

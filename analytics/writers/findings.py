@@ -122,7 +122,11 @@ def _question_sentences(report: Report) -> list[str]:
             f"({percent(best[0].favourable or 0)} favourable). Least favourable: "
             f"{_quoted(worst[0])} ({percent(worst[0].favourable or 0)})."
         )
-    moved = [(q, q.change) for q in report.overall.questions if q.change is not None]
+    moved = [
+        (q, q.change)
+        for q in report.overall.questions
+        if q.change is not None and not q.measure
+    ]
     rises = [pair for pair in moved if whole(pair[1].points) > 0]
     falls = [pair for pair in moved if whole(pair[1].points) < 0]
     if rises:

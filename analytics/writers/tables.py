@@ -46,7 +46,7 @@ def _favourable(question: QuestionResult) -> Cell:
         return hidden_cell(question.hidden)
     if question.favourable is None:
         return not_applicable()
-    return percent_cell(question.favourable)
+    return percent_cell(question.favourable, question.decimals, question.measure)
 
 
 def _mean(question: QuestionResult) -> Cell:

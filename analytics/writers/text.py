@@ -166,8 +166,10 @@ def whole(value: float) -> int:
     return int(math.copysign(math.floor(abs(value) + 0.5), value))
 
 
-def percent(value: float) -> str:
-    """A percentage as a whole number, e.g. "46%"."""
+def percent(value: float, decimals: int = 0) -> str:
+    """A percentage as a whole number, e.g. "46%", or to one place, "70.5%"."""
+    if decimals:
+        return f"{value:.{decimals}f}%"
     return f"{whole(value)}%"
 
 
