@@ -32,9 +32,13 @@ def default_path(campaign: str, fmt: str) -> Path:
     return Path(f"{stem}.{fmt}")
 
 
-async def _build(runtime: Runtime, *, campaign: str, org: str) -> Report:
+async def _build(
+    runtime: Runtime, *, campaign: str, org: str, compare: Path | None = None
+) -> Report:
+    from analytics.benchmarks import comparison_figures
     from analytics.report import build_report
     from analytics.report_actions import report_actions
+    from survey.questions.catalogue import template_definition
 
     async with runtime.sessions() as session:
         organisation = await find_organisation(session, slug=org)
@@ -42,7 +46,11 @@ async def _build(runtime: Runtime, *, campaign: str, org: str) -> Report:
             session, organisation_id=organisation.id, name=campaign
         )
         actions = await report_actions(session, campaign=found)
-        return await build_report(session, campaign=found, actions=actions)
+        definition = await template_definition(session, template_id=found.template_id)
+        figures = comparison_figures(definition, council_file=compare)
+        return await build_report(
+            session, campaign=found, actions=actions, benchmarks=figures
+        )
 
 
 async def _log_export(runtime: Runtime, *, org: str, campaign: str, what: str) -> None:
@@ -75,6 +83,14 @@ def report(
             "--out", help="File to write (default: named after the campaign)."
         ),
     ] = None,
+    compare: Annotated[
+        Path | None,
+        typer.Option(
+            "--compare",
+            help="CSV of comparison figures (measure,question,value,population,"
+            "year,source), e.g. a regional group's; shown where the wording matches.",
+        ),
+    ] = None,
     combined: Annotated[
         bool,
         typer.Option(
@@ -103,7 +119,8 @@ def report(
     async def work(runtime: Runtime) -> Path:
         slug = org or runtime.settings.organisation
         built = [
-            await _build(runtime, campaign=campaign, org=slug) for campaign in campaigns
+            await _build(runtime, campaign=campaign, org=slug, compare=compare)
+            for campaign in campaigns
         ]
         if combined:
             from analytics.writers.combined import write_combined_docx

@@ -65,7 +65,11 @@ def _national(benchmarks: Sequence[Benchmark], question_id: str) -> Cell:
     found = [b for b in benchmarks if b.question_id == question_id]
     if not found:
         return not_applicable()
-    return text_cell("; ".join(f"{b.value} ({b.year or b.population})" for b in found))
+    return text_cell(
+        "; ".join(
+            f"{b.value} ({b.population}, {b.year or 'year not given'})" for b in found
+        )
+    )
 
 
 def questions_table(report: Report) -> Table:
@@ -76,7 +80,7 @@ def questions_table(report: Report) -> Table:
     columns = ["Question", "ID", "Standard", "Answered", "% favourable", "Mean"]
     columns += [change_heading(report)] if with_change else []
     columns += ["Target", "RAG"] if with_targets else []
-    columns += ["National figure"] if national else []
+    columns += ["Comparison (same wording)"] if national else []
     rows = []
     for question in report.overall.questions:
         cells = [
@@ -295,7 +299,7 @@ def actions_table(report: Report) -> Table:
 
 def benchmarks_table(report: Report) -> Table:
     """National comparison figures, each with its population, year and source."""
-    columns = ("Measure", "National figure", "Population", "Year", "Source")
+    columns = ("Measure", "Figure", "Population", "Year", "Source")
     rows = tuple(
         Row(
             b.measure,
@@ -308,5 +312,8 @@ def benchmarks_table(report: Report) -> Table:
         )
         for b in report.benchmarks
     )
-    caption = "National comparison figures (context, not like-for-like)"
+    caption = (
+        "Comparison figures, with their population, year and source (context, "
+        "not like for like unless the wording is the same)"
+    )
     return Table("benchmarks", caption, columns, rows)
