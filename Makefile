@@ -15,9 +15,9 @@ $(STAMP): requirements.lock pyproject.toml
 
 install: $(STAMP)
 
-run: install  ## run the product on SQLite with the demo organisation
-	$(BIN)/healthcheck db upgrade
-	$(BIN)/healthcheck serve --with-worker
+run: install  ## run the product on SQLite with the demo organisation (development mode)
+	HEALTHCHECK_MODE=development $(BIN)/healthcheck db upgrade
+	HEALTHCHECK_MODE=development $(BIN)/healthcheck serve --with-worker
 
 test: install  ## run every test (SQLite, and PostgreSQL when reachable)
 	$(BIN)/python -m pytest
@@ -34,8 +34,10 @@ format: install
 bench: install  ## print the benchmarks' figures (never pass/fail)
 	@for script in benchmarks/*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
 
-teams-package: install  ## zip the Teams app (HEALTHCHECK_TEAMS_APP_ID, HEALTHCHECK_PUBLIC_URL)
-	$(BIN)/python -m bot.teams.package --out build/health-check-teams.zip
+VERSION ?= 1.0.0
+
+teams-package: install  ## zip the Teams app: make teams-package VERSION=1.2.0 (HEALTHCHECK_TEAMS_APP_ID, HEALTHCHECK_PUBLIC_URL)
+	$(BIN)/python -m bot.teams.package --version $(VERSION) --out build/health-check-teams.zip
 
 lock:  ## re-lock dependencies after editing pyproject.toml
 	$(BIN)/python -m pip install --quiet uv

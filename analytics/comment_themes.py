@@ -11,13 +11,20 @@ from sqlalchemy import select as core_select
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from analytics.comments import analyse_comments, representative_quotes
+from analytics.comments import (
+    CommentAnalysis,
+    analyse_comment,
+    representative_quotes,
+)
 from analytics.data import Round
 from analytics.groups import Group
 from analytics.model import ThemeSummary
 from analytics.results import ResultsEngine
 from survey.models import Comment, Person, Response
 from survey.questions.themes import THEMES
+
+# Quotes only for groups of at least this many times the minimum group size.
+QUOTE_GROUP_FACTOR = 2
 
 
 async def load_comments(
@@ -66,20 +73,26 @@ def group_themes(
     """The group's most common comment themes with sentiment counts and quotes.
 
     Nothing is returned for a group the suppression gate hides, or when fewer
-    comments than the minimum group size were written (DESIGN.md rule 5).
+    comments than the minimum group size were written (DESIGN.md rule 5). Quotes are
+    a person's own words, so they need more: the group must have at least twice the
+    minimum group size of responses (``QUOTE_GROUP_FACTOR``), and a theme fewer
+    than the minimum wrote about gets none ("As the only senior social worker in
+    Adults..." names its author to their manager however well it is redacted).
     """
     if not engine.shown(group) or comments.empty:
         return ()
     members = round_.responses.loc[group.mask(round_.responses), "response_id"]
-    texts = comments.loc[comments["response_id"].isin(set(members)), "text"].tolist()
-    if len(texts) < engine.policy.min_size:
+    chosen = comments.loc[comments["response_id"].isin(set(members))]
+    minimum = engine.policy.min_size
+    if len(chosen) < minimum:
         return ()
-    analyses = [a for a in analyse_comments(texts) if a.substantive]
+    quotes_allowed = members.nunique() >= QUOTE_GROUP_FACTOR * minimum
+    analyses = [a for a in analyse_with_questions(round_, chosen) if a.substantive]
     counts: Counter[str] = Counter(theme for a in analyses for theme in a.themes)
     summaries = []
     for theme, count in counts.most_common(top):
         about = [a for a in analyses if theme in a.themes]
-        moods = Counter(a.sentiment.value for a in about)
+        moods = Counter(a.sentiment_about(theme).value for a in about)
         summaries.append(
             ThemeSummary(
                 theme=theme,
@@ -90,7 +103,31 @@ def group_themes(
                 negative=moods.get("negative", 0),
                 quotes=tuple(
                     representative_quotes(about, theme, names=names, limit=quotes)
+                    if quotes_allowed and count >= minimum
+                    else ()
                 ),
             )
         )
     return tuple(summaries)
+
+
+def analyse_with_questions(
+    round_: Round, comments: pd.DataFrame
+) -> list[CommentAnalysis]:
+    """Analyse comments, each read against the wording of the question it answers.
+
+    "Nothing." answers "What one change would most improve your working life?" with
+    praise and "What works well?" with criticism; the question decides.
+
+    Args:
+        round_: The campaign's round (its template holds the questions' wording).
+        comments: Rows with ``question_key`` and ``text`` (``load_comments``).
+
+    Returns:
+        One analysis per row, in the rows' order.
+    """
+    wording = {question.id: question.text for question in round_.definition.questions}
+    return [
+        analyse_comment(text, question=wording.get(str(key)))
+        for key, text in zip(comments["question_key"], comments["text"], strict=True)
+    ]

@@ -19,7 +19,6 @@ from survey.models import (
     Campaign,
     Participation,
     ParticipationTally,
-    Person,
     Response,
     Service,
     Team,
@@ -46,9 +45,10 @@ class Round:
             ``option``, ``number``, ``choices``. ``response_id`` is categorical
             over the responses' ids, in their order; keys and options are
             categorical too.
-        invited: one row per invited person: their current roster attributes and
-            whether they ``completed`` (after a retention purge, the attributes
-            recorded by the purge). Empty for imported historic rounds.
+        invited: one row per invited person: the roster attributes frozen when
+            they were invited (after a retention purge, the purge's merged
+            tallies) and whether they ``completed``. Empty for imported
+            historic rounds.
     """
 
     campaign: Campaign
@@ -91,56 +91,55 @@ def _read_frames(
     for frame in (responses, invited):
         for name in ("service_id", "team_id"):
             frame[name] = frame[name].astype("string")
-    if not invited.empty:
-        workforces = {role: workforce_of(role) for role in invited["role"].unique()}
-        invited["workforce"] = invited["role"].map(workforces).astype("string")
-        invited["completed"] = invited["status"] == "completed"
-    else:
-        invited["workforce"] = pd.Series(dtype="string")
-        invited["completed"] = pd.Series(dtype=bool)
+    invited["workforce"] = invited["workforce"].astype("string")
+    invited["completed"] = (invited["status"] == "completed").astype(bool)
     return responses, answers, invited
 
 
 def _invited(connection: Connection, campaign_id: uuid.UUID) -> pd.DataFrame:
-    """One row per invited person, from participation and from purge tallies.
+    """The audience: one row per invited person, with their grouping attributes.
 
-    A retention purge replaces participation rows by tallies; each tally is
-    repeated once per person it counts, so response rates come out the same.
+    Columns: ``service_id``, ``team_id``, ``role``, ``workforce``,
+    ``employment_type`` (as frozen when the person was invited, never the
+    roster's current values) and ``status``. A retention purge replaces
+    participation rows by tallies; each tally is repeated once per person it
+    counts, with None for the attributes its group was merged over.
     """
-    columns = ["service_id", "team_id", "role", "employment_type", "status"]
+    columns = ["service_id", "team_id", "role", "workforce", "employment_type"]
     listed = _frame(
         connection,
         core_select(
-            _text(col(Team.service_id)),
-            _text(col(Person.team_id)),
-            col(Person.role),
-            col(Person.employment_type),
+            _text(col(Participation.service_id)),
+            _text(col(Participation.team_id)),
+            col(Participation.role),
+            col(Participation.workforce),
+            col(Participation.employment_type),
             col(Participation.status),
-        )
-        .join(Person, col(Person.id) == col(Participation.person_id))
-        .join(Team, col(Team.id) == col(Person.team_id))
-        .where(col(Participation.campaign_id) == campaign_id),
-        columns,
+        ).where(col(Participation.campaign_id) == campaign_id),
+        [*columns, "status"],
     )
     tallied = _frame(
         connection,
         core_select(
-            _text(col(Team.service_id)),
+            _text(col(ParticipationTally.service_id)),
             _text(col(ParticipationTally.team_id)),
             col(ParticipationTally.role),
             col(ParticipationTally.employment_type),
             col(ParticipationTally.status),
             col(ParticipationTally.people),
-        )
-        .join(Team, col(Team.id) == col(ParticipationTally.team_id))
-        .where(col(ParticipationTally.campaign_id) == campaign_id),
-        [*columns, "people"],
+        ).where(col(ParticipationTally.campaign_id) == campaign_id),
+        ["service_id", "team_id", "role", "employment_type", "status", "people"],
     )
     if tallied.empty:
         return listed
-    expanded = tallied.loc[tallied.index.repeat(tallied["people"])][columns]
+    tallied["workforce"] = [
+        workforce_of(role).value if isinstance(role, str) else None
+        for role in tallied["role"]
+    ]
+    expanded = tallied.loc[tallied.index.repeat(tallied["people"])]
+    expanded = expanded[[*columns, "status"]].reset_index(drop=True)
     if listed.empty:
-        return expanded.reset_index(drop=True)
+        return expanded
     return pd.concat([listed, expanded], ignore_index=True)
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from datetime import date
 
+import pandas as pd
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from analytics.collection import collection_of
@@ -95,16 +96,27 @@ def team_groups(names: Names) -> list[Group]:
 
 
 def role_groups(round_: Round) -> list[Group]:
-    """One group per workforce and per role seen among respondents."""
+    """One group per workforce and per role in the audience.
+
+    Every role someone was invited in is listed, whether or not anyone in it
+    answered, so a role cannot appear the moment its one member submits; a
+    round imported without an invitation list falls back to its respondents.
+    """
+    people = audience_of(round_)
     groups = [
         Group.of(workforce_label(value), workforce=value)
-        for value in sorted(round_.responses["workforce"].dropna().unique())
+        for value in sorted(people["workforce"].dropna().unique())
     ]
     groups += [
         Group.of(role_label(value), role=value)
-        for value in sorted(round_.responses["role"].dropna().unique())
+        for value in sorted(people["role"].dropna().unique())
     ]
     return groups
+
+
+def audience_of(round_: Round) -> pd.DataFrame:
+    """Who the campaign's groups are drawn from: the invited, else respondents."""
+    return round_.invited if not round_.invited.empty else round_.responses
 
 
 async def build_report(

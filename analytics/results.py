@@ -12,7 +12,9 @@ from functools import cached_property
 import numpy as np
 
 from analytics.data import Round
+from analytics.disclosure import decide
 from analytics.groups import Group
+from analytics.live import live_count
 from analytics.model import (
     NO_RESPONDENTS,
     NOBODY_ANSWERED,
@@ -88,8 +90,9 @@ class ResultsEngine:
         self._previous = (
             ResultsEngine(previous, policy=policy) if previous is not None else None
         )
-        self._respondents = Suppressor(round.responses, policy)
-        self._invited = Suppressor(round.invited, policy)
+        gate = decide(round.invited, round.responses, policy.min_size)
+        self._respondents = Suppressor(round.responses, policy, gate.answers)
+        self._invited = Suppressor(round.invited, policy, gate.participation)
         self._points = {q.id: points(q) for q in round.definition.questions}
         self._answers_of: dict[Group, _GroupAnswers] = {}
         self._standards_of: dict[Group, dict[int, float]] = {}
@@ -150,6 +153,10 @@ class ResultsEngine:
         """Whether the group's answer figures may be shown at all."""
         return self.closed and self._respondents.shown(group)
 
+    def visible(self, group: Group) -> bool:
+        """Whether the gate lets the group's figures out (open or closed)."""
+        return self._respondents.shown(group)
+
     def group(self, group: Group) -> GroupResults:
         """Every figure about ``group`` that may be shown."""
         campaign = self.round.campaign
@@ -163,12 +170,14 @@ class ResultsEngine:
             response_rate=rate,
         )
         if hidden is not None:
-            if self._respondents.size(group) == 0:
-                hidden = NO_RESPONDENTS  # zero reveals no one
+            if self._nobody_answered(group):
+                hidden = NO_RESPONDENTS
             return replace(base, hidden=hidden)
         respondents = self._respondents.size(group)
         if not self.closed:
-            return replace(base, respondents=respondents, hidden=NOT_YET)
+            return replace(
+                base, respondents=self._published(respondents), hidden=NOT_YET
+            )
         answers = self._answers(group)
         before = self._previous._favourable(group) if self._previous else None
         questions = tuple(
@@ -184,6 +193,17 @@ class ResultsEngine:
             hours=self._hours(group),
         )
 
+    def _nobody_answered(self, group: Group) -> bool:
+        """A group with no respondents, where saying so tells nothing new.
+
+        Only where no invitation list exists (an imported round: nobody's
+        taking part is known) or where the group's response rate, which would
+        show 0 responded, may be shown anyway.
+        """
+        if self._respondents.size(group) != 0:
+            return False
+        return self.round.invited.empty or self._invited.reason_hidden(group) is None
+
     def response_rate(self, group: Group) -> ResponseRate:
         """Invited and responded counts, shown only for groups meeting the rules."""
         invited_frame = self.round.invited
@@ -194,8 +214,17 @@ class ResultsEngine:
             return ResponseRate(group.label, None, None, None, hidden)
         members = self._invited.members(group)
         invited = int(np.count_nonzero(members))
-        responded = int(np.count_nonzero(members & self._completed))
+        responded = self._published(int(np.count_nonzero(members & self._completed)))
         return ResponseRate(group.label, invited, responded, 100 * responded / invited)
+
+    def _published(self, count: int) -> int:
+        """A count of people who finished, as it may be shown now.
+
+        While the campaign is open it moves only in whole steps of the minimum
+        group size (rounded down), so a single submission never changes what
+        anyone sees; the exact count is shown once the campaign has closed.
+        """
+        return count if self.closed else live_count(count, self.policy.min_size)
 
     def _imported_rate(self, group: Group) -> ResponseRate:
         """An imported round's rate from the counts given at import.

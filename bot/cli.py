@@ -28,9 +28,10 @@ from bot.rounds_cli import (
 )
 from bot.runtime import Runtime
 from bot.schedule_cli import pulse_app, schedule_app
-from bot.settings import Settings, load_settings
+from bot.settings import Mode, Settings, load_settings
 from bot.slack.cli import slack_app
-from bot.web import links_cli
+from bot.teams.cli import teams_app
+from bot.web import links_cli, sessions_cli
 from survey import migrate
 from survey.campaigns import (
     Audience,
@@ -40,7 +41,7 @@ from survey.campaigns import (
     list_campaigns,
     open_campaign,
 )
-from survey.errors import SurveyError
+from survey.errors import SettingsError, SurveyError
 from survey.organisations import create_organisation, find_organisation
 from survey.questions.bank import BANK_DIR, load_all, load_template
 from survey.questions.catalogue import sync_templates
@@ -83,7 +84,9 @@ campaign_app.command("delete")(campaign_delete)
 campaign_app.add_typer(schedule_app)
 app.add_typer(pulse_app, name="pulse")
 app.add_typer(slack_app, name="slack")
+app.add_typer(teams_app, name="teams")
 app.add_typer(links_cli.app, name="link")
+app.add_typer(sessions_cli.app, name="sessions")
 app.add_typer(export_app, name="export")
 app.add_typer(audit_app, name="audit")
 app.add_typer(retention_app, name="retention")
@@ -125,6 +128,7 @@ def serve(
     settings = _settings()
     migrate.require_current(settings.database_url)
     host, port = host or settings.host, port or settings.port
+    settings.refuse_non_loopback(host)
     if with_worker:
         inbox = settings.local_inbox_url
         if "HEALTHCHECK_LOCAL_INBOX_URL" not in os.environ:
@@ -132,7 +136,14 @@ def serve(
         settings = settings.model_copy(
             update={"worker_in_web": True, "local_inbox_url": inbox}
         )
-    uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
+    uvicorn.run(
+        create_app(settings),
+        host=host,
+        port=port,
+        log_level="info",
+        proxy_headers=True,
+        forwarded_allow_ips=settings.forwarded_allow_ips,
+    )
 
 
 @app.command()
@@ -299,7 +310,12 @@ def campaign_close(name: str, org: OrgOption = None) -> None:
             campaign = await find_campaign(
                 session, organisation_id=organisation.id, name=name
             )
-            await close_campaign(session, campaign=campaign, now=_now())
+            await close_campaign(
+                session,
+                campaign=campaign,
+                now=_now(),
+                secret=runtime.settings.secret,
+            )
 
     _run(work)
     typer.echo(f"Closed '{name}'.")
@@ -329,6 +345,13 @@ def campaign_list(org: OrgOption = None) -> None:
 def demo_seed() -> None:
     """Create the demo organisation (skipped if it already exists)."""
     from survey.demo import seed_demo
+
+    settings = _settings()
+    if settings.mode == Mode.PRODUCTION:
+        raise SettingsError(
+            "The demo organisation is for development mode only: run it with "
+            "HEALTHCHECK_MODE=development (make run does)"
+        )
 
     async def work(runtime: Runtime) -> str:
         return await seed_demo(

@@ -90,7 +90,10 @@ def describe(slug: str, plan: PurgePlan, *, dry_run: bool) -> str:
         head = f"Removed from '{slug}':"
     if plan.cutoff is None:
         comments = "comments: kept for good (HEALTHCHECK_RETENTION_MONTHS=keep)"
-        drafts = "drafts: kept for good"
+        drafts = (
+            f"drafts: {plan.drafts} (of campaigns whose participation goes; "
+            "others kept for good)"
+        )
     else:
         comments = (
             f"comments: {plan.comments} (free text submitted before "
@@ -98,18 +101,25 @@ def describe(slug: str, plan: PurgePlan, *, dry_run: bool) -> str:
         )
         drafts = (
             f"drafts: {plan.drafts} (last saved before "
-            f"{plan.cutoff:%d %b %Y %H:%M} UTC)"
+            f"{plan.cutoff:%d %b %Y %H:%M} UTC, or of campaigns whose "
+            "participation goes)"
         )
     participation = f"participation records: {plan.participation_records}"
     if plan.participation:
         participation += (
             " of "
             + ", ".join(f"'{c.name}' ({c.records})" for c in plan.participation)
-            + "; kept as counts per team, role and employment type"
+            + "; kept as counts per team, role and employment type, "
+            f"no group smaller than {plan.minimum}"
         )
     else:
         participation += " (no closed campaign past its reminders)"
+    messages = (
+        f"personal messages: {plan.messages} (invitations, reminders and notes "
+        "about those campaigns)"
+    )
     lines = [head, f"  {comments}", f"  {drafts}", f"  {participation}"]
+    lines.append(f"  {messages}")
     if not plan.empty:
         lines.append("  Responses and closed answers are kept.")
     return "\n".join(lines)

@@ -47,6 +47,17 @@ def slack_request_refused(*, reason: str, client: str | None) -> None:
     _refused("slack-signature", reason=reason, client=client)
 
 
+def slack_install_refused(*, reason: str, client: str | None) -> None:
+    """An attempt to install the Slack app without a valid install link.
+
+    Args:
+        reason: Why (no link, an altered or expired one, a workspace that
+            belongs to another organisation).
+        client: The address the request came from, if known.
+    """
+    _refused("slack-install", reason=reason, client=client)
+
+
 def teams_token_refused(*, reason: str, client: str | None) -> None:
     """A request to ``/api/messages`` had no valid Bot Framework token.
 
@@ -79,6 +90,55 @@ def personal_link_refused(*, reason: str, client: str | None) -> None:
         client: The address the request came from (never the link itself).
     """
     _refused("personal-link", reason=reason, client=client)
+
+
+def forged_post_refused(*, reason: str, path: str, client: str | None) -> None:
+    """A form post without this browser's CSRF token, or from another origin.
+
+    Args:
+        reason: ``missing`` (no token), ``no-cookie`` (no session or browser
+            cookie to check it against), ``wrong`` (a token for another
+            session), ``other-origin`` (the ``Origin`` header names another
+            site or port) or ``too-large``.
+        path: Where it was posted.
+        client: The address the request came from.
+    """
+    _refused("forged-post", reason=reason, path=path, client=client)
+
+
+def sign_in_refused(*, provider: str, reason: str, client: str | None) -> None:
+    """A Microsoft or Slack sign-in was refused.
+
+    Args:
+        provider: ``microsoft`` or ``slack``.
+        reason: e.g. ``state``, ``id-token-invalid_claim``, ``other-tenant``,
+            ``not-on-roster`` (never a token or a claim's value).
+        client: The address the request came from.
+    """
+    _refused("sign-in", provider=provider, reason=reason, client=client)
+
+
+def sign_in_limited(*, path: str, client: str | None) -> None:
+    """An address failed to sign in too often and was given a 429.
+
+    Args:
+        path: The sign-in route it asked for (never a personal link's token).
+        client: The address the request came from.
+    """
+    shown = "/s/…" if path.startswith("/s/") else path
+    _refused("sign-in-rate", path=shown, client=client)
+
+
+def page_refused(*, person_id: uuid.UUID, page: str, held: str, needed: str) -> None:
+    """Someone opened a page their roster access does not allow.
+
+    Args:
+        person_id: Who asked for it.
+        page: The page's path (without its query).
+        held: The access the roster gives them.
+        needed: The access the page needs.
+    """
+    _refused("page", person=person_id, page=page, held=held, needed=needed)
 
 
 def command_refused(

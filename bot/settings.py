@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
@@ -41,7 +42,10 @@ class Settings(BaseSettings):
         env_ignore_empty=True,
     )
 
-    mode: Mode = Mode.DEVELOPMENT
+    mode: Mode = Field(
+        default=Mode.PRODUCTION,
+        description="production unless development is chosen (make run does)",
+    )
     database_url: str = Field(
         default="sqlite:///./data/healthcheck.db",
         validation_alias="DATABASE_URL",
@@ -49,12 +53,40 @@ class Settings(BaseSettings):
     secret_key: SecretStr = SecretStr(DEV_SECRET)
     host: str = "127.0.0.1"
     port: int = Field(default=8000, ge=1, le=65535)
+    forwarded_allow_ips: str = Field(
+        default="127.0.0.1",
+        description="comma-separated addresses (or *) of the TLS proxies whose "
+        "X-Forwarded-Proto and X-Forwarded-For are believed",
+    )
     public_url: str | None = Field(
         default=None, description="the web app's address in personal links"
     )
     organisation: str = Field(default="demo", description="default organisation slug")
     min_group_size: int = Field(default=5, ge=3, le=50)
-    seed_demo: bool = True
+    seed_demo: bool | None = Field(
+        default=None,
+        description="seed the demo organisation on start; on by default in "
+        "development, refused in production",
+    )
+    session_idle_minutes: int = Field(
+        default=8 * 60,
+        ge=5,
+        le=7 * 24 * 60,
+        description="a web sign-in ends after this many minutes without use",
+    )
+    session_lifetime_hours: int = Field(
+        default=7 * 24,
+        ge=1,
+        le=90 * 24,
+        description="a web sign-in ends this many hours after it began, however used",
+    )
+    sign_in_failure_limit: int = Field(
+        default=20,
+        ge=1,
+        le=10_000,
+        description="failed sign-ins (links, accounts) one address may make in 10 "
+        "minutes before it is given a 429 (counted per web process)",
+    )
     worker_in_web: bool = Field(
         default=False,
         description="run the worker inside the web process (make run); use a "
@@ -125,6 +157,33 @@ class Settings(BaseSettings):
         default=None, description="the council's Microsoft Entra tenant id"
     )
 
+    microsoft_client_id: str | None = Field(
+        default=None,
+        description="Sign in with Microsoft: the Entra app registration's client id",
+    )
+    microsoft_client_secret: SecretStr | None = None
+    microsoft_tenant_id: str | None = Field(
+        default=None,
+        description="the one Entra tenant whose people may sign in (required with "
+        "the client id)",
+    )
+    microsoft_authority: str = Field(
+        default="https://login.microsoftonline.com",
+        description="Microsoft's sign-in address (a stand-in's in tests)",
+    )
+    slack_sign_in_client_id: str | None = Field(
+        default=None, description="Sign in with Slack: the Slack app's client id"
+    )
+    slack_sign_in_client_secret: SecretStr | None = None
+    slack_sign_in_team_id: str | None = Field(
+        default=None,
+        description="the one Slack workspace (T...) whose people may sign in",
+    )
+    slack_sign_in_issuer: str = Field(
+        default="https://slack.com",
+        description="Slack's OpenID issuer (a stand-in's in tests)",
+    )
+
     @field_validator("secret_key")
     @classmethod
     def _long_enough(cls, value: SecretStr) -> SecretStr:
@@ -159,7 +218,45 @@ class Settings(BaseSettings):
                     "(a long random string; it keys drafts and personal links)"
                 )
             if self.seed_demo:
-                self.seed_demo = False
+                raise ValueError(
+                    "HEALTHCHECK_SEED_DEMO must be off in production mode (the demo "
+                    "organisation and its persona picker are for development only)"
+                )
+            self.seed_demo = False
+        elif self.seed_demo is None:
+            self.seed_demo = True
+        return self
+
+    @model_validator(mode="after")
+    def _sign_in_needs_its_restriction(self) -> Settings:
+        pairs = (
+            (
+                "HEALTHCHECK_MICROSOFT_CLIENT_ID",
+                self.microsoft_client_id,
+                (
+                    (
+                        "HEALTHCHECK_MICROSOFT_CLIENT_SECRET",
+                        self.microsoft_client_secret,
+                    ),
+                    ("HEALTHCHECK_MICROSOFT_TENANT_ID", self.microsoft_tenant_id),
+                ),
+            ),
+            (
+                "HEALTHCHECK_SLACK_SIGN_IN_CLIENT_ID",
+                self.slack_sign_in_client_id,
+                (
+                    (
+                        "HEALTHCHECK_SLACK_SIGN_IN_CLIENT_SECRET",
+                        self.slack_sign_in_client_secret,
+                    ),
+                    ("HEALTHCHECK_SLACK_SIGN_IN_TEAM_ID", self.slack_sign_in_team_id),
+                ),
+            ),
+        )
+        for name, client_id, needed in pairs:
+            missing = [need for need, value in needed if not value]
+            if client_id and missing:
+                raise ValueError(f"{name} is set but needs " + " and ".join(missing))
         return self
 
     @model_validator(mode="after")
@@ -222,10 +319,34 @@ class Settings(BaseSettings):
                 )
         return self
 
+    def refuse_non_loopback(self, host: str) -> None:
+        """Refuse to serve development mode anywhere but this computer.
+
+        Raises:
+            SettingsError: development mode and ``host`` is a network address.
+        """
+        if self.mode == Mode.DEVELOPMENT and not is_loopback(host):
+            raise SettingsError(
+                f"Development mode serves only on this computer (127.0.0.1), not "
+                f"{host}: its persona picker lets anyone sign in as anyone. To serve "
+                "on a network set HEALTHCHECK_MODE=production and "
+                "HEALTHCHECK_SECRET_KEY"
+            )
+
     @property
     def secret(self) -> bytes:
         """The server secret as bytes, for HMAC keys."""
         return self.secret_key.get_secret_value().encode()
+
+
+def is_loopback(host: str) -> bool:
+    """Whether ``host`` names this computer only (127.0.0.0/8, ::1, localhost)."""
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
 
 
 def load_settings(**overrides: object) -> Settings:

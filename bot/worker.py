@@ -11,8 +11,10 @@ import asyncio
 import contextlib
 import logging
 import signal
+import uuid
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
+from typing import Protocol, runtime_checkable
 
 from bot.platforms.local import LocalChannelDelivery
 from bot.runtime import Runtime, database_unreachable
@@ -23,6 +25,8 @@ from survey.delivery.jobs import claim_jobs, defer_job, fail_job, finish_job
 from survey.delivery.outbox import Delivery, SendResult, claim_messages, record
 from survey.models import Job, OutboxMessage
 from survey.retention.jobs import schedule_daily_purges
+from survey.schedule.plans import OPEN
+from survey.schedule.pulses import PULSE_RUN
 
 log = logging.getLogger(__name__)
 
@@ -34,7 +38,19 @@ SEND_LEASE = timedelta(seconds=30)
 WORKER_POOL = 5
 """Database connections a worker keeps: it sends in batches from few sessions."""
 
+INVITING_JOBS = frozenset({OPEN, PULSE_RUN})
+"""Jobs that send invitations: people are linked to chat accounts first."""
+
 Clock = Callable[[], datetime]
+
+
+@runtime_checkable
+class LinksPeople(Protocol):
+    """A delivery that can find roster people's chat accounts (Slack, by email)."""
+
+    async def link_people(self, organisation_id: uuid.UUID, *, occasion: str) -> object:
+        """Link the organisation's unlinked people; ``occasion`` keys the report."""
+        ...
 
 
 def _now() -> datetime:
@@ -122,11 +138,33 @@ class Worker:
             await self._run_job(job)
         return len(jobs)
 
+    async def _link_people(self, job: Job) -> None:
+        """Before invitations go out, let each platform find people's accounts."""
+        if job.kind not in INVITING_JOBS or job.organisation_id is None:
+            return
+        for delivery in self.deliveries.values():
+            if not isinstance(delivery, LinksPeople):
+                continue
+            try:
+                await delivery.link_people(job.organisation_id, occasion=job.dedupe_key)
+            except Exception as error:
+                if database_unreachable(error):
+                    raise
+                # Invitations still go out: unlinked people get the local channel.
+                log.warning(
+                    "linking people before %s failed", job.dedupe_key, exc_info=True
+                )
+
     async def _run_job(self, job: Job) -> None:
+        await self._link_people(job)
         try:
             async with self.runtime.sessions() as session, session.begin():
                 await run_job(
-                    session, job=job, now=self.clock(), platforms=self.platforms
+                    session,
+                    job=job,
+                    now=self.clock(),
+                    platforms=self.platforms,
+                    secret=self.runtime.settings.secret,
                 )
                 await finish_job(session, job_id=job.id)
         except Deferred as deferred:

@@ -1,12 +1,13 @@
 """Answering a campaign: drafts that survive restarts, and the anonymous submit.
 
-The submit writes the response and deletes the draft in one transaction, so a
-failure leaves either the draft or the response, never neither and never both.
+The submit marks the participation completed, seals the response into the pool
+(:mod:`survey.response_pool`) and deletes the draft in one transaction, so a
+failure leaves either the draft or the sealed response, never neither and never
+both. The response rows are written later, in a shuffled batch with others.
 """
 
 from __future__ import annotations
 
-import uuid
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -33,7 +34,8 @@ from survey.models import (
 from survey.questions.bank import TemplateDefinition
 from survey.questions.definitions import AnswerValue
 from survey.questions.sets import answered_count, campaign_definition
-from survey.response_rows import write_response
+from survey.response_pool import add_to_pool
+from survey.response_rows import response_record
 
 
 @dataclass
@@ -245,12 +247,12 @@ async def submit(
     person: Person,
     campaign: Campaign,
     now: datetime,
-) -> uuid.UUID:
-    """Turn the person's draft into an anonymous response, in the caller's transaction.
+) -> None:
+    """Turn the person's draft into a sealed response, in the caller's transaction.
 
-    Returns:
-        The new response's random id (for tests and receipts; it is never stored
-        against the person).
+    The response waits in the pool and is written with others later (when
+    enough wait, or at the close), so nothing in the database ties it to this
+    submission.
 
     On any error the caller's transaction must be rolled back (``session.begin()``
     does this), which undoes the participation claim.
@@ -260,6 +262,7 @@ async def submit(
         AlreadySubmittedError: a second submit, including a concurrent one.
     """
     await check_can_answer(session, person=person, campaign=campaign, now=now)
+    await _hold_open(session, campaign=campaign, now=now)
     # Claim the participation first: a concurrent submit waits on this row lock
     # and then finds it completed, instead of finding the draft already gone.
     claimed = await session.exec(
@@ -284,7 +287,7 @@ async def submit(
         raise AnswerError(
             "Please answer these before sending: " + ", ".join(missing) + "."
         )
-    response = await write_response(
+    record = await response_record(
         session,
         definition=definition,
         person=person,
@@ -292,10 +295,32 @@ async def submit(
         answers=answers,
         now=now,
     )
+    await add_to_pool(session, secret=secret, campaign=campaign, record=record, now=now)
     if draft is not None:
         await session.delete(draft)
     await session.flush()
-    return response
+
+
+async def _hold_open(
+    session: AsyncSession, *, campaign: Campaign, now: datetime
+) -> None:
+    """Keep the campaign from closing until this submit ends, and check it is open.
+
+    A close writes the whole pool; holding a share lock on the campaign row makes
+    a concurrent close wait for this submit (and so write its response), or makes
+    this submit see the close (and refuse). SQLite's ``BEGIN IMMEDIATE`` already
+    serialises the two.
+    """
+    status = (
+        await session.exec(
+            select(Campaign.status)
+            .where(Campaign.id == campaign.id)
+            .with_for_update(read=True)
+        )
+    ).one()
+    if status != campaign.status:
+        await session.refresh(campaign)
+    require_open(campaign, now=now)
 
 
 def missing_required(

@@ -22,6 +22,7 @@ from survey.models import (
     Template,
 )
 from survey.questions.catalogue import latest_template
+from survey.response_pool import drain_pool
 from survey.roster.roles import Workforce, get_role, normalise_code, workforce_of
 
 # The size of campaign.name in survey.models.campaigns.
@@ -132,7 +133,7 @@ async def open_campaign(
             f"Nobody active on the roster is in the audience of '{campaign.name}'."
         )
     for person in people:
-        session.add(Participation(campaign_id=campaign.id, person_id=person.id))
+        await invite(session, campaign=campaign, person=person)
     campaign.status = CampaignStatus.OPEN
     campaign.opens_at = campaign.opens_at if campaign.opens_at else now
     session.add(campaign)
@@ -140,10 +141,39 @@ async def open_campaign(
     return len(people)
 
 
+async def invite(
+    session: AsyncSession, *, campaign: Campaign, person: Person
+) -> Participation:
+    """Add ``person`` to the campaign's audience, their attributes frozen as now.
+
+    Their service, team, role, workforce and employment type are copied onto the
+    participation row: response rates are counted by these, so a later roster
+    change (a move to another team) cannot shift anyone between groups and
+    reveal, by a changed rate, who did not take part.
+    """
+    team = await session.get(Team, person.team_id)
+    if team is None:
+        raise NotFoundError(f"{person.name} is in a team that no longer exists.")
+    participation = Participation(
+        campaign_id=campaign.id,
+        person_id=person.id,
+        service_id=team.service_id,
+        team_id=team.id,
+        role=person.role,
+        workforce=workforce_of(person.role),
+        employment_type=person.employment_type,
+    )
+    session.add(participation)
+    return participation
+
+
 async def close_campaign(
-    session: AsyncSession, *, campaign: Campaign, now: datetime
+    session: AsyncSession, *, campaign: Campaign, now: datetime, secret: bytes
 ) -> None:
     """Close an open campaign; from now on it accepts no answers.
+
+    Every response still waiting in the sealed pool is written now, in the same
+    transaction, however few: results are complete from the close.
 
     Raises:
         CampaignStateError: if it is not open.
@@ -156,6 +186,7 @@ async def close_campaign(
     campaign.closes_at = now
     session.add(campaign)
     await session.flush()
+    await drain_pool(session, secret=secret, campaign=campaign, closing=True)
 
 
 def require_open(campaign: Campaign, *, now: datetime) -> None:

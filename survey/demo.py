@@ -360,7 +360,7 @@ async def seed_demo(sessions: SessionFactory, *, secret: bytes, now: datetime) -
             stored = await session.get(Campaign, campaign.id)
             assert stored is not None
             await close_campaign(
-                session, campaign=stored, now=last_year + timedelta(28)
+                session, campaign=stored, now=last_year + timedelta(28), secret=secret
             )
     return (
         f"Seeded '{DEMO_NAME}' ({DEMO_SLUG}): {len(TEAMS)} teams, last year's health "

@@ -81,3 +81,7 @@ class ScheduleError(SurveyError):
 
 class RetentionError(SurveyError):
     """A retention period that cannot be used."""
+
+
+class SealedResponseError(SurveyError):
+    """A sealed response in the pool cannot be opened (the secret key changed?)."""

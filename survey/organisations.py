@@ -77,3 +77,24 @@ async def set_workforce_channel(
     session.add(organisation)
     await session.flush()
     return organisation
+
+
+async def set_teams_workforce_channel(
+    session: AsyncSession, *, organisation_id: uuid.UUID, channel: str | None
+) -> Organisation:
+    """Store (or with ``None`` remove) the organisation's Teams workforce channel.
+
+    ``channel`` is the Teams channel's conversation id (``19:...@thread...``).
+    Only an explicit choice by the PSW calls this: no message or channel event
+    moves it.
+
+    Raises:
+        NotFoundError: if the organisation does not exist.
+    """
+    organisation = await session.get(Organisation, organisation_id)
+    if organisation is None:
+        raise NotFoundError(f"There is no organisation with id {organisation_id}.")
+    organisation.teams_workforce_channel = channel
+    session.add(organisation)
+    await session.flush()
+    return organisation

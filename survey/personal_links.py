@@ -84,6 +84,27 @@ class Redemption:
     campaign_id: uuid.UUID | None
 
 
+async def check_link(
+    session: AsyncSession,
+    *,
+    token: str,
+    now: datetime,
+    organisation_id: uuid.UUID,
+) -> Redemption:
+    """Whom a link names, without using it (for the page that asks to continue).
+
+    Raises:
+        UnknownLinkError: no link has this token (or it names a leaver, or
+            someone of another organisation than ``organisation_id``).
+        ExpiredLinkError: the link expired before it was used.
+        UsedLinkError: the link has been used already.
+    """
+    link, person = await _usable(
+        session, token=token, now=now, organisation_id=organisation_id
+    )
+    return Redemption(person=person, campaign_id=link.campaign_id)
+
+
 async def redeem_link(
     session: AsyncSession,
     *,
@@ -102,6 +123,26 @@ async def redeem_link(
         ExpiredLinkError: the link expired before it was used.
         UsedLinkError: the link has been used already.
     """
+    link, person = await _usable(
+        session, token=token, now=now, organisation_id=organisation_id
+    )
+    claimed = await session.exec(
+        update(PersonalLink)
+        .where(col(PersonalLink.id) == link.id, col(PersonalLink.used_at).is_(None))
+        .values(used_at=now)
+    )
+    if claimed.rowcount != 1:
+        raise UsedLinkError(f"This link has already been used. {ASK_FOR_A_NEW_ONE}")
+    return Redemption(person=person, campaign_id=link.campaign_id)
+
+
+async def _usable(
+    session: AsyncSession,
+    *,
+    token: str,
+    now: datetime,
+    organisation_id: uuid.UUID,
+) -> tuple[PersonalLink, Person]:
     if not token or len(token) > 200:
         raise UnknownLinkError(_unknown())
     link = (
@@ -118,14 +159,7 @@ async def redeem_link(
         raise UsedLinkError(f"This link has already been used. {ASK_FOR_A_NEW_ONE}")
     if link.expires_at <= now:
         raise ExpiredLinkError(f"This link has expired. {ASK_FOR_A_NEW_ONE}")
-    claimed = await session.exec(
-        update(PersonalLink)
-        .where(col(PersonalLink.id) == link.id, col(PersonalLink.used_at).is_(None))
-        .values(used_at=now)
-    )
-    if claimed.rowcount != 1:
-        raise UsedLinkError(f"This link has already been used. {ASK_FOR_A_NEW_ONE}")
-    return Redemption(person=person, campaign_id=link.campaign_id)
+    return link, person
 
 
 def _unknown() -> str:

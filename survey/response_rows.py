@@ -1,11 +1,20 @@
-"""The anonymous rows a submit writes: a response, its answers and comments."""
+"""The anonymous rows a response becomes: a response, its answers and comments.
+
+A submit turns the checked answers into a :data:`ResponseRecord` (plain data that
+names no one), which waits sealed in the pool; a drain writes a batch of records
+as rows (see :mod:`survey.response_pool`).
+"""
 
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
+from collections.abc import Sequence
+from datetime import date, datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
+from sqlalchemy import Table, insert
+from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from survey.models import (
@@ -13,16 +22,25 @@ from survey.models import (
     Campaign,
     Comment,
     Organisation,
+    Participation,
     Person,
     Response,
     Team,
 )
+from survey.models.columns import new_id
 from survey.questions.bank import TemplateDefinition
 from survey.questions.definitions import AnswerValue, Question, Scale
 from survey.roster.roles import workforce_of
 
+ResponseRecord = dict[str, Any]
+"""A response as JSON-ready data: the groups it counts in, the day, its answers."""
 
-async def write_response(
+_RESPONSES: Table = Response.__table__  # type: ignore[attr-defined]
+_ANSWERS: Table = Answer.__table__  # type: ignore[attr-defined]
+_COMMENTS: Table = Comment.__table__  # type: ignore[attr-defined]
+
+
+async def response_record(
     session: AsyncSession,
     *,
     definition: TemplateDefinition,
@@ -30,33 +48,43 @@ async def write_response(
     campaign: Campaign,
     answers: dict[str, AnswerValue | None],
     now: datetime,
-) -> uuid.UUID:
-    """Store checked ``answers`` as a response that names no one.
+) -> ResponseRecord:
+    """Checked ``answers`` as a response that names no one.
 
     It carries only the groups results are cut by (service, team, role,
-    workforce, employment type) and the day, in the organisation's time zone;
-    free text goes to comments. Only questions that apply to the answers given
-    are stored.
-
-    Returns:
-        The new response's random id.
+    workforce, employment type) as frozen when the person was invited, and the
+    day, in the organisation's time zone; free text goes to comments. Only questions
+    that apply to the answers given are kept.
     """
     organisation = await session.get(Organisation, campaign.organisation_id)
-    team = await session.get(Team, person.team_id)
     assert organisation is not None
-    assert team is not None
-    response = Response(
-        campaign_id=campaign.id,
-        submitted_on=now.astimezone(ZoneInfo(organisation.timezone)).date(),
-        service_id=team.service_id,
-        team_id=team.id,
-        role=person.role,
-        workforce=workforce_of(person.role),
-        employment_type=person.employment_type,
-    )
-    session.add(response)
-    await session.flush()
+    # The groups frozen when the person was invited, so the response counts in
+    # the same group as their invitation whatever the roster says since.
+    invited = (
+        await session.exec(
+            select(Participation).where(
+                Participation.campaign_id == campaign.id,
+                Participation.person_id == person.id,
+            )
+        )
+    ).first()
+    if invited is None:
+        # Not invited (a submit is refused before this): the roster as it is,
+        # in an unsaved row only to carry the groups.
+        team = await session.get(Team, person.team_id)
+        assert team is not None
+        invited = Participation(
+            campaign_id=campaign.id,
+            person_id=person.id,
+            service_id=team.service_id,
+            team_id=team.id,
+            role=person.role,
+            workforce=workforce_of(person.role),
+            employment_type=person.employment_type,
+        )
     given = {key: value for key, value in answers.items() if value is not None}
+    closed: list[list[Any]] = []
+    comments: list[list[str]] = []
     for question in definition.questions:
         value = given.get(question.id)
         if value is None or not question.applies(given):
@@ -66,12 +94,80 @@ async def write_response(
             and question.scale == Scale.TEXT
             and (value not in _special(question))
         ):
-            session.add(
-                Comment(response_id=response.id, question_key=question.id, text=value)
-            )
+            comments.append([question.id, value])
         else:
-            session.add(_answer_row(response.id, question.id, value))
-    return response.id
+            closed.append([question.id, value])
+    return {
+        "submitted_on": now.astimezone(ZoneInfo(organisation.timezone))
+        .date()
+        .isoformat(),
+        "service_id": _text_or_none(invited.service_id),
+        "team_id": _text_or_none(invited.team_id),
+        "role": invited.role,
+        "workforce": invited.workforce,
+        "employment_type": invited.employment_type,
+        "answers": closed,
+        "comments": comments,
+    }
+
+
+async def write_responses(
+    session: AsyncSession, *, campaign_id: uuid.UUID, records: Sequence[ResponseRecord]
+) -> list[uuid.UUID]:
+    """Store ``records`` as responses of the campaign, in the order given.
+
+    Each gets a fresh random id here, so nothing earlier (a pool entry, a
+    submission) shares an id with it.
+
+    Returns:
+        The new responses' ids, in the order written.
+    """
+    responses: list[dict[str, Any]] = []
+    answers: list[dict[str, Any]] = []
+    comments: list[dict[str, Any]] = []
+    for record in records:
+        response_id = new_id()
+        responses.append(
+            {
+                "id": response_id,
+                "campaign_id": campaign_id,
+                "submitted_on": date.fromisoformat(record["submitted_on"]),
+                "service_id": _uuid_or_none(record["service_id"]),
+                "team_id": _uuid_or_none(record["team_id"]),
+                "role": record["role"],
+                "workforce": record["workforce"],
+                "employment_type": record["employment_type"],
+            }
+        )
+        answers.extend(
+            _answer_row(response_id, key, value) for key, value in record["answers"]
+        )
+        comments.extend(
+            {
+                "id": new_id(),
+                "response_id": response_id,
+                "question_key": key,
+                "text": text,
+                "analysis": None,
+            }
+            for key, text in record["comments"]
+        )
+    for table, rows in (
+        (_RESPONSES, responses),
+        (_ANSWERS, answers),
+        (_COMMENTS, comments),
+    ):
+        if rows:
+            await session.exec(insert(table), params=rows)
+    return [row["id"] for row in responses]
+
+
+def _text_or_none(value: uuid.UUID | None) -> str | None:
+    return str(value) if value else None
+
+
+def _uuid_or_none(value: str | None) -> uuid.UUID | None:
+    return uuid.UUID(value) if value else None
 
 
 def _special(question: Question) -> set[str]:
@@ -80,9 +176,18 @@ def _special(question: Question) -> set[str]:
 
 def _answer_row(
     response_id: uuid.UUID, question_key: str, value: AnswerValue
-) -> Answer:
+) -> dict[str, Any]:
+    row: dict[str, Any] = {
+        "response_id": response_id,
+        "question_key": question_key,
+        "option": None,
+        "number": None,
+        "choices": None,
+    }
     if isinstance(value, list):
-        return Answer(response_id=response_id, question_key=question_key, choices=value)
-    if isinstance(value, int):
-        return Answer(response_id=response_id, question_key=question_key, number=value)
-    return Answer(response_id=response_id, question_key=question_key, option=value)
+        row["choices"] = value
+    elif isinstance(value, int):
+        row["number"] = value
+    else:
+        row["option"] = value
+    return row

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from survey.campaigns import Audience, create_campaign, open_campaign
+from survey.campaigns import Audience, close_campaign, create_campaign, open_campaign
 from survey.db import SessionFactory
 from survey.models import Campaign, Organisation, Person, Service, Team
 from survey.questions.bank import TemplateDefinition, parse_template
@@ -214,3 +215,42 @@ async def answer_as(
             now=NOW,
         )
         await submit(session, secret=SECRET, person=person, campaign=campaign, now=NOW)
+
+
+async def close_round(
+    sessions: SessionFactory, campaign_id: uuid.UUID, *, now: datetime = NOW
+) -> None:
+    """Close a campaign as the PSW does: the close writes every sealed response."""
+    async with sessions() as session, session.begin():
+        campaign = await session.get(Campaign, campaign_id)
+        assert campaign is not None
+        await close_campaign(session, campaign=campaign, now=now, secret=SECRET)
+
+
+async def write_waiting_batches(
+    sessions: SessionFactory, *, now: datetime = NOW
+) -> int:
+    """Run the pending batch jobs as the worker would (other jobs are left alone).
+
+    Returns:
+        How many batch jobs ran.
+    """
+    from sqlmodel import select
+
+    from survey.delivery.job_runner import run_job
+    from survey.delivery.jobs import finish_job
+    from survey.delivery.queue import PENDING
+    from survey.models import Job
+    from survey.response_pool import DRAIN_JOB
+
+    async with sessions() as session:
+        jobs = (
+            await session.exec(
+                select(Job).where(Job.kind == DRAIN_JOB, Job.status == PENDING)
+            )
+        ).all()
+    for job in jobs:
+        async with sessions() as session, session.begin():
+            await run_job(session, job=job, now=now, secret=SECRET)
+            await finish_job(session, job_id=job.id)
+    return len(jobs)

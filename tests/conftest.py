@@ -18,6 +18,12 @@ from survey.migrate import upgrade
 
 TEMPLATE_DB = f"hc_template_{os.getpid()}"
 
+# Production is the product's default mode. The suite runs as `make run` does,
+# in development mode, unless a test chooses production (or, like
+# tests/bot/test_settings.py, clears the environment to test the defaults).
+# Set here, before any test, so servers the tests start inherit it too.
+os.environ.setdefault("HEALTHCHECK_MODE", "development")
+
 
 def _postgres_available() -> str | None:
     try:

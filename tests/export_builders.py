@@ -88,7 +88,9 @@ async def council(sessions: SessionFactory) -> Council:
         session.add(ManagerOf(person_id=manager.id, team_id=teams["Alpha"].id))
         stored = await session.get(Campaign, campaign.id)
         assert stored is not None
-        await close_campaign(session, campaign=stored, now=NOW + timedelta(days=1))
+        await close_campaign(
+            session, campaign=stored, now=NOW + timedelta(days=1), secret=SECRET
+        )
         key = draft_key(SECRET, person_id=psw.id, campaign_id=campaign.id)
         session.add(Draft(key=key, campaign_id=campaign.id, answers={"Q1": "agree"}))
         session.add_all(

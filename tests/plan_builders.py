@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from builders import SMALL_TEMPLATE
+from builders import SECRET, SMALL_TEMPLATE
 from sqlmodel import col, select
 
 from survey.campaigns import Audience, create_campaign
@@ -177,7 +177,9 @@ async def run_due(
     for job in jobs:
         try:
             async with sessions() as session, session.begin():
-                await run_job(session, job=job, now=now, platforms=platforms)
+                await run_job(
+                    session, job=job, now=now, platforms=platforms, secret=SECRET
+                )
                 await finish_job(session, job_id=job.id)
         except Deferred as deferred:
             async with sessions() as session, session.begin():

@@ -238,7 +238,7 @@ async def _council(
                     campaign=campaign,
                     now=NOW,
                 )
-            await close_campaign(session, campaign=campaign, now=NOW)
+            await close_campaign(session, campaign=campaign, now=NOW, secret=SECRET)
     return Council(
         organisation=organisation,
         psw=psw,

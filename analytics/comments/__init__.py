@@ -1,4 +1,4 @@
-"""Offline analysis of free-text comments: sentiment, themes, key phrases, quotes.
+"""Offline analysis of free-text comments: sentiment, themes and quotes.
 
 Everything here is a pure function over text; nothing is downloaded at run time.
 """
@@ -10,7 +10,6 @@ from analytics.comments.analysis import (
 )
 from analytics.comments.evaluation import Agreement, agreement
 from analytics.comments.framing import QuestionFrame, frame_for_question
-from analytics.comments.key_phrases import KeyPhrase, key_phrases
 from analytics.comments.quotes import representative_quotes
 from analytics.comments.redaction import redact
 from analytics.comments.sentiment import Sentiment, SentimentReading, score_sentiment
@@ -19,7 +18,6 @@ from analytics.comments.themes import theme_matches
 __all__ = [
     "Agreement",
     "CommentAnalysis",
-    "KeyPhrase",
     "QuestionFrame",
     "Sentiment",
     "SentimentReading",
@@ -27,7 +25,6 @@ __all__ = [
     "analyse_comment",
     "analyse_comments",
     "frame_for_question",
-    "key_phrases",
     "redact",
     "representative_quotes",
     "score_sentiment",

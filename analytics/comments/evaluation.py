@@ -31,19 +31,26 @@ def agreement(
     """Compare two equally long label sequences.
 
     Args:
-        human: The reference labels.
-        predicted: The method's labels.
-        labels: The label set (positive, neutral, negative by default).
+        human: The reference labels, each one of ``labels``.
+        predicted: The method's labels. A predicted label outside ``labels`` (a
+            "neutral" on a two-class positive/negative set) counts as wrong.
+        labels: The label set (positive, neutral, negative by default); macro-F1
+            averages over these.
 
     Returns:
         Macro-F1, accuracy and the confusion matrix.
 
     Raises:
-        ValueError: If the sequences differ in length or are empty.
+        ValueError: If the sequences differ in length or are empty, or a human
+            label is outside ``labels``.
     """
     if len(human) != len(predicted) or not human:
         raise ValueError("need two non-empty label sequences of equal length")
-    confusion = {row: dict.fromkeys(labels, 0) for row in labels}
+    unknown = set(human) - set(labels)
+    if unknown:
+        raise ValueError(f"human labels outside the label set: {sorted(unknown)}")
+    columns = list(labels) + sorted(set(predicted) - set(labels))
+    confusion = {row: dict.fromkeys(columns, 0) for row in labels}
     for truth, guess in zip(human, predicted, strict=True):
         confusion[truth][guess] += 1
     scores = []

@@ -206,6 +206,17 @@ DOMAIN_VALENCES: Final[dict[str, float]] = {
     "constrained": -1.0,
     "helped": 1.2,
     "helps": 1.0,
+    "flexible": 1.2,
+    "visible": 1.0,
+    "rocks": 2.0,
+    # Workplace complaints.
+    "unpaid": -1.2,
+    "cramped": -1.5,
+    "inconsistent": -1.2,
+    "favouritism": -2.0,
+    "favoritism": -2.0,
+    "nepotism": -2.0,
+    "cliques": -1.5,
 }
 
 # Degree words (VADER's list): they raise or lower the valence of what follows.

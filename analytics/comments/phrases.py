@@ -19,17 +19,10 @@ _BETTER = (
     r"(?:better|happier|nicer|kinder|quicker|faster|easier|smoother|improved?|"
     r"any ?more|more(?: \w+)?)"
 )
-_DURATION = (
-    r"(?:(?:\d+(?:[.:/]\d+)?|an?|one|two|three|four|five|six|several|many)"
-    r"(?: and (?:a )?(?:half|quarter|\d+ ?/ ?\d+))?(?: plus|\+)? "
-    r"(?:hours?|hrs?|days|weeks|months)|\d\d+ (?:mins?|minutes)"
-    r"|all (?:day|night|morning|afternoon|evening|weekend))\b"
-)
 _FAILED_TO = (
     r"(?:never|didn'?t|did not|don'?t|do not|doesn'?t|does not|hasn'?t|has not|"
     r"haven'?t|have not|won'?t|will not|wasn'?t|was not)"
 )
-_WAIT = r"(?:wait|waited|waiting|took|take|takes|taking|kept|hold|delayed)"
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,8 +55,9 @@ PHRASES: Final[tuple[Phrase, ...]] = (
         r"\bask(?:ed)? for (?:no|nothing) (?:better|more)\b|\bcould (?:have |of )?"
         r"(?:\w+ )?nothing better\b|\b(?:can'?t|cannot|couldn'?t|could not) think of "
         r"(?:a |any |anything |any way )(?:\w+ ){0,5}?(?:better|improved?)\b"
-        r"|\b(?:don'?t|do not|didn'?t|did not) think (?:\w+ ){0,2}?(?:could|can) "
-        r"(?:\w+ ){0,3}?(?:better|more|improved?)\b",
+        r"|\b(?:don'?t|do not|didn'?t|did not) (?:think|feel|feel like|believe) "
+        r"(?:\w+ ){0,2}?(?:could|can) "
+        r"(?:\w+ ){0,4}?(?:better|more|improved?)\b",
         3.0,
     ),
     Phrase(
@@ -97,7 +91,34 @@ PHRASES: Final[tuple[Phrase, ...]] = (
         r"|\bkeep it up\b",
         2.5,
     ),
+    Phrase(
+        r"\b(?:keep|continue|carry on) (?:on )?(?:doing|going) (?:what|as|the way)\b"
+        r"|\bcarry on (?:as you are|the same|like this)\b"
+        r"|\bkeep (?:it|this|that|things) (?:up|going)\b",
+        1.5,
+    ),
+    Phrase(
+        r"\b(?:makes?|made|making) (?:all |such |a |the )?(?:the |a )?(?:real |big |"
+        r"huge |massive |positive )?difference\b",
+        1.8,
+        negatable=True,
+    ),
+    Phrase(
+        r"\b(?:listen|communicat|work|run|manag|support|explain|organis|organiz|"
+        r"handl|respond|lead|led|plan|cop)(?:s|es|ed|d|e)? (?:really |very |so |"
+        r"extremely )?well\b",
+        1.5,
+        negatable=True,
+    ),
     Phrase(r"\babove and beyond\b|\bextra mile\b", 2.5),
+    Phrase(
+        r"\b(?:straight|right) away\b|\bin no time\b"
+        r"|\bdeserves? (?:\w+ )?(?:recognition|praise|credit|a medal|an award|"
+        r"thanks)\b",
+        1.8,
+        negatable=True,
+    ),
+    Phrase(r"\bleft (?:me|us|them|him|her|staff|people) (?:\w+ )?waiting\b", -1.8),
     Phrase(
         r"\b(?:first|1st|top|world) class\b|\bsecond to none\b|\b10 ?/ ?10\b"
         r"|\b(?:10|ten) out of (?:10|ten)\b|\bspot on\b|\bon the ball\b",
@@ -129,23 +150,16 @@ PHRASES: Final[tuple[Phrase, ...]] = (
         r"|\b(?:didn'?t|did not|never) (?:have|had|need) to wait\b",
         1.5,
     ),
-    # Complaints about time and waiting.
+    # Complaints about waiting, in words any workplace uses.
     Phrase(
-        rf"\b{_WAIT} (?:\w+ ){{0,2}}?(?:a long time|ages|forever|hours|too long)\b"
-        r"|\blong (?:wait|waits|waiting|delays?|queues?)\b|\bon hold\b"
-        rf"|\b{_WAIT} (?:quite |a little |a )?(?:a )?while\b"
-        rf"|\b{_WAIT} (?:so |too |very |far too )long\b"
-        rf"|\b{_WAIT} (?:\w+ ){{0,3}}?{_DURATION}"
-        rf"|\b{_DURATION} (?:\w+ ){{0,2}}?(?:wait|waiting|late|delay|on hold)\b",
+        r"\blong (?:waits?|waiting|delays?)\b|\b(?:wait|waited|waiting|took|takes|"
+        r"taking) (?:so |too |far too |very )long\b",
         -1.5,
         negatable=True,
     ),
-    Phrase(r"\b(?:had|have|having) to wait\b", -1.0, negatable=True),
     # Something that should have happened and did not.
     Phrase(
-        rf"\b{_FAILED_TO} (?:\w+ )?(?:come|came|turn(?:ed)? up|arrived?|show(?:ed)? up|"
-        r"r[ai]ng (?:me |us )?back|call(?:ed)? (?:me |us )?back|get back|got back|"
-        r"respond(?:ed)?|repl(?:y|ied)|return(?:ed)? (?:my |our )?calls?|"
+        rf"\b{_FAILED_TO} (?:\w+ )?(?:get back|got back|respond(?:ed)?|repl(?:y|ied)|"
         r"follow(?:ed)? (?:it )?up|listen(?:ed)?|happen(?:ed)?|help(?:ed)?)\b",
         -1.5,
     ),
@@ -165,7 +179,7 @@ PHRASES: Final[tuple[Phrase, ...]] = (
     # Workload, staffing and leaving.
     Phrase(
         r"\b(?:high|heavy|huge|excessive|big|large|increasing|rising|growing) "
-        r"(?:case ?loads?|work ?loads?|turnover|vacanc(?:y|ies)(?: rates?)?|"
+        r"(?:staff )?(?:case ?loads?|work ?loads?|turnover|vacanc(?:y|ies)(?: rates?)?|"
         r"sickness(?: levels| rates)?|stress(?: levels)?|demand|pressures?)\b"
         r"|\b(?:case ?loads?|work ?loads?|turnover|stress levels) (?:are|is|remains?|"
         r"have been|has been|keeps?) (?:\w+ )?(?:high|heavy|huge|growing|increasing|"
@@ -201,8 +215,46 @@ PHRASES: Final[tuple[Phrase, ...]] = (
         r"to leave\b|\b(?:i'm|i am|we are|people are|staff are|colleagues are|many "
         r"are) leaving\b|\bkeeps? leaving\b|\bhanded in (?:my|their|our) notice\b",
         -1.8,
+        negatable=True,
+    ),
+    Phrase(
+        r"\b(?:no|never had any|without any) (?:plans?|intention|intentions|desire|"
+        r"wish) (?:of |to )?(?:leave|leaving|move on|moving on)\b",
+        1.5,
     ),
     Phrase(r"\bnot enough\b|\bnot nearly enough\b", -1.5),
+    Phrase(
+        r"\b(?:low|poor|bad|rubbish|terrible|awful|no|stagnant) (?:pay|salar(?:y|ies)|"
+        r"wages?|benefits|pay rises?|raises?|bonus(?:es)?|pensions?)\b"
+        r"|\b(?:long|unpaid|late|unsociable|crazy) hours\b|\bno overtime pay\b"
+        r"|\blong (?:commutes?|journeys?|drives?|shifts)\b|\bbelow (?:average|"
+        r"market|inflation|the going rate)\b",
+        -1.8,
+    ),
+    Phrase(
+        r"\b(?:is|are|was|were|isn'?t|aren'?t|wasn'?t|weren'?t) not paid\b"
+        r"|\b(?:isn'?t|aren'?t|wasn'?t|weren'?t|never|not) paid\b"
+        r"|\b(?:just|only) a number\b|\b(?:treated|feel) like a number\b"
+        r"|\bwho you know\b|\bout of touch\b|\bfed up\b|\brock bottom\b"
+        r"|\bfor love (?:n|)or money\b|\b(?:can'?t|cannot|couldn'?t|could not|never) "
+        r"get hold of\b|\bmorale (?:is |was )?(?:low|on the floor)\b"
+        r"|\b(?:system|systems|server|network|wi-?fi|internet|email|emails|phones?|"
+        r"laptops?|mosaic|portal) (?:is |are |was |were |went |goes |keeps going |"
+        r"keep going )?down\b",
+        -2.0,
+    ),
+    Phrase(
+        r"\babove (?:average|market|inflation|the going rate)\b|\bopen door\b",
+        1.8,
+        negatable=True,
+    ),
+    Phrase(
+        r"\b(?:good|great|decent|competitive|fair|generous|excellent) (?:pay|salar(?:y|"
+        r"ies)|wages?|benefits|pensions?|holidays?|annual leave)\b"
+        r"|\bwork[- ]?life[- ]?balance\b",
+        1.8,
+        negatable=True,
+    ),
     Phrase(
         r"\b(?:little|limited|not much|no|lack of|shortage of) (?:time|capacity|"
         r"resources?|opportunit(?:y|ies)|budget|funding|staff|space|desks?|"
@@ -214,7 +266,9 @@ PHRASES: Final[tuple[Phrase, ...]] = (
     # Neutral uses of words VADER rates.
     Phrase(
         r"\btoo (?:early|soon) to (?:say|tell|comment|judge)\b|\bas well(?: as)?\b"
-        r"|\b(?:kind|sort) of\b|\bthis kind\b|\bnot sure\b",
+        r"|\b(?:kind|sort) of\b|\bthis kind\b|\bnot sure\b"
+        r"|\bsick (?:pay|leave|days?|notes?|absence|policy)\b"
+        r"|\bshared (?:drive|folder|area|inbox|mailbox|calendar|care)\b",
         0.0,
     ),
 )

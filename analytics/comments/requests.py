@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from typing import Final
 
+from analytics.comments.phrases import MARKER_PREFIX
+
 # A clause that opens a sentence with one of these words is a request ("More training
 # on court skills", "Quicker call backs", "Provide desks", "Maybe review mileage").
 REQUEST_OPENERS: Final = frozenset(
@@ -92,6 +94,40 @@ REQUEST_OPENERS: Final = frozenset(
 
 # "Review of cases", "Follow up was quick": the opener is a noun, not an order.
 _NOUN_READING: Final = frozenset({"of", "is", "was", "are", "were", "given", "has"})
+# "Having a supportive manager makes all the difference": a gerund opener with a
+# finite verb after it is the subject of a statement, not a wish.
+_FINITE_VERBS: Final = frozenset(
+    {
+        "is",
+        "was",
+        "are",
+        "were",
+        "has",
+        "had",
+        "have",
+        "makes",
+        "made",
+        "helps",
+        "helped",
+        "means",
+        "meant",
+        "gives",
+        "gave",
+        "keeps",
+        "kept",
+        "feels",
+        "felt",
+        "works",
+        "worked",
+        "can",
+        "does",
+        "did",
+    }
+)
+# "Keep doing what you are doing", "Continue supporting us": asking for more of the
+# same approves of the present; it is no complaint.
+_CONTINUATION_OPENERS: Final = frozenset({"keep", "continue"})
+_CONTINUATION_NEXT: Final = frozenset({"up", "going", "on", "it", "this", "that"})
 
 _ANYWHERE: Final = re.compile(
     r"\bplease\b|\bshould(?:n'?t)?\b|\bought to\b"
@@ -133,6 +169,29 @@ _COMPARATIVES: Final = frozenset(
     }
 )
 BARE_COMPARATIVE_MAX_WORDS: Final = 5
+# "Feeling much more settled now", "I'm less stressed": a subject, a state verb or
+# "now" makes the comparative a report of how things are, not a wish.
+_STATEMENT_WORDS: Final = frozenset(
+    {
+        "i",
+        "i'm",
+        "im",
+        "we",
+        "we're",
+        "it's",
+        "am",
+        "feel",
+        "feels",
+        "feeling",
+        "felt",
+        "getting",
+        "got",
+        "now",
+        "became",
+        "become",
+        "becoming",
+    }
+)
 
 
 def is_request(clause: str, *, opens_sentence: bool) -> bool:
@@ -150,12 +209,31 @@ def is_request(clause: str, *, opens_sentence: bool) -> bool:
     while len(words) > 1 and words[0] in _LEAD_INS:
         words = words[1:]
     if opens_sentence:
-        if words[0] in REQUEST_OPENERS and _NOUN_READING.isdisjoint(words[1:3]):
+        if (
+            words[0] in REQUEST_OPENERS
+            and _NOUN_READING.isdisjoint(words[1:3])
+            and not _states_or_continues(words)
+        ):
             return True
         if (
             len(words) <= BARE_COMPARATIVE_MAX_WORDS
             and "than" not in words
             and not _COMPARATIVES.isdisjoint(words)
+            and _STATEMENT_WORDS.isdisjoint(words)
         ):
             return True
     return bool(_ANYWHERE.search(clause))
+
+
+def _states_or_continues(words: list[str]) -> bool:
+    """Whether an opener-led clause states something or asks for more of the same."""
+    opener = words[0]
+    if opener.endswith("ing") and any(
+        word in _FINITE_VERBS or word.startswith(MARKER_PREFIX) for word in words[2:]
+    ):
+        # The marker of an idiom ("makes all the difference") carries its verb.
+        return True
+    if opener in _CONTINUATION_OPENERS and len(words) > 1:
+        following = words[1]
+        return following.endswith("ing") or following in _CONTINUATION_NEXT
+    return False

@@ -112,11 +112,38 @@ _REDUCERS: Final = frozenset(
         "prevented",
         "avoid",
         "avoided",
+        "low",
     }
 )
 _REDUCER_GAP: Final = frozenset(
     {"with", "my", "the", "our", "their", "your", "a", "of"}
 )
+# "Low flexibility", "little free time", "limited progression", "less supportive":
+# a good thing in short supply is a complaint.
+_SCARCITY: Final = frozenset(
+    {
+        "low",
+        "lower",
+        "little",
+        "limited",
+        "lack",
+        "lacks",
+        "lacking",
+        "lacked",
+        "poor",
+        "minimal",
+        "less",
+        "fewer",
+        "reduced",
+        "insufficient",
+        "inadequate",
+        "zero",
+    }
+)
+_SCARCITY_WINDOW: Final = 2
+# Negation reaches back past this many words only through "feel"/"think" and
+# "not once"; the bound keeps a very long comment without punctuation linear.
+_NEGATION_REACH: Final = 12
 
 
 def score_sentiment(
@@ -195,7 +222,9 @@ def _valence(words: list[str], index: int) -> float:
     word = words[index]
     phrase = phrase_for(word)
     if phrase is not None:
-        if phrase.negatable and _negated(words, index):
+        if phrase.negatable and (
+            _negated(words, index) or (phrase.valence > 0 and _scarce(words, index))
+        ):
             return phrase.valence * NEGATION_SCALAR
         return phrase.valence
     lexicon = valences()
@@ -213,9 +242,25 @@ def _valence(words: list[str], index: int) -> float:
     value = _boosted(words, index, value)
     # "so much less stressful", "helped with stress": easing a bad thing reads like
     # negating it.
-    if _negated(words, index) or (value < 0 and _reduced(words, index)):
+    if (
+        _negated(words, index)
+        or (value < 0 and _reduced(words, index))
+        or (value > 0 and _scarce(words, index))
+    ):
         value *= NEGATION_SCALAR
     return value
+
+
+def _scarce(words: list[str], index: int) -> bool:
+    for distance in range(1, _SCARCITY_WINDOW + 1):
+        position = index - distance
+        if position < 0 or words[position] in CLAUSE_BREAKS:
+            return False
+        word = words[position]
+        if word in _SCARCITY:
+            # "a little better", "a bit less busy": a degree, not a shortage.
+            return not (position and words[position - 1] == "a")
+    return False
 
 
 def _reduced(words: list[str], index: int) -> bool:
@@ -246,7 +291,8 @@ def _boosted(words: list[str], index: int, value: float) -> float:
 
 def _negated(words: list[str], index: int) -> bool:
     position = index - 1
-    while position >= 0 and words[position] not in CLAUSE_BREAKS:
+    stop = max(index - _NEGATION_REACH, 0)
+    while position >= stop and words[position] not in CLAUSE_BREAKS:
         word = words[position]
         if index - position <= NEGATION_WINDOW and is_negator(word):
             following = words[position + 1]

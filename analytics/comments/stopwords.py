@@ -1,4 +1,4 @@
-"""English stopwords for key-phrase extraction (NLTK's corpus cannot be downloaded)."""
+"""English stopwords and survey filler words (NLTK's corpus cannot be downloaded)."""
 
 from __future__ import annotations
 
@@ -38,15 +38,5 @@ FILLER_WORDS: Final = frozenset(
     i.e n/a na people person part kind sort whole enough another other others us
     now keep kept told tell let via per ever yet since however although though
     unless whether within without upon instead already around across
-    """.split()
-)
-
-# Words naming the whole subject of a survey: alone they are no key phrase, though
-# "peer support" or "staff meetings" are.
-GENERIC_WORDS: Final = frozenset(
-    """
-    staff service services team teams work working job jobs people care help support
-    council organisation authority everyone back done long place role colleagues
-    patient patients client clients family families manager managers
     """.split()
 )

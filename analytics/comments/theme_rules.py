@@ -91,7 +91,7 @@ THEME_RULES: Final[dict[str, tuple[str, ...]]] = {
         r"(?<!case )management",
         r"(?:team|practice|service|senior) leaders?",
         r"leadership",
-        r"head of service",
+        r"heads? of (?:service|services|department|departments)",
         r"(?:assistant )?directors?",
         r"(?:anyone|someone|nobody|no one) senior",
         r"seniors",
@@ -104,6 +104,24 @@ THEME_RULES: Final[dict[str, tuple[str, ...]]] = {
         r"unappreciated|supported|unsupported|backed|trusted)",
         r"well supported",
         r"management support",
+    ),
+    "teamwork": (
+        r"team ?work(?:ing)?",
+        r"team (?:spirit|ethos|culture|morale|dynamics?|members?)",
+        r"team ?mates?",
+        r"colleagues?",
+        r"co-?workers?",
+        r"peers?(?: support| group| supervision)?",
+        r"each other",
+        r"one another",
+        r"(?:work|working|worked|pull|pulling|pulled) together",
+        r"collaborat\w*",
+        r"camaraderie",
+        r"(?:supportive|great|good|lovely|brilliant|amazing|fantastic|close|friendly|"
+        r"close-knit|tight-knit|strong|wonderful|fab|excellent) team",
+        r"(?:my|our|the) team (?:is|are|was|were) (?:\w+ )?(?:supportive|great|good|"
+        r"lovely|brilliant|amazing|fantastic|close|friendly|strong|wonderful|fab|"
+        r"excellent|helpful|kind|there)",
     ),
     "communication": (
         r"communicat\w*",

@@ -117,5 +117,7 @@ def _table(
         title=text.participation_title(campaign.name, campaign.status),
         columns=text.PARTICIPATION_COLUMNS,
         rows=tuple(lines),
-        note=text.participation_note(min_size),
+        note=text.participation_note(
+            min_size, live=campaign.status == CampaignStatus.OPEN
+        ),
     )

@@ -49,7 +49,9 @@ async def campaign_close(request: CommandRequest) -> CommandResult:
         campaign = await find_campaign(
             session, organisation_id=request.organisation.id, name=name
         )
-        await close_campaign(session, campaign=campaign, now=request.now)
+        await close_campaign(
+            session, campaign=campaign, now=request.now, secret=request.secret
+        )
     return one_notice(text.campaign_closed(campaign.name), Tone.SUCCESS)
 
 

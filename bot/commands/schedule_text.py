@@ -143,13 +143,20 @@ def not_shown(reason: str | None) -> str:
     return f"not shown: {reason}" if reason else "not shown"
 
 
-def participation_note(min_group_size: int) -> str:
-    """Under the participation table."""
-    return (
+def participation_note(min_group_size: int, *, live: bool = False) -> str:
+    """Under the participation table; ``live`` while the survey is open."""
+    note = (
         "Counts and rates only, never names. Groups with fewer than "
         f"{min_group_size} people are not shown, nor groups that would let a "
         "smaller one be worked out by subtraction."
     )
+    if live:
+        note += (
+            f" While the survey is open, finished counts go up in steps of "
+            f"{min_group_size} (rounded down), so nobody can tell who has just "
+            "finished; exact figures follow when it closes."
+        )
+    return note
 
 
 def not_your_team(asked: str, teams: Sequence[str]) -> str:

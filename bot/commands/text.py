@@ -281,32 +281,52 @@ def privacy(facts: PrivacyFacts) -> str:
     if facts.min_group_size is not None:
         fewer = f"fewer than {facts.min_group_size} responses"
         groups = f"groups of {facts.min_group_size} or more"
+        batch = f"a shuffled batch of at least {facts.min_group_size}"
+        quoted = (
+            f"groups of {2 * facts.min_group_size} or more, and only on a theme at "
+            f"least {facts.min_group_size} people wrote about"
+        )
     else:
         fewer = (
             "fewer responses than your council's minimum (never fewer than "
             f"{facts.floor})"
         )
         groups = "groups that meet that minimum"
+        batch = "a shuffled batch of at least that minimum"
+        quoted = (
+            "groups of twice that minimum or more, and only on a theme at least "
+            "that minimum wrote about"
+        )
     when = "the date" if facts.date_only else "the date and time"
+    step = f" of {facts.min_group_size}" if facts.min_group_size is not None else ""
     kept = _and(facts.kept_with_answers)
     time_of_day = "not the time, " if facts.date_only else ""
     return "\n".join(
         [
             "- Your answers are stored apart from the record of who took part. "
             f"Each set of answers carries a random number, the survey, your {kept} "
-            f"as the roster has them, and {when} you sent it: {time_of_day}not your "
-            "name and not your chat account.",
+            f"as the roster had them when you were invited, and {when} you sent it: "
+            f"{time_of_day}not your name and not your chat account.",
             "- While you answer, your answers so far are saved under a one-way code "
             "made from you and the survey, so the saved copy does not name you. It "
             "is deleted the moment you send.",
+            "- When you send, your answers are sealed (encrypted) and only stored "
+            f"as answers later, with other people's, in {batch} (or all together "
+            "when the survey closes), so not even the database's own record of "
+            "when and in what order rows were written shows whose they are.",
             "- No figure, chart, comment or theme is shown for any group with "
             f"{fewer}. When one group is hidden, enough others are hidden with it "
             "that it cannot be worked out by subtraction.",
-            f"- Comments are only shown for {groups}, with names, email "
-            "addresses, phone numbers and case references taken out.",
+            f"- Comments are only shown for {groups}. Your own words are only "
+            f"quoted for {quoted}, with names, email addresses, phone numbers and "
+            "case references taken out.",
             f"- Who has taken part is only shown as counts and rates for {groups}, "
-            "never as names. The bot uses the list of who has finished only to stop "
-            "reminding them and to show each person their own progress.",
+            "never as names. While a survey is open, the count of who has finished "
+            f"only moves in steps{step}, so nobody can tell who has just finished. "
+            "The bot uses the list of who has finished only to stop reminding them "
+            "and to show each person their own progress, and deletes it (and the "
+            "messages it sent about that survey) once the survey is over, keeping "
+            "only counts.",
             "- So nobody (not your manager, not the Principal Social Worker, not the "
             "people who run the bot) can look up what you sent by who you are.",
         ]

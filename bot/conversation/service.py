@@ -175,6 +175,43 @@ async def apply_event(
     return Turn(outcome.messages)
 
 
+async def preview_event(
+    read_sessions: SessionFactory,
+    *,
+    secret: bytes,
+    person: Person,
+    campaign: Campaign,
+    event: Event,
+    now: datetime,
+) -> Turn:
+    """What :func:`handle_event` would answer, read only, storing nothing.
+
+    For a platform that must reply within seconds (Slack's modal submission):
+    an answer the question cannot take is found without waiting for the
+    database's writer, and the write itself happens after the reply.
+    """
+    try:
+        async with read_sessions() as session:
+            sheet = await answer_sheet(
+                session, secret=secret, person=person, campaign_id=campaign.id
+            )
+            may_answer(
+                person=person,
+                campaign=sheet.campaign,
+                participation=sheet.participation,
+                now=now,
+            )
+            definition = await campaign_definition(session, campaign=sheet.campaign)
+            context = _context(sheet.campaign, sheet.organisation, definition)
+            state = sheet.state
+            outcome = step(
+                context, FlowState(answers=state.answers, current=state.current), event
+            )
+            return Turn(outcome.messages)
+    except SurveyError as error:
+        return Turn((Notice(str(error), Tone.ERROR),))
+
+
 def _takes_answers(campaign: Campaign, now: datetime) -> bool:
     try:
         require_open(campaign, now=now)

@@ -18,7 +18,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from sqlmodel import select
 
 from bot.slack.identity import identify
-from survey.campaigns import require_open
+from survey.campaigns import invite, require_open
 from survey.db import SessionFactory
 from survey.delivery.outbox import enqueue
 from survey.errors import NotFoundError
@@ -123,7 +123,7 @@ async def _invite(
         ).first()
         if existing is not None:
             return False
-        session.add(Participation(campaign_id=campaign.id, person_id=person.id))
+        await invite(session, campaign=campaign, person=person)
         platform, recipient = platform_for(person, platforms)
         await enqueue(
             session,

@@ -1,8 +1,10 @@
 """``healthcheck slack ...``: the slow Slack work, run outside any request.
 
 ``link-roster`` gives everyone on the roster without a Slack id the one Slack
-has for their email; ``import-audience`` invites a user group's or channel's
-members to an open campaign. Both call Slack many times (rate-limited), so they
+has for their email (the worker also does this before each campaign's
+invitations go out) and lists the emails Slack does not know;
+``import-audience`` invites a user group's or channel's members to an open
+campaign. Both call Slack many times (rate-limited), so they
 run here or in the worker, never inside a Slack request. ``workforce-channel``
 stores where an organisation's you-said digests and briefings are posted (each
 council of a regional deployment has its own); ``link-workspace`` says which
@@ -16,6 +18,7 @@ import uuid
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from typing import Annotated
+from urllib.parse import urlencode
 
 import typer
 from slack_sdk.web.async_client import AsyncWebClient
@@ -24,10 +27,17 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from bot.command_line import in_organisation, run_with_runtime
 from bot.runtime import Runtime
 from bot.settings import Settings, load_settings
-from bot.slack import text
+from bot.slack import install_links, text
+from bot.slack.app import INSTALL_PATH
 from bot.slack.audience import import_audience
-from bot.slack.clients import TokenSource, installation_store, web_client
-from bot.slack.identity import link_roster, link_workspace, team_of, workspace_link
+from bot.slack.clients import (
+    TokenSource,
+    installation_store,
+    token_rotator,
+    web_client,
+)
+from bot.slack.identity import link_workspace, team_of, workspace_link
+from bot.slack.linking import link_roster
 from survey.campaigns import find_campaign
 from survey.errors import SettingsError
 from survey.models import Organisation
@@ -55,7 +65,9 @@ async def _client(
     )
     async with runtime.sessions() as session:
         team = await team_of(session, organisation_id=organisation_id)
-    token = await TokenSource(settings, store).for_team(team)
+    token = await TokenSource(
+        settings, store, rotator=token_rotator(settings)
+    ).for_team(team)
     if token is None:
         raise SettingsError("The Slack app is not installed for this organisation yet.")
     return web_client(settings, token=token)
@@ -86,7 +98,10 @@ def link_roster_command(org: OrgOption = None) -> None:
             client,
             organisation_id=organisation.id,
         )
-        return report.summary()
+        if not report.not_in_slack:
+            return report.summary()
+        missing = ", ".join(report.not_in_slack)
+        return f"{report.summary()}\n{text.NO_SLACK_ACCOUNT.format(emails=missing)}"
 
     typer.echo(_run_with_slack(org, work))
 
@@ -189,8 +204,8 @@ def link_workspace_command(
 ) -> None:
     """Say which organisation a Slack workspace belongs to (a regional deployment).
 
-    A workspace installed through /slack/install belongs to the deployment's
-    default organisation until it is linked here.
+    A workspace installed through an install link (``install-link``) is linked
+    already; this moves or links one by hand.
     """
     team = team.strip()
     if not TEAM_ID.fullmatch(team):
@@ -219,3 +234,34 @@ def link_workspace_command(
         return text.LINKED.format(**names)
 
     typer.echo(in_organisation(org, link))
+
+
+@slack_app.command("install-link")
+def install_link_command(
+    org: OrgOption = None,
+    days: Annotated[
+        int, typer.Option("--days", min=1, max=30, help="Days the link works.")
+    ] = install_links.DEFAULT_DAYS,
+) -> None:
+    """Print the link that installs the Slack app for one organisation.
+
+    A workspace joins an organisation only through a link made for it.
+    """
+    settings = load_settings()
+    if not settings.slack_oauth:
+        raise SettingsError(text.NOT_OAUTH)
+    if not settings.public_url:
+        raise SettingsError(text.NO_PUBLIC_URL)
+    base = settings.public_url.rstrip("/")
+
+    async def make(session: AsyncSession, organisation: Organisation) -> str:
+        until = install_links.expiry(datetime.now(UTC), days)
+        token = install_links.issue(
+            settings.secret, slug=organisation.slug, expires=until
+        )
+        url = f"{base}{INSTALL_PATH}?{urlencode({'org': token})}"
+        return text.INSTALL_LINK.format(
+            name=organisation.name, slug=organisation.slug, until=until, url=url
+        )
+
+    typer.echo(in_organisation(org, make, settings=settings, writes=False))

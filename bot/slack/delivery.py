@@ -28,13 +28,22 @@ from slack_sdk.web.async_client import AsyncWebClient
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.settings import Settings
-from bot.slack.clients import TokenSource, installation_store, web_client
+from bot.slack import text
+from bot.slack.clients import (
+    TokenSource,
+    installation_store,
+    token_rotator,
+    web_client,
+)
 from bot.slack.identity import remember_dm_channels, stored_dm_channels, team_of
+from bot.slack.linking import LinkReport, link_roster
 from bot.slack.posts import outbox_blocks
 from bot.slack.throttle import SlackLimits, Throttle
 from survey.db import SessionFactory, create_engine, session_factory
 from survey.delivery.outbox import SendResult
+from survey.delivery.psw_notes import tell_psws
 from survey.models import Organisation, OutboxMessage
+from survey.models.columns import utcnow
 
 log = logging.getLogger(__name__)
 
@@ -43,9 +52,17 @@ EVENT_TYPE = "healthcheck_outbox"
 WORKFORCE_CHANNEL = "channel:workforce"
 SETTING = "HEALTHCHECK_SLACK_WORKFORCE_CHANNEL"
 HISTORY_PAGES = 3
-HISTORY_PAGE_SIZE = 200
+HISTORY_PAGE_SIZE = 15
+"""Messages per ``conversations.history`` page when checking a message in doubt.
+
+Slack gives distributed apps that are not in the Marketplace at most 15 messages
+a call (and about one call a minute); a message in doubt is minutes old, so three
+pages of the newest 15 find it. A 429 is waited out by the retry handler.
+"""
 SAVE_CHANNELS_EVERY = 100
 SAVE_CHANNELS_SECONDS = 2.0
+LINK_BUDGET_SECONDS = 240.0
+"""Linking before invitations stops after this, well inside the job's lease."""
 
 PERMANENT_ERRORS = frozenset(
     {
@@ -112,7 +129,7 @@ class SlackDelivery:
         return cls(
             settings,
             sessions=session_factory(engine),
-            tokens=TokenSource(settings, store),
+            tokens=TokenSource(settings, store, rotator=token_rotator(settings)),
             limits=limits,
             engine=engine,
         )
@@ -182,6 +199,46 @@ class SlackDelivery:
             return None
         # Older than the pages read: a message in doubt is minutes old, not this old.
         return False
+
+    async def link_people(
+        self, organisation_id: uuid.UUID, *, occasion: str
+    ) -> LinkReport | None:
+        """Link people without a Slack id by email, before invitations go out.
+
+        Paced at ``users.lookupByEmail``'s limit, for at most
+        :data:`LINK_BUDGET_SECONDS`; the PSWs are told the outcome when there is
+        news (``occasion`` keys that note, so a job run twice tells them once).
+        None when the organisation has no Slack workspace.
+        """
+        try:
+            team, client = await self._client(organisation_id)
+        except NoRoute:
+            return None
+
+        async def pace() -> None:
+            await self.throttle.wait(team, "users.lookupByEmail")
+
+        report = await link_roster(
+            self.sessions,
+            client,
+            organisation_id=organisation_id,
+            pace=pace,
+            budget_seconds=LINK_BUDGET_SECONDS,
+        )
+        if report.news:
+            platforms: tuple[str, ...] = ("local", "slack")
+            if self.settings.teams_enabled:
+                platforms = (*platforms, "teams")
+            async with self.sessions() as session, session.begin():
+                await tell_psws(
+                    session,
+                    organisation_id=organisation_id,
+                    event=f"slack-link:{occasion}",
+                    text=text.linked_before_invitations(report.summary()),
+                    platforms=platforms,
+                    now=utcnow(),
+                )
+        return report
 
     async def close(self) -> None:
         """Store DM ids not yet stored; close the HTTP pool and any own engine."""

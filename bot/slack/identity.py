@@ -1,16 +1,15 @@
 """Who a Slack user is on the roster, and which organisation a workspace belongs to.
 
 People are matched by the Slack member id on the roster, or else by the email
-address Slack holds for them (``users.info`` for someone who writes to the bot,
-``users.lookupByEmail`` when linking a whole roster). A match is remembered on
-the person, so it is looked up once.
+address Slack holds for them (``users.info`` for someone who writes to the bot;
+linking a whole roster by ``users.lookupByEmail`` is :mod:`bot.slack.linking`).
+A match is remembered on the person, so it is looked up once.
 """
 
 from __future__ import annotations
 
 import logging
 import uuid
-from dataclasses import dataclass, field
 
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
@@ -26,15 +25,17 @@ log = logging.getLogger(__name__)
 
 
 async def organisation_for_team(
-    session: AsyncSession, *, team_id: str | None, default_slug: str
+    session: AsyncSession, *, team_id: str | None, default_slug: str | None
 ) -> Organisation | None:
-    """The organisation a workspace is linked to; the default one if unlinked.
+    """The organisation a workspace is linked to; with one bot token, the default.
 
     Args:
         session: A database session.
         team_id: The Slack team (workspace) id from the request.
-        default_slug: The deployment's organisation, used for a workspace not
-            linked yet (one council per deployment is the common case).
+        default_slug: The deployment's organisation for a workspace not linked,
+            given only with a single bot token (that token's workspace is the
+            deployment's). With OAuth installs it is None: a workspace joins an
+            organisation only through an install link issued for it.
     """
     if team_id:
         linked = (
@@ -49,6 +50,8 @@ async def organisation_for_team(
         ).first()
         if linked is not None:
             return linked
+    if default_slug is None:
+        return None
     return (
         await session.exec(
             select(Organisation).where(Organisation.slug == default_slug)
@@ -144,13 +147,16 @@ async def identify(
     *,
     organisation_id: uuid.UUID,
     user_id: str,
+    read_sessions: SessionFactory | None = None,
 ) -> Person | None:
     """The roster person behind a Slack user, matching by email the first time.
 
     A person found by email gets the Slack id stored, unless someone else on the
     roster already holds it (then nobody is matched: the roster must be fixed).
+    The lookup by Slack id reads through ``read_sessions`` when given, so a
+    person already linked is found without waiting for the database's writer.
     """
-    async with sessions() as session:
+    async with (read_sessions or sessions)() as session:
         person = await person_by_slack_id(
             session, organisation_id=organisation_id, slack_id=user_id
         )
@@ -182,71 +188,6 @@ async def _email_of(client: AsyncWebClient, user_id: str) -> str | None:
         return None
     email = (user.get("profile") or {}).get("email")
     return str(email) if email else None
-
-
-@dataclass
-class LinkReport:
-    """What linking the roster to Slack found."""
-
-    linked: int = 0
-    already: int = 0
-    not_in_slack: list[str] = field(default_factory=list)
-
-    def summary(self) -> str:
-        """The outcome in one line."""
-        return (
-            f"Linked {self.linked} people to Slack by email; {self.already} were "
-            f"linked already; {len(self.not_in_slack)} have no Slack account "
-            "with their roster email (they are reached in the local channel)."
-        )
-
-
-async def link_roster(
-    sessions: SessionFactory, client: AsyncWebClient, *, organisation_id: uuid.UUID
-) -> LinkReport:
-    """Give every active person without a Slack id the one Slack has for their email.
-
-    Uses ``users.lookupByEmail`` (rate-limit tier 3, about 50 a minute: the
-    client's retry handler waits out any 429). Slow for a large roster, so it is
-    run by the worker or the CLI, never inside a request.
-    """
-    report = LinkReport()
-    async with sessions() as session:
-        people = list(
-            (
-                await session.exec(
-                    select(Person).where(
-                        Person.organisation_id == organisation_id,
-                        col(Person.active),
-                    )
-                )
-            ).all()
-        )
-    taken = {person.slack_id for person in people if person.slack_id}
-    for person in people:
-        if person.slack_id:
-            report.already += 1
-            continue
-        try:
-            response = await client.users_lookupByEmail(email=person.email)
-        except SlackApiError as error:
-            if error.response.get("error") == "users_not_found":
-                report.not_in_slack.append(person.email)
-                continue
-            raise
-        slack_id = str((response.get("user") or {}).get("id", ""))
-        if not slack_id or slack_id in taken:
-            report.not_in_slack.append(person.email)
-            continue
-        async with sessions() as session, session.begin():
-            stored = await session.get(Person, person.id)
-            if stored is not None and not stored.slack_id:
-                stored.slack_id = slack_id
-                stored.updated_at = utcnow()
-                session.add(stored)
-                taken.add(slack_id)
-                report.linked += 1
-    return report
 
 
 async def remember_dm_channel(

@@ -32,6 +32,7 @@ COMMAND = "hc.command"
 """Runs a command of the shared grammar; ``hc.command.<n>``, the value is the text."""
 
 ANSWER_MODAL = "hc.answer_modal"
+NOTICE_MODAL = "hc.notice_modal"
 """The ``callback_id`` of the answer modal."""
 ANSWER_BLOCK = "answer"
 ANSWER_ELEMENT = "value"

@@ -61,6 +61,17 @@ def answer_modal(prompt: Prompt, origin: ids.ModalOrigin) -> Block:
     }
 
 
+def notice_modal(words: str) -> Block:
+    """A modal with only words and a close button: while loading, or instead."""
+    return {
+        "type": "modal",
+        "callback_id": ids.NOTICE_MODAL,
+        "title": plain_text(text.MODAL_TITLE, MAX_TITLE),
+        "close": plain_text(text.MODAL_CLOSE, MAX_TITLE),
+        "blocks": [section(mrkdwn(shorten(words, MAX_SECTION)))],
+    }
+
+
 def _label(prompt: Prompt) -> str:
     if prompt.kind == InputKind.NUMBER:
         return text.unit_label(prompt.unit)

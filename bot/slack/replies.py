@@ -19,7 +19,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.commands import dispatch
 from bot.conversation.flow import Event
 from bot.conversation.messages import Message, Notice, Prompt, Review, Tone
-from bot.conversation.service import Turn, handle_event
+from bot.conversation.service import Turn, handle_event, preview_event
 from bot.slack.identity import (
     identify,
     organisation_for_team,
@@ -54,27 +54,51 @@ async def asker_of(
 ) -> Asker | None:
     """Identify the user; None if their workspace belongs to no organisation."""
     async with services.read_sessions() as session:
+        settings = services.settings
         organisation = await organisation_for_team(
-            session, team_id=team_id, default_slug=services.settings.organisation
+            session,
+            team_id=team_id,
+            default_slug=None if settings.slack_oauth else settings.organisation,
         )
     if organisation is None:
         return None
     person = await identify(
-        services.sessions, client, organisation_id=organisation.id, user_id=user_id
+        services.sessions,
+        client,
+        organisation_id=organisation.id,
+        user_id=user_id,
+        read_sessions=services.read_sessions,
     )
     return Asker(organisation, person, user_id, team_id)
 
 
 def user_and_team(body: dict[str, Any]) -> tuple[str, str | None]:
-    """The user id and team id of an interaction or slash command payload."""
+    """The user id and team id of an interaction or slash command payload.
+
+    The team is found as Bolt finds it (``extract_team_id``): the workspace the
+    app is installed in (``view.app_installed_team_id``, then ``team.id``,
+    then ``team_id``) before the user's own team, which in a Slack Connect
+    channel is another organisation's workspace.
+    """
     user = body.get("user") or {}
-    if isinstance(user, dict):
-        user_id = str(user.get("id", ""))
-        team = user.get("team_id") or (body.get("team") or {}).get("id")
+    view = body.get("view") or {}
+    team = body.get("team")
+    installed = view.get("app_installed_team_id") if isinstance(view, dict) else None
+    if installed:
+        found = installed
+    elif isinstance(team, dict) and team.get("id"):
+        found = team["id"]
+    elif isinstance(team, str) and team:
+        found = team
+    elif body.get("team_id"):
+        found = body["team_id"]
+    elif isinstance(user, dict):
+        found = user.get("team_id")
     else:
-        user_id = str(body.get("user_id", ""))
-        team = body.get("team_id")
-    return user_id, team
+        found = None
+    user_id = str(user.get("id", "")) if isinstance(user, dict) else ""
+    user_id = user_id or str(body.get("user_id", ""))
+    return user_id, str(found) if found else None
 
 
 async def campaign_for(
@@ -101,6 +125,20 @@ async def run_event(
             event=event,
             now=services.clock(),
         )
+
+
+async def preview(
+    services: SlackServices, person: Person, campaign: Campaign, event: Event
+) -> Turn:
+    """What stepping the flow would answer, read only: no wait for the writer."""
+    return await preview_event(
+        services.read_sessions,
+        secret=services.secret,
+        person=person,
+        campaign=campaign,
+        event=event,
+        now=services.clock(),
+    )
 
 
 async def run_command(

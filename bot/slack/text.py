@@ -17,6 +17,11 @@ RESUME = "Carry on"
 MODAL_TITLE = "Your answer"
 MODAL_SAVE = "Save answer"
 MODAL_CANCEL = "Cancel"
+MODAL_CLOSE = "Close"
+MODAL_LOADING = "Getting the question..."
+MODAL_MOVED_ON = (
+    "You have moved on from that question. The survey message shows where you are."
+)
 CONFIRM_TITLE = "Send your answers?"
 CONFIRM_TEXT = (
     "Once sent, your answers are stored anonymously and cannot be changed or "
@@ -124,6 +129,17 @@ def workspace_unknown() -> str:
     return "This Slack workspace is not linked to a Health Check organisation yet."
 
 
+def install_link_needed() -> str:
+    """The page for ``/slack/install`` without a valid install link."""
+    return (
+        "<!doctype html><title>Health Check</title><p>To add Health Check to a "
+        "Slack workspace you need an install link made for your organisation. "
+        "Ask whoever runs Health Check for one (they make it with "
+        "<code>healthcheck slack install-link --org YOUR-ORGANISATION</code>); "
+        "links expire after a few days.</p>"
+    )
+
+
 def not_installed() -> str:
     """A request from a workspace the app is not (or no longer) installed in."""
     return (
@@ -169,4 +185,30 @@ LINKED = (
 ELSEWHERE = (
     "Workspace {team} belongs to {other} ({other_slug}). Add --move to give it to "
     "{name} ({slug}) instead; {other}'s people there would then reach {name}'s data."
+)
+
+
+def linked_before_invitations(summary: str) -> str:
+    """To the PSW: what linking the roster to Slack found before invitations."""
+    return (
+        "Before sending invitations I looked up everyone on the roster without a "
+        f"Slack id by their roster email. {summary}"
+    )
+
+
+NO_SLACK_ACCOUNT = "No Slack account has these roster emails: {emails}."
+
+
+INSTALL_LINK = (
+    "Install link for {name} ({slug}), valid until {until:%d %B %Y %H:%M} UTC. "
+    "A Slack admin of that council's workspace opens it and allows the app; the "
+    "workspace then belongs to {name}:\n{url}"
+)
+NO_PUBLIC_URL = (
+    "HEALTHCHECK_PUBLIC_URL is not set, so there is no address to put in the link."
+)
+NOT_OAUTH = (
+    "Install links are for installing into many workspaces (OAuth): set "
+    "HEALTHCHECK_SLACK_CLIENT_ID and HEALTHCHECK_SLACK_CLIENT_SECRET instead of "
+    "HEALTHCHECK_SLACK_BOT_TOKEN."
 )

@@ -37,6 +37,7 @@ from bot import security_log
 from bot.runtime import Runtime
 from bot.settings import Settings
 from bot.teams import listeners
+from bot.teams.connector import ProxyAwareClientFactory
 from bot.teams.service import TeamsService
 from bot.teams.shape import activity_problem
 
@@ -73,7 +74,10 @@ def connection_manager(
 
 def build_adapter(connections: ConnectionManager) -> CloudAdapter:
     """A CloudAdapter whose failed turns log instead of telling users the error."""
-    adapter = CloudAdapter(connection_manager=connections)
+    adapter = CloudAdapter(
+        connection_manager=connections,
+        channel_service_client_factory=ProxyAwareClientFactory(connections),
+    )
     adapter.on_turn_error = _on_adapter_error
     return adapter
 

@@ -2,10 +2,12 @@
 
 Each message goes to a person's personal chat (found by the roster's Teams id;
 created with the Bot Connector if the app is installed for them but they have
-not written yet) or to a channel (``channel:workforce`` is the team the app was
-most recently added to). Sends wait for :class:`RateLimiter`, and a throttled
-send (429, and 412, 502, 504) is retried after ``Retry-After`` or a jittered
-backoff; a longer wait is handed back to the outbox.
+not written yet) or to a channel (``channel:workforce`` is the channel the
+organisation's PSW chose; with none chosen, or that channel deleted, the post is
+parked with the fix named, never sent somewhere else). Sends wait for
+:class:`RateLimiter`, and a throttled send (429, and 412, 502, 504) is retried
+after ``Retry-After`` or a jittered backoff; a longer wait is handed back to the
+outbox.
 
 Idempotency: the outbox key travels in the activity's ``channelData`` and the
 accepted send is written to ``chat_delivery`` at once. The Bot Connector has no
@@ -42,20 +44,21 @@ from microsoft_agents.hosting.core import (
     ChannelServiceAdapter,
     ClaimsIdentity,
     Connections,
-    RestChannelServiceClientFactory,
     TurnContext,
 )
+from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.settings import Settings
 from bot.teams.cards import CONTENT_TYPE, AdaptiveCardRenderer
+from bot.teams.connector import ProxyAwareClientFactory
 from bot.teams.outgoing import UnknownPayload, outbox_messages, summary_of
 from bot.teams.references import TEAMS, stored_reference, user_key_of
 from bot.teams.throttle import RateLimiter
+from bot.teams.workforce import WorkforceChannels
 from survey.db import SessionFactory
 from survey.delivery.conversations import (
     PERSONAL,
     any_conversation,
-    channel_conversations,
     find_conversation,
     personal_conversation,
     record_delivery,
@@ -63,7 +66,7 @@ from survey.delivery.conversations import (
     was_delivered,
 )
 from survey.delivery.outbox import SendResult
-from survey.models import OutboxMessage
+from survey.models import Organisation, OutboxMessage
 
 log = logging.getLogger(__name__)
 
@@ -74,6 +77,17 @@ THROTTLED = frozenset({429, 412, 502, 504})
 PASSING = frozenset({500, 503})
 """Faults retried later by the outbox, not at once."""
 OUTBOX_KEY = "healthcheckOutboxKey"
+GONE = frozenset({403, 404})
+"""A channel post refused like this: the app is out of the team or the channel gone."""
+CHOOSE = (
+    "the PSW writes '@Health Check workforce channel' in the channel, or run "
+    "`healthcheck teams workforce-channel CHANNEL_ID --org {slug}`"
+)
+
+
+class NoRoute(Exception):
+    """Nowhere to send the message; the reason names the fix."""
+
 
 Sleep = Callable[[float], Awaitable[None]]
 Clock = Callable[[], datetime]
@@ -92,6 +106,7 @@ class Target:
     create_for: str | None = None
     tenant_id: str | None = None
     organisation_id: uuid.UUID | None = None
+    workforce_of: uuid.UUID | None = None
 
 
 @dataclass(frozen=True)
@@ -135,9 +150,10 @@ class TeamsDelivery:
         sleep: Sleep = asyncio.sleep,
         clock: Clock = _now,
         on_close: Callable[[], Awaitable[None]] | None = None,
+        platforms: tuple[str, ...] = ("local", "teams"),
     ) -> None:
         self._adapter = adapter
-        self._clients = RestChannelServiceClientFactory(connections)
+        self._clients = ProxyAwareClientFactory(connections)
         self._sessions = sessions
         self._app_id = app_id
         self._limiter = limiter or RateLimiter()
@@ -147,6 +163,7 @@ class TeamsDelivery:
         self._sleep = sleep
         self._clock = clock
         self._on_close = on_close
+        self._workforce = WorkforceChannels(sessions, platforms)
 
     async def send(self, message: OutboxMessage) -> SendResult:
         """Deliver ``message``, retrying throttled sends; never raises."""
@@ -154,7 +171,10 @@ class TeamsDelivery:
             messages = outbox_messages(message.payload)
         except UnknownPayload as error:
             return SendResult(ok=False, error=str(error), permanent=True)
-        target = await self._target(message)
+        try:
+            target = await self._target(message)
+        except NoRoute as error:
+            return SendResult(ok=False, error=str(error), permanent=True)
         if target is None:
             return SendResult(
                 ok=False,
@@ -180,6 +200,14 @@ class TeamsDelivery:
                 break
             log.info("Teams throttled (%s); retrying in %.1fs", attempt.status, wait)
             await self._sleep(wait)
+        if attempt.status in GONE and target.workforce_of is not None:
+            await self._workforce.refusing(
+                organisation_id=target.workforce_of,
+                channel_id=target.conversation_id,
+                status=attempt.status,
+                message_key=message.idempotency_key,
+                now=self._clock(),
+            )
         return SendResult(
             ok=False,
             error=attempt.error,
@@ -204,11 +232,8 @@ class TeamsDelivery:
         async with self._sessions() as session:
             if recipient.startswith(CHANNEL_PREFIX):
                 name = recipient.removeprefix(CHANNEL_PREFIX)
-                if name == WORKFORCE and message.organisation_id is not None:
-                    channels = await channel_conversations(
-                        session, platform=TEAMS, organisation_id=message.organisation_id
-                    )
-                    found = channels[0] if channels else None
+                if name == WORKFORCE:
+                    return await self._workforce_target(session, message)
                 else:
                     found = await find_conversation(
                         session, platform=TEAMS, conversation_id=name
@@ -238,6 +263,42 @@ class TeamsDelivery:
                 tenant_id=known.tenant_id,
                 organisation_id=message.organisation_id,
             )
+
+    async def _workforce_target(
+        self, session: AsyncSession, message: OutboxMessage
+    ) -> Target:
+        """The channel the organisation's PSW chose for workforce posts.
+
+        Raises:
+            NoRoute: none chosen, or the chosen channel is deleted or the app
+                removed from it; the reason names the fix.
+        """
+        organisation = (
+            await session.get(Organisation, message.organisation_id)
+            if message.organisation_id is not None
+            else None
+        )
+        if organisation is None:
+            raise NoRoute("a Teams workforce post belongs to no organisation")
+        fix = CHOOSE.format(slug=organisation.slug)
+        channel = organisation.teams_workforce_channel
+        if not channel:
+            raise NoRoute(
+                f"no Teams workforce channel is chosen for '{organisation.slug}': {fix}"
+            )
+        found = await find_conversation(
+            session, platform=TEAMS, conversation_id=channel
+        )
+        if found is None or not found.active:
+            raise NoRoute(
+                f"the Teams workforce channel of '{organisation.slug}' was deleted or "
+                f"the app removed from its team: {fix}"
+            )
+        return Target(
+            found.conversation_id,
+            stored_reference(found.reference),
+            workforce_of=organisation.id,
+        )
 
     def _activity(self, card: dict[str, Any], key: str, summary: str) -> Activity:
         return Activity(
@@ -418,4 +479,7 @@ def build_delivery(settings: Settings) -> TeamsDelivery:
         sessions=runtime.sessions,
         app_id=settings.teams_app_id,
         on_close=runtime.close,
+        platforms=("local", "teams", "slack")
+        if settings.slack_enabled
+        else ("local", "teams"),
     )

@@ -6,6 +6,11 @@
   answer is the card that replaces the tapped one.
 - ``conversationUpdate`` and ``installationUpdate`` store or retire the
   conversation reference; every other activity refreshes it too.
+- A channel created, deleted, renamed or restored (a ``conversationUpdate``
+  with that ``eventType``) stores nothing: only a change to the workforce
+  channel the PSW chose matters, and it is reported to the PSW.
+- ``@Health Check workforce channel`` from the PSW in a channel makes it the
+  workforce channel; nothing else does.
 """
 
 from __future__ import annotations
@@ -31,8 +36,9 @@ from bot.teams import text
 from bot.teams.card_actions import CardAction
 from bot.teams.cards import CONTENT_TYPE, Card
 from bot.teams.identity import EmailLookup
-from bot.teams.references import conversation_info, kind_of
+from bot.teams.references import channel_event, conversation_info, kind_of
 from bot.teams.service import TeamsService
+from bot.teams.workforce import is_workforce_channel_command
 from survey.delivery.conversations import PERSONAL
 
 log = logging.getLogger(__name__)
@@ -54,6 +60,10 @@ def register(agent: AgentApplication[TurnState], service: TeamsService) -> None:
         typed = (activity.text or "").strip()
         if isinstance(activity.value, dict) and not typed:
             await _submitted_card(context, service, person, personal=personal)
+            return
+        if is_workforce_channel_command(typed):
+            messages = await service.choose_workforce_channel(person, activity)
+            await _send(context, service, messages)
             return
         messages = await service.command(person, typed, personal=personal)
         await _send(context, service, messages)
@@ -80,6 +90,10 @@ def register(agent: AgentApplication[TurnState], service: TeamsService) -> None:
     async def on_conversation_update(context: TurnContext, state: TurnState) -> None:
         activity = context.activity
         if not service.serves(activity):
+            return
+        event = channel_event(activity)
+        if event is not None:
+            await service.channel_changed(activity, event)
             return
         bot_id = activity.recipient.id if activity.recipient else None
         removed = [member.id for member in activity.members_removed or []]

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import struct
 import sys
 import uuid
@@ -21,6 +22,9 @@ from urllib.parse import urlsplit
 MANIFEST_DIR = Path(__file__).resolve().parents[2] / "teams" / "manifest"
 ICONS = {"color.png": (192, 192), "outline.png": (32, 32)}
 DEFAULT_OUT = Path("build/health-check-teams.zip")
+DEFAULT_VERSION = "1.0.0"
+VERSION = re.compile(r"(0|[1-9]\d{0,8})\.(0|[1-9]\d{0,8})\.(0|[1-9]\d{0,8})")
+"""Teams takes MAJOR.MINOR.PATCH, each part a number (no leading zeros, no suffix)."""
 
 
 class PackageError(ValueError):
@@ -36,13 +40,20 @@ class PackageValues:
     organisation_name: str = "Health Check"
     privacy_url: str | None = None
     terms_url: str | None = None
+    version: str = DEFAULT_VERSION
 
     def checked(self) -> dict[str, str]:
         """The template's placeholders, after checking each value.
 
         Raises:
-            PackageError: an app id that is not a GUID or an address not https.
+            PackageError: an app id that is not a GUID, an address not https, or
+                a version that is not MAJOR.MINOR.PATCH.
         """
+        if not VERSION.fullmatch(self.version):
+            raise PackageError(
+                f"The version '{self.version}' is not MAJOR.MINOR.PATCH (e.g. 1.2.0); "
+                "Teams updates an installed app only when the version goes up."
+            )
         try:
             app_id = str(uuid.UUID(self.app_id))
         except ValueError:
@@ -64,6 +75,7 @@ class PackageValues:
             "ORGANISATION_NAME": self.organisation_name[:32],
             "PRIVACY_URL": self.privacy_url or f"{public}/",
             "TERMS_URL": self.terms_url or f"{public}/",
+            "APP_VERSION": self.version,
         }
 
 
@@ -109,6 +121,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--privacy-url")
     parser.add_argument("--terms-url")
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT)
+    parser.add_argument(
+        "--version",
+        default=DEFAULT_VERSION,
+        help="the app's version, MAJOR.MINOR.PATCH; raise it for each new upload",
+    )
     options = parser.parse_args(argv)
     app_id, public_url = options.app_id, options.public_url
     if not app_id or not public_url:
@@ -130,6 +147,7 @@ def main(argv: list[str] | None = None) -> int:
         organisation_name=options.name or "Health Check",
         privacy_url=options.privacy_url,
         terms_url=options.terms_url,
+        version=options.version,
     )
     try:
         written = build(values, options.out)

@@ -18,6 +18,31 @@ from survey.delivery.conversations import CHANNEL, GROUP, PERSONAL
 TEAMS = "teams"
 _KINDS = {"personal": PERSONAL, "channel": CHANNEL, "groupChat": GROUP}
 
+CHANNEL_CREATED = "channelCreated"
+CHANNEL_DELETED = "channelDeleted"
+CHANNEL_RENAMED = "channelRenamed"
+CHANNEL_RESTORED = "channelRestored"
+CHANNEL_EVENTS = frozenset(
+    {CHANNEL_CREATED, CHANNEL_DELETED, CHANNEL_RENAMED, CHANNEL_RESTORED}
+)
+"""``conversationUpdate`` event types about a team's channels, not about the bot."""
+
+
+@dataclass(frozen=True)
+class ChannelEvent:
+    """A team channel was created, deleted, renamed or restored.
+
+    Attributes:
+        event: One of :data:`CHANNEL_EVENTS`.
+        channel_id: The channel it is about (``channelData.channel.id``), which
+            is not the conversation the event arrives in.
+        name: The channel's name as Teams gives it (the new one on a rename).
+    """
+
+    event: str
+    channel_id: str
+    name: str | None = None
+
 
 @dataclass(frozen=True)
 class ConversationInfo:
@@ -52,6 +77,23 @@ def kind_of(activity: Activity) -> str:
     if conversation is not None and conversation.is_group:
         return GROUP
     return PERSONAL
+
+
+def channel_event(activity: Activity) -> ChannelEvent | None:
+    """The channel event a ``conversationUpdate`` carries, if it is one."""
+    data = _channel_data(activity)
+    event = data.get("eventType")
+    channel = data.get("channel")
+    if event not in CHANNEL_EVENTS or not isinstance(channel, dict):
+        return None
+    if not channel.get("id"):
+        return None
+    name = channel.get("name")
+    return ChannelEvent(
+        event=str(event),
+        channel_id=str(channel["id"]),
+        name=str(name)[:200] if name else None,
+    )
 
 
 def conversation_info(activity: Activity) -> ConversationInfo | None:

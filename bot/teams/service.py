@@ -34,7 +34,13 @@ from bot.teams import text
 from bot.teams.card_actions import CardAction, Verb
 from bot.teams.cards import AdaptiveCardRenderer
 from bot.teams.identity import EmailLookup, TeamsUser, identify
-from bot.teams.references import TEAMS, conversation_info, tenant_of
+from bot.teams.references import (
+    TEAMS,
+    ChannelEvent,
+    conversation_info,
+    tenant_of,
+)
+from bot.teams.workforce import WorkforceChannels
 from survey.delivery.conversations import find_conversation, forget_conversation
 from survey.delivery.conversations import remember_conversation as store_conversation
 from survey.errors import NotFoundError
@@ -150,6 +156,30 @@ class TeamsService:
                 conversation_id=info.conversation_id,
                 now=self.clock(),
             )
+
+    @property
+    def workforce(self) -> WorkforceChannels:
+        """Chooses and watches the workforce channel."""
+        return WorkforceChannels(self.runtime.sessions, self.platforms)
+
+    async def choose_workforce_channel(
+        self, person: Person | None, activity: Activity
+    ) -> tuple[Message, ...]:
+        """``@Health Check workforce channel``: workforce posts go to this channel."""
+        info = conversation_info(activity)
+        if info is None:
+            return (Notice(text.workforce_channel_in_a_channel(), Tone.INFO),)
+        return await self.workforce.choose(person=person, info=info, now=self.clock())
+
+    async def channel_changed(self, activity: Activity, event: ChannelEvent) -> None:
+        """A team channel was created, deleted, renamed or restored."""
+        organisation = await self.organisation()
+        await self.workforce.changed(
+            organisation_id=organisation.id if organisation else None,
+            event=event,
+            event_id=activity.id or "",
+            now=self.clock(),
+        )
 
     async def person(self, activity: Activity, email_of: EmailLookup) -> Person | None:
         """The roster person who sent ``activity``, if any."""

@@ -109,11 +109,81 @@ def welcome() -> str:
     )
 
 
+WORKFORCE_CHANNEL_COMMANDS = frozenset({"workforce channel", "workforce-channel"})
+"""What the PSW types (after @-mentioning the app) in the chosen channel."""
+
+
 def team_welcome() -> str:
     """When the app is added to a team."""
     return (
-        f"{APP_NAME} will post survey news and 'you said, we did' updates in this "
-        "channel. Nobody's answers are ever posted here."
+        f"{APP_NAME} is here. Nobody's answers are ever posted here. To have "
+        "survey news and 'you said, we did' updates posted in a channel, the PSW "
+        f"writes '@{APP_NAME} workforce channel' in it."
+    )
+
+
+def workforce_channel_chosen(team: str | None) -> str:
+    """The PSW chose this channel for workforce posts."""
+    where = f" of {team}" if team else ""
+    return (
+        f"Done: survey news and 'you said, we did' updates will be posted in this "
+        f"channel{where}, and nowhere else, until a PSW chooses another. Nobody's "
+        "answers are ever posted here."
+    )
+
+
+def workforce_channel_refused() -> str:
+    """Someone without PSW access asked to make a channel the workforce channel."""
+    return "Only the PSW can choose where workforce updates are posted."
+
+
+def workforce_channel_in_a_channel() -> str:
+    """The command typed in a personal or group chat."""
+    return (
+        "Type that in the team channel you want workforce updates posted in, "
+        f"mentioning me: '@{APP_NAME} workforce channel'."
+    )
+
+
+def workforce_channel_deleted(name: str | None) -> str:
+    """To the PSW: the chosen workforce channel was deleted."""
+    called = f" ('{name}')" if name else ""
+    return (
+        f"The Teams channel chosen for workforce updates{called} was deleted, so "
+        "briefings and 'you said, we did' posts are held, not posted anywhere "
+        "else. Choose another channel: write "
+        f"'@{APP_NAME} workforce channel' in it."
+    )
+
+
+def workforce_channel_restored(name: str | None) -> str:
+    """To the PSW: the deleted workforce channel was restored."""
+    called = f" ('{name}')" if name else ""
+    return (
+        f"The Teams channel chosen for workforce updates{called} was restored. "
+        "New workforce posts go there again; posts held while it was deleted "
+        "stay held."
+    )
+
+
+def workforce_channel_renamed(name: str | None) -> str:
+    """To the PSW: the chosen workforce channel was renamed."""
+    called = f" to '{name}'" if name else ""
+    return (
+        f"The Teams channel chosen for workforce updates was renamed{called}. "
+        "Workforce posts still go there. If that is no longer the right place, "
+        f"write '@{APP_NAME} workforce channel' in the channel you want."
+    )
+
+
+def workforce_channel_refusing(status: int | None) -> str:
+    """To the PSW: Teams refused a post to the chosen workforce channel."""
+    said = f" (Teams answered {status})" if status else ""
+    return (
+        "A workforce post could not be delivered to the chosen Teams channel"
+        f"{said}: the app may have been removed from that team or the channel "
+        "deleted. The post is held. Add the app to the team again, or choose "
+        f"another channel by writing '@{APP_NAME} workforce channel' in it."
     )
 
 
@@ -137,3 +207,32 @@ def wrong_tenant() -> str:
 
 def _day(day: date) -> str:
     return f"{day:%A} {day.day} {day:%B}"
+
+
+# healthcheck teams workforce-channel ---------------------------------------------
+
+CLI_CHANNEL_OR_CLEAR = "Give a channel id or --clear, not both."
+CLI_UNKNOWN_CHANNEL = (
+    "The app has not been added to a Teams channel with id '{channel}' in "
+    "{name} ({slug}). Add the app to the team first (or let the PSW write "
+    "'@Health Check workforce channel' in the channel). Channels it knows: {known}."
+)
+CLI_NONE_KNOWN = "none yet"
+CLI_SET = (
+    "{name} ({slug}): briefings and 'you said, we did' posts now go to Teams "
+    "channel {channel}{team}, and nowhere else."
+)
+CLI_CLEARED = (
+    "{name} ({slug}) has no Teams workforce channel now; its briefings and "
+    "'you said, we did' posts are held (not posted) until one is chosen."
+)
+CLI_CURRENT = "{name} ({slug}): the Teams workforce channel is {channel}{team}{state}."
+CLI_NOT_CHOSEN = (
+    "{name} ({slug}) has no Teams workforce channel chosen, so workforce posts "
+    "are held. The PSW writes '@Health Check workforce channel' in the channel, "
+    "or run this command with the channel's id. Channels the app is in: {known}."
+)
+CLI_GONE = (
+    ", which was deleted or the app removed from its team: posts are held until "
+    "another is chosen"
+)

@@ -11,11 +11,13 @@ from sqlmodel import col, select
 
 from analytics.charts import Chart, favourable_chart, standards_chart
 from analytics.data import Names, earlier_campaign, load_names, load_round
-from analytics.groups import Group
+from analytics.groups import Group, team_group
 from analytics.model import GroupResults
+from analytics.report import audience_of
 from analytics.report_actions import report_actions
 from analytics.results import ResultsEngine
 from analytics.suppression import Policy
+from bot import security_log
 from bot.commands.access import standing_of
 from bot.web.pages import notice_page, organisation_of, page, runtime_of, visitor_in
 from survey.audit import record_event
@@ -45,6 +47,12 @@ def register(app: FastAPI) -> None:
                 return RedirectResponse("/", status_code=303)
             standing = await standing_of(session, person=visitor.person)
             if standing is None or standing.access != Access.PSW:
+                security_log.page_refused(
+                    person_id=visitor.person.id,
+                    page=request.url.path,
+                    held=str(standing.access) if standing else "none",
+                    needed=str(Access.PSW),
+                )
                 return notice_page(
                     request,
                     heading="Only the Principal Social Worker can open the dashboard",
@@ -93,7 +101,9 @@ def register(app: FastAPI) -> None:
         )
         results = engine.group(group)
         charts = await asyncio.to_thread(_charts, results)
-        roles = sorted(current.responses["role"].dropna().unique())
+        roles = sorted(audience_of(current)["role"].dropna().unique())
+        services = sorted(names.services.items(), key=lambda item: item[1])
+        teams = sorted(names.teams.items(), key=lambda item: item[1])
         return page(
             request,
             "dashboard.html",
@@ -102,9 +112,22 @@ def register(app: FastAPI) -> None:
             chosen=chosen,
             results=results,
             charts=charts,
-            services=sorted(names.services.items(), key=lambda item: item[1]),
-            teams=sorted(names.teams.items(), key=lambda item: item[1]),
-            roles=[(code, role_label(code)) for code in roles],
+            services=[
+                (sid, name, not engine.visible(Group.of(name, service_id=sid)))
+                for sid, name in services
+            ],
+            teams=[
+                (
+                    tid,
+                    name,
+                    not engine.visible(team_group(tid, names.team_service[tid], name)),
+                )
+                for tid, name in teams
+            ],
+            roles=[
+                (code, role_label(code), not engine.visible(Group.of("", role=code)))
+                for code in roles
+            ],
             selected={"service": service, "team": team, "role": role},
             actions=actions,
         )

@@ -1,23 +1,26 @@
-"""Who is using the local channel: a signed, HttpOnly session cookie naming a person.
+"""Who is using the local channel: a server-side session named by an HttpOnly cookie.
 
-The cookie holds the person's id, how they signed in (persona picker or personal
-link) and when, with an HMAC under a key derived from the server secret. A
-cookie that is forged, altered or too old is simply ignored.
+The cookie holds a random token; the ``web_session`` table holds its hash, the
+person and how they signed in (persona picker or personal link).
+:class:`bot.web.sessions.SessionMiddleware` looks the session up once per
+request, so signing out or an administrator's ``healthcheck sessions revoke``
+ends it at once, and an idle or too-old session is simply not found. Signing in
+always starts a new session (the id rotates) and ends the browser's old one.
 """
 
 from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from enum import StrEnum
 
 from fastapi import Request, Response
 
-from bot.web.keys import purpose_key, sign, verify
+from survey.web_sessions import end_session, start_session
 
 COOKIE = "hc_session"
-MAX_AGE = timedelta(days=30)
+STATE = "web_session"
 
 
 class SignedInBy(StrEnum):
@@ -25,64 +28,52 @@ class SignedInBy(StrEnum):
 
     PICKER = "p"
     LINK = "l"
+    MICROSOFT = "m"
+    SLACK = "s"
 
 
 @dataclass(frozen=True)
 class WebSession:
-    """The person a browser is signed in as."""
+    """The person a browser is signed in as, and since when."""
 
     person_id: uuid.UUID
     signed_in_by: SignedInBy
     issued_at: int
+    session_id: uuid.UUID
 
 
-def session_value(
-    secret: bytes, *, person_id: uuid.UUID, signed_in_by: SignedInBy, now: datetime
-) -> str:
-    """The cookie value naming ``person_id``."""
-    payload = f"{person_id.hex}.{signed_in_by.value}.{int(now.timestamp())}"
-    return f"{payload}.{sign(purpose_key(secret, 'session'), payload)}"
+def session_of(request: Request, secret: bytes, *, now: datetime) -> WebSession | None:
+    """The live session of a request, as the session middleware found it."""
+    found: WebSession | None = getattr(request.state, STATE, None)
+    return found
 
 
-def read_session(
-    secret: bytes, value: str | None, *, now: datetime
-) -> WebSession | None:
-    """The session in a cookie value, or None if it is missing, forged or expired."""
-    if not value or len(value) > 200:
-        return None
-    parts = value.split(".")
-    if len(parts) != 4:
-        return None
-    person_hex, how, issued, signature = parts
-    payload = f"{person_hex}.{how}.{issued}"
-    if not verify(purpose_key(secret, "session"), payload, signature):
-        return None
-    try:
-        person_id = uuid.UUID(hex=person_hex)
-        signed_in_by = SignedInBy(how)
-        issued_at = int(issued)
-    except ValueError:
-        return None
-    age = now.timestamp() - issued_at
-    if age < -300 or age > MAX_AGE.total_seconds():
-        return None
-    return WebSession(person_id, signed_in_by, issued_at)
-
-
-def sign_in(
+async def sign_in(
     response: Response,
     request: Request,
-    secret: bytes,
     *,
     person_id: uuid.UUID,
     signed_in_by: SignedInBy,
     now: datetime,
 ) -> None:
-    """Set the session cookie on ``response``."""
+    """Start a new session for ``person_id`` and set its cookie on ``response``."""
+    runtime = request.app.state.runtime
+    old = request.cookies.get(COOKIE)
+    async with (
+        request.app.state.channel.writing(),
+        runtime.sessions() as session,
+        session.begin(),
+    ):
+        if old:
+            await end_session(session, token=old, now=now)
+        token = await start_session(
+            session, person_id=person_id, signed_in_by=signed_in_by.value, now=now
+        )
+    settings = runtime.settings
     response.set_cookie(
         COOKIE,
-        session_value(secret, person_id=person_id, signed_in_by=signed_in_by, now=now),
-        max_age=int(MAX_AGE.total_seconds()),
+        token,
+        max_age=int(settings.session_lifetime_hours * 3600),
         httponly=True,
         samesite="lax",
         secure=request.url.scheme == "https",
@@ -90,11 +81,14 @@ def sign_in(
     )
 
 
-def session_of(request: Request, secret: bytes, *, now: datetime) -> WebSession | None:
-    """The signed-in session of a request, if its cookie is genuine."""
-    return read_session(secret, request.cookies.get(COOKIE), now=now)
-
-
-def sign_out(response: Response) -> None:
-    """Remove the session cookie (on a shared computer, say)."""
+async def sign_out(response: Response, request: Request, *, now: datetime) -> None:
+    """End this browser's session and remove its cookie (on a shared computer)."""
+    token = request.cookies.get(COOKIE)
+    if token:
+        async with (
+            request.app.state.channel.writing(),
+            request.app.state.runtime.sessions() as session,
+            session.begin(),
+        ):
+            await end_session(session, token=token, now=now)
     response.delete_cookie(COOKIE, path="/", httponly=True, samesite="lax")

@@ -32,26 +32,31 @@ def register(app: FastAPI) -> None:
     async def database_unavailable(request: Request, error: Exception) -> HTMLResponse:
         if not database_unreachable(error):
             raise error
-        log.warning(
-            "database unavailable for %s %s: %s",
-            request.method,
-            request.url.path,
-            str(error).splitlines()[0] if str(error) else type(error).__name__,
-        )
-        response = notice_page(
-            request,
-            heading=text.unavailable_heading(),
-            message=text.unavailable(),
-            tone="warning",
-            status_code=503,
-            next_href=_again(request),
-            next_label="Try again",
-        )
-        response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
-        return response
+        return unavailable_page(request, error)
 
     app.add_exception_handler(DBAPIError, database_unavailable)
     app.add_exception_handler(PoolTimeout, database_unavailable)
+
+
+def unavailable_page(request: Request, error: Exception) -> HTMLResponse:
+    """The 503 page for a request that found the database unreachable (logged)."""
+    log.warning(
+        "database unavailable for %s %s: %s",
+        request.method,
+        request.url.path,
+        str(error).splitlines()[0] if str(error) else type(error).__name__,
+    )
+    response = notice_page(
+        request,
+        heading=text.unavailable_heading(),
+        message=text.unavailable(),
+        tone="warning",
+        status_code=503,
+        next_href=_again(request),
+        next_label="Try again",
+    )
+    response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
 
 
 def _again(request: Request) -> str:

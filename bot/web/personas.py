@@ -20,6 +20,7 @@ from bot.web.pages import (
     picker_enabled,
     runtime_of,
 )
+from bot.web.rate_limit import count_failure, refused_for_too_many
 from survey.errors import SurveyError
 from survey.roster.people import RosterEntry, active_person, roster
 from survey.roster.roles import Access, Workforce, role_label, workforce_of
@@ -90,6 +91,8 @@ async def picker_page(request: Request) -> HTMLResponse:
             request,
             heading="Sign in with your personal link",
             message=text.picker_off(),
+            next_href="/sign-in",
+            next_label="Other ways to sign in (Microsoft, Slack)",
         )
     try:
         organisation = await organisation_of(request)
@@ -126,9 +129,9 @@ def register(app: FastAPI) -> None:
         return await picker_page(request)
 
     @app.post("/sign-out", response_model=None)
-    async def leave() -> Response:
+    async def leave(request: Request) -> Response:
         response = RedirectResponse("/", status_code=303)
-        sign_out(response)
+        await sign_out(response, request, now=now())
         return response
 
     @app.post("/persona", response_model=None)
@@ -140,6 +143,9 @@ def register(app: FastAPI) -> None:
                 message=text.picker_off(),
                 status_code=403,
             )
+        limited = refused_for_too_many(request)
+        if limited is not None:
+            return limited
         form = await request.form()
         organisation = await organisation_of(request)
         person = None
@@ -153,6 +159,7 @@ def register(app: FastAPI) -> None:
                     session, organisation_id=organisation.id, person_id=person_id
                 )
         if person is None:
+            count_failure(request)
             return notice_page(
                 request,
                 heading="Choose someone on the roster",
@@ -163,10 +170,9 @@ def register(app: FastAPI) -> None:
                 next_label="Back to the list of people",
             )
         response = RedirectResponse("/", status_code=303)
-        sign_in(
+        await sign_in(
             response,
             request,
-            runtime_of(request).settings.secret,
             person_id=person.id,
             signed_in_by=SignedInBy.PICKER,
             now=now(),

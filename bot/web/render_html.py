@@ -27,6 +27,7 @@ from bot.conversation.messages import (
     SummaryTable,
 )
 from bot.conversation.prose import paragraphs, safe_link
+from bot.web.csrf import csrf_field
 
 TEMPLATES = Path(__file__).parent / "templates"
 STATIC = Path(__file__).parent / "static"
@@ -50,6 +51,7 @@ def template_environment() -> Environment:
         lstrip_blocks=True,
     )
     environment.globals["REVIEW"] = REVIEW
+    environment.globals["csrf_field"] = csrf_field
     return environment
 
 

@@ -17,14 +17,21 @@ from bot.web import (
     overview,
     personas,
     posts,
+    sign_in,
 )
+from bot.web.csrf import CsrfMiddleware
+from bot.web.headers import SecurityHeadersMiddleware
 from bot.web.pages import ChannelState
 from bot.web.render_html import STATIC
+from bot.web.sessions import SessionMiddleware
 
 
 def register(app: FastAPI) -> None:
     """Serve the local web channel, the dashboard and ``/healthz``/``/readyz``."""
     app.state.channel = ChannelState()
+    app.add_middleware(CsrfMiddleware)
+    app.add_middleware(SessionMiddleware)
+    app.add_middleware(SecurityHeadersMiddleware)
     outage.register(app)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     channel.register(app)
@@ -33,6 +40,7 @@ def register(app: FastAPI) -> None:
     overview.register(app)
     inbox.register(app)
     posts.register(app)
+    sign_in.register(app)
     dashboard.register(app)
 
     @app.get("/healthz", include_in_schema=False)

@@ -81,3 +81,72 @@ def unavailable() -> str:
         "was not saved. Everything you sent before it is safe. Please try again "
         "in a moment."
     )
+
+
+def forged_post_heading() -> str:
+    """The heading of the page for a post that did not come from our own page."""
+    return "That did not come from a Health Check page"
+
+
+def forged_post() -> str:
+    """Why a post without a valid CSRF token was refused, and what to do."""
+    return (
+        "Nothing was changed. The form was sent from another page or site, or from "
+        "a page that was open before you signed in or out. Go back to the chat, "
+        "reload it and try again."
+    )
+
+
+def link_continue_heading(*, switching: bool) -> str:
+    """The heading of the page a personal link opens (nothing is used yet)."""
+    if switching:
+        return "Someone else is signed in on this browser"
+    return "Sign in to Health Check"
+
+
+def too_many_heading() -> str:
+    """The heading of the 429 page for too many failed sign-ins."""
+    return "Too many attempts"
+
+
+def too_many(minutes: int) -> str:
+    """Why sign-in is refused for a while, and when to try again."""
+    when = "in a minute" if minutes <= 1 else f"in {minutes} minutes"
+    return (
+        "There have been too many sign-in attempts that did not work from this "
+        f"network. Please try again {when}. If your personal link does not work, "
+        "ask your Principal Social Worker for a new one."
+    )
+
+
+def sign_in_not_offered_heading() -> str:
+    """The heading when a sign-in provider is not set up here."""
+    return "That way of signing in is not set up"
+
+
+def sign_in_not_offered() -> str:
+    """What to do when a provider is not set up."""
+    return "Please use another way to sign in, or the personal link you were sent."
+
+
+def sign_in_refused_heading(reason: str) -> str:
+    """The heading of a refused sign-in."""
+    if reason == "not-on-roster":
+        return "We could not find you on the roster"
+    return "That sign-in did not work"
+
+
+def sign_in_refused(reason: str) -> str:
+    """Why a sign-in was refused, politely, without the technical detail."""
+    if reason == "not-on-roster":
+        return (
+            "Your account signed in, but it does not match anyone on this "
+            "organisation's Health Check roster. If you think it should, ask your "
+            "Principal Social Worker to check the email on the roster."
+        )
+    if reason in ("other-tenant", "other-workspace"):
+        return (
+            "That account belongs to another organisation. Please sign in with "
+            "your account at this organisation."
+        )
+    return "Nothing was changed. Please start again from the sign-in page."

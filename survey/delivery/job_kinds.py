@@ -12,7 +12,13 @@ Handler = Callable[
     [AsyncSession, dict[str, Any], datetime, tuple[str, ...]], Awaitable[None]
 ]
 
+KeyedHandler = Callable[
+    [AsyncSession, dict[str, Any], datetime, bytes], Awaitable[None]
+]
+"""A handler that needs the server secret (to open sealed responses)."""
+
 HANDLERS: dict[str, Handler] = {}
+KEYED_HANDLERS: dict[str, KeyedHandler] = {}
 
 
 class Deferred(Exception):
@@ -27,9 +33,28 @@ def handles(kind: str) -> Callable[[Handler], Handler]:
     """Register the decorated coroutine as the handler of jobs of ``kind``."""
 
     def register(handler: Handler) -> Handler:
-        if kind in HANDLERS:
-            raise ValueError(f"two handlers for job kind {kind!r}")
+        _check_new(kind)
         HANDLERS[kind] = handler
         return handler
 
     return register
+
+
+def handles_with_secret(kind: str) -> Callable[[KeyedHandler], KeyedHandler]:
+    """Register the decorated coroutine for jobs of ``kind``; it gets the secret.
+
+    The secret is handed over by the worker at run time and never stored with
+    the job, so a database reader cannot open what the job opens.
+    """
+
+    def register(handler: KeyedHandler) -> KeyedHandler:
+        _check_new(kind)
+        KEYED_HANDLERS[kind] = handler
+        return handler
+
+    return register
+
+
+def _check_new(kind: str) -> None:
+    if kind in HANDLERS or kind in KEYED_HANDLERS:
+        raise ValueError(f"two handlers for job kind {kind!r}")

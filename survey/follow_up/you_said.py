@@ -96,7 +96,11 @@ async def post_you_said(
     if earlier is None:
         session.add(announcement)
         await session.flush()
-    common = {"announcement_id": str(announcement.id), "campaign": campaign.name}
+    common = {
+        "announcement_id": str(announcement.id),
+        "campaign_id": str(campaign.id),
+        "campaign": campaign.name,
+    }
     posts = 0
     for platform, recipient in channel_targets(platforms):
         posts += await enqueue(

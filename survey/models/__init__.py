@@ -15,9 +15,10 @@ from survey.models.follow_up import Action, Announcement, Target
 from survey.models.jobs import Job, LocalDelivery, OutboxMessage
 from survey.models.links import PersonalLink
 from survey.models.organisation import ManagerOf, Organisation, Person, Service, Team
-from survey.models.responses import Answer, Comment, Response
+from survey.models.responses import Answer, Comment, Response, SealedResponse
 from survey.models.slack import SlackEvent, SlackWorkspace
 from survey.models.templates import Template, TemplateQuestion
+from survey.models.web_sessions import WebSession
 
 __all__ = [
     "Action",
@@ -42,6 +43,7 @@ __all__ = [
     "PersonalLink",
     "PulseSchedule",
     "Response",
+    "SealedResponse",
     "Service",
     "SlackEvent",
     "SlackWorkspace",
@@ -49,4 +51,5 @@ __all__ = [
     "Team",
     "Template",
     "TemplateQuestion",
+    "WebSession",
 ]

@@ -89,7 +89,10 @@ class Participation(SQLModel, table=True):
     """Who was invited and whether they finished; holds no answers and no finish time.
 
     It deliberately records no completion timestamp, so it cannot be lined up
-    against the date on a response.
+    against the date on a response. The person's reporting attributes (service,
+    team, role, workforce, employment type) are copied when they are invited, so
+    a later roster change cannot move them between groups and reveal, by a
+    changed response rate, who did not take part.
     """
 
     __table_args__ = (UniqueConstraint("campaign_id", "person_id"),)
@@ -97,6 +100,11 @@ class Participation(SQLModel, table=True):
     id: uuid.UUID = Field(default_factory=new_id, primary_key=True)
     campaign_id: uuid.UUID = Field(foreign_key="campaign.id", index=True)
     person_id: uuid.UUID = Field(foreign_key="person.id", index=True)
+    service_id: uuid.UUID = Field(foreign_key="service.id")
+    team_id: uuid.UUID = Field(foreign_key="team.id")
+    role: str = Field(max_length=60)
+    workforce: str = Field(max_length=30)
+    employment_type: str = Field(max_length=30)
     status: str = Field(default=ParticipationStatus.INVITED, max_length=10)
     reminders_sent: int = 0
     reminders_muted: bool = False
@@ -115,18 +123,29 @@ class ParticipationTally(SQLModel, table=True):
 
     The retention purge replaces a closed campaign's participation rows with
     these counts, so response rates survive without keeping who took part.
-    Groups are the roster attributes at the time of the purge.
+    Groups are the attributes frozen when each person was invited. No group is
+    smaller than the organisation's minimum: small groups are merged upward
+    (employment type, then role, then team, then service are left out, None),
+    so a tally cannot single anyone out.
     """
 
     __table_args__ = (
-        UniqueConstraint("campaign_id", "team_id", "role", "employment_type", "status"),
+        UniqueConstraint(
+            "campaign_id",
+            "service_id",
+            "team_id",
+            "role",
+            "employment_type",
+            "status",
+        ),
     )
 
     id: uuid.UUID = Field(default_factory=new_id, primary_key=True)
     campaign_id: uuid.UUID = Field(foreign_key="campaign.id", index=True)
-    team_id: uuid.UUID = Field(foreign_key="team.id")
-    role: str = Field(max_length=60)
-    employment_type: str = Field(max_length=30)
+    service_id: uuid.UUID | None = Field(default=None, foreign_key="service.id")
+    team_id: uuid.UUID | None = Field(default=None, foreign_key="team.id")
+    role: str | None = Field(default=None, max_length=60)
+    employment_type: str | None = Field(default=None, max_length=30)
     status: str = Field(max_length=10)
     people: int
 

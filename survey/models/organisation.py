@@ -20,6 +20,7 @@ class Organisation(SQLModel, table=True):
     timezone: str = Field(default="Europe/London", max_length=60)
     min_group_size: int = Field(default=5)
     slack_workforce_channel: str | None = Field(default=None, max_length=40)
+    teams_workforce_channel: str | None = Field(default=None, max_length=400)
     created_at: datetime = Field(
         default_factory=utcnow, sa_column=Column(UTCDateTime, nullable=False)
     )

@@ -9,7 +9,7 @@ import uuid
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Column
+from sqlalchemy import Column, LargeBinary
 from sqlmodel import Field, SQLModel
 
 from survey.models.columns import JSONColumn, new_id
@@ -54,3 +54,20 @@ class Comment(SQLModel, table=True):
     question_key: str = Field(max_length=20)
     text: str
     analysis: dict[str, Any] | None = Field(default=None, sa_column=Column(JSONColumn))
+
+
+class SealedResponse(SQLModel, table=True):
+    """A submitted response waiting, sealed, to be written with others.
+
+    ``sealed`` is the response encrypted under a key derived from the server
+    secret (see :mod:`survey.response_pool`), padded so its length says little.
+    The row carries a random id and the campaign only: no person, no time, no
+    sequential key. It is deleted when its batch is written as responses.
+    """
+
+    __tablename__ = "sealed_response"
+    __table_args__ = NO_ROWID
+
+    id: uuid.UUID = Field(default_factory=new_id, primary_key=True)
+    campaign_id: uuid.UUID = Field(foreign_key="campaign.id", index=True)
+    sealed: bytes = Field(sa_column=Column(LargeBinary, nullable=False))

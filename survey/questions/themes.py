@@ -7,6 +7,7 @@ THEMES: dict[str, str] = {
     "stress_wellbeing": "Stress and wellbeing",
     "supervision": "Supervision",
     "management_support": "Management support",
+    "teamwork": "Teamwork and peer support",
     "communication": "Communication and consultation",
     "learning_development": "Learning and development",
     "research": "Research and practice guidance",

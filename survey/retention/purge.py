@@ -4,13 +4,18 @@ What goes:
 
 * comments (free-text answers) whose response was submitted before the cutoff,
   N calendar months before now; a comment submitted on the cutoff date stays;
-* drafts last saved before the cutoff;
+* drafts last saved before the cutoff, and every draft of a campaign whose
+  participation goes (a closed campaign's draft can never be sent, and its key
+  would tell anyone holding the server secret who started but did not finish);
 * the participation rows of a campaign that is closed, has no job of its plan
   still to run (no reminder or nudge due) and closed longer ago than the
   organisation's longest pulse cool-down (pulses leave out people who were in a
   recent health check, and learn who from these rows). They are first counted
-  into :class:`~survey.models.ParticipationTally` rows per team, role,
-  employment type and status, so response rates survive.
+  into :class:`~survey.models.ParticipationTally` rows per group (frozen
+  attributes, small groups merged upward) and status, so response rates
+  survive; the campaign's personal messages (invitations, reminders, nudges,
+  "you said, we did" notes) go with them, from the outbox, the local channel's
+  delivery rows and the chat platforms' delivery receipts.
 
 Responses and closed answers stay: they are anonymous, and year-on-year
 comparison needs them. ``months`` None keeps comments and drafts for good.
@@ -23,7 +28,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import ColumnElement, delete, func
+from sqlalchemy import ColumnElement, and_, delete, func, or_
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 from sqlmodel.sql.expression import SelectOfScalar
@@ -37,10 +42,13 @@ from survey.models import (
     Comment,
     Draft,
     Job,
+    Organisation,
     Participation,
+    ParticipationTally,
     PulseSchedule,
     Response,
 )
+from survey.retention.messages import personal_messages, remove_personal_messages
 from survey.retention.tallies import tally_and_remove
 
 PURGED = "retention.purged"
@@ -68,6 +76,9 @@ class PurgePlan:
         comments: How many comments.
         drafts: How many drafts.
         participation: The campaigns whose participation rows go, by name.
+        messages: Personal messages about those campaigns.
+        minimum: The organisation's minimum group size; no participation
+            tally is smaller.
     """
 
     organisation_id: uuid.UUID
@@ -76,6 +87,8 @@ class PurgePlan:
     comments: int
     drafts: int
     participation: tuple[CampaignParticipation, ...]
+    messages: int = 0
+    minimum: int = 5
 
     @property
     def participation_records(self) -> int:
@@ -85,7 +98,9 @@ class PurgePlan:
     @property
     def empty(self) -> bool:
         """Whether there is nothing to remove."""
-        return not (self.comments or self.drafts or self.participation_records)
+        return not (
+            self.comments or self.drafts or self.participation_records or self.messages
+        )
 
     def describe(self) -> str:
         """The counts in one line, for the audit log (no names of people)."""
@@ -93,6 +108,8 @@ class PurgePlan:
         words += f"participation records: {self.participation_records}"
         if self.participation:
             words += " (" + ", ".join(c.name for c in self.participation) + ")"
+        if self.messages:
+            words += f", personal messages: {self.messages}"
         if self.cutoff is not None:
             words += f"; older than {self.months} months: before {self.cutoff:%Y-%m-%d}"
         return words
@@ -140,7 +157,7 @@ async def plan_purge(
     """
     months = check_months(months)
     cutoff = months_before(now, months) if months is not None else None
-    comments = drafts = 0
+    comments = 0
     if cutoff is not None:
         comments = (
             await session.exec(
@@ -153,17 +170,31 @@ async def plan_purge(
                 )
             )
         ).one()
-        drafts = (
-            await session.exec(
-                select(func.count())
-                .select_from(Draft)
-                .where(*_old_drafts(organisation_id, cutoff))
-            )
-        ).one()
     participation = await _finished_campaigns(
         session, organisation_id=organisation_id, now=now
     )
-    return PurgePlan(organisation_id, months, cutoff, comments, drafts, participation)
+    drafts = (
+        await session.exec(
+            select(func.count())
+            .select_from(Draft)
+            .where(_old_drafts(organisation_id, cutoff, participation))
+        )
+    ).one()
+    messages = await personal_messages(
+        session, campaigns=await _campaigns(session, organisation_id, participation)
+    )
+    organisation = await session.get(Organisation, organisation_id)
+    minimum = organisation.min_group_size if organisation else PurgePlan.minimum
+    return PurgePlan(
+        organisation_id,
+        months,
+        cutoff,
+        comments,
+        drafts,
+        participation,
+        messages.count,
+        minimum,
+    )
 
 
 async def purge(
@@ -198,17 +229,23 @@ async def purge(
     plan = await plan_purge(
         session, organisation_id=organisation_id, now=now, months=months
     )
-    comments = drafts = 0
+    comments = 0
     if plan.cutoff is not None:
         old = _old_responses(organisation_id, plan.cutoff.date())
         comments = (
             await session.exec(delete(Comment).where(col(Comment.response_id).in_(old)))
         ).rowcount
-        drafts = (
-            await session.exec(
-                delete(Draft).where(*_old_drafts(organisation_id, plan.cutoff))
+    drafts = (
+        await session.exec(
+            delete(Draft).where(
+                _old_drafts(organisation_id, plan.cutoff, plan.participation)
             )
-        ).rowcount
+        )
+    ).rowcount
+    messages = await remove_personal_messages(
+        session,
+        campaigns=await _campaigns(session, organisation_id, plan.participation),
+    )
     removed = []
     for campaign in plan.participation:
         records = await tally_and_remove(session, campaign_id=campaign.campaign_id)
@@ -217,7 +254,14 @@ async def purge(
                 CampaignParticipation(campaign.campaign_id, campaign.name, records)
             )
     done = PurgePlan(
-        organisation_id, plan.months, plan.cutoff, comments, drafts, tuple(removed)
+        organisation_id,
+        plan.months,
+        plan.cutoff,
+        comments,
+        drafts,
+        tuple(removed),
+        messages,
+        plan.minimum,
     )
     if not done.empty:
         await record_event(
@@ -230,6 +274,27 @@ async def purge(
         )
     await session.flush()
     return done
+
+
+async def _campaigns(
+    session: AsyncSession,
+    organisation_id: uuid.UUID,
+    participation: tuple[CampaignParticipation, ...],
+) -> list[Campaign]:
+    """The campaigns whose participation goes now or went at an earlier purge.
+
+    Earlier ones are included so that their personal messages go too (those
+    purged before messages were removed, or queued since).
+    """
+    ids = [campaign.campaign_id for campaign in participation]
+    tallied = select(ParticipationTally.campaign_id)
+    rows = await session.exec(
+        select(Campaign).where(
+            col(Campaign.organisation_id) == organisation_id,
+            or_(col(Campaign.id).in_(ids), col(Campaign.id).in_(tallied)),
+        )
+    )
+    return list(rows.all())
 
 
 def _old_responses(
@@ -247,13 +312,20 @@ def _old_responses(
 
 
 def _old_drafts(
-    organisation_id: uuid.UUID, before: datetime
-) -> tuple[ColumnElement[bool], ...]:
-    """Conditions for the organisation's drafts last saved before ``before``."""
+    organisation_id: uuid.UUID,
+    before: datetime | None,
+    participation: tuple[CampaignParticipation, ...],
+) -> ColumnElement[bool]:
+    """The organisation's drafts saved before ``before``, or of these campaigns."""
     campaigns = select(Campaign.id).where(
         col(Campaign.organisation_id) == organisation_id
     )
-    return (col(Draft.campaign_id).in_(campaigns), col(Draft.updated_at) < before)
+    finished = [campaign.campaign_id for campaign in participation]
+    ended = col(Draft.campaign_id).in_(finished)
+    if before is None:
+        return ended
+    old = and_(col(Draft.campaign_id).in_(campaigns), col(Draft.updated_at) < before)
+    return or_(old, ended)
 
 
 async def _finished_campaigns(

@@ -25,7 +25,7 @@ from sqlmodel import col
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from survey.campaigns import close_campaign, open_campaign
-from survey.delivery.job_kinds import Deferred, handles
+from survey.delivery.job_kinds import Deferred, handles, handles_with_secret
 from survey.delivery.jobs import schedule_job
 from survey.delivery.queue import PENDING
 from survey.errors import NotFoundError, ScheduleError
@@ -342,16 +342,13 @@ async def send_invitations(
     return sent
 
 
-@handles(CLOSE)
+@handles_with_secret(CLOSE)
 async def _close(
-    session: AsyncSession,
-    payload: dict[str, Any],
-    now: datetime,
-    platforms: tuple[str, ...],
+    session: AsyncSession, payload: dict[str, Any], now: datetime, secret: bytes
 ) -> None:
     campaign = await campaign_of_job(session, payload)
     if _current(campaign, payload) and campaign.status == CampaignStatus.OPEN:
-        await close_campaign(session, campaign=campaign, now=now)
+        await close_campaign(session, campaign=campaign, now=now, secret=secret)
 
 
 @handles(REMIND)

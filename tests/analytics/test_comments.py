@@ -1,4 +1,4 @@
-"""Comment analysis: sentiment rules, themes, key phrases, quotes, speed and accuracy.
+"""Comment analysis: sentiment rules, themes, quotes, speed and accuracy.
 
 The accuracy guard reads /work/shared/eval/nhs_fft_comments.csv: NHS Friends and Family
 Test comments from The-Strategy-Unit/pxtextmining, MIT licence, (c) 2021 NHS England.
@@ -23,7 +23,6 @@ from analytics.comments import (
     analyse_comment,
     analyse_comments,
     frame_for_question,
-    key_phrases,
     representative_quotes,
 )
 from survey.questions.themes import THEMES
@@ -230,6 +229,10 @@ THEME_EXAMPLES = {
         "My team manager is approachable and supportive.",
         "Senior managers don't listen and I don't feel valued.",
     ),
+    "teamwork": (
+        "My colleagues are brilliant and we always support each other.",
+        "There is no teamwork, colleagues are cliquey and unhelpful.",
+    ),
     "communication": (
         "We are kept informed and consulted about changes, which is great.",
         "Decisions are just announced by email and we are never consulted.",
@@ -317,54 +320,6 @@ def test_matched_phrases_explain_each_theme() -> None:
     assert "recording_paperwork" in analysis.themes
 
 
-# --- key phrases ----------------------------------------------------------------
-
-LONE_WORKING = [
-    "Lone working on evening visits worries me.",
-    "We need a proper lone working policy.",
-    "Lone working feels unsafe without a buddy system.",
-    "Nobody checks on lone working staff after 5pm.",
-    "My caseload is too high.",
-    "Caseloads keep rising.",
-    "The car park is full by 9am.",
-]
-
-
-def test_key_phrases_surface_a_concept_the_taxonomy_misses() -> None:
-    phrases = key_phrases(LONE_WORKING, emergent_only=True)
-
-    assert phrases[0].phrase == "lone working"
-    assert phrases[0].comments == 4
-    assert phrases[0].themes == ()
-
-
-def test_key_phrases_can_be_limited_to_the_taxonomy() -> None:
-    phrases = key_phrases(LONE_WORKING, known_themes_only=True)
-
-    assert [phrase.phrase for phrase in phrases] == ["caseload"]
-    assert phrases[0].comments == 2
-    assert phrases[0].themes == ("workload",)
-
-
-def test_key_phrases_prefer_the_longer_phrase_and_drop_opinion_words() -> None:
-    texts = [
-        "The mileage rates are really poor.",
-        "Mileage rates have not changed for years, really poor.",
-        "Please review mileage rates.",
-    ]
-
-    found = [phrase.phrase for phrase in key_phrases(texts)]
-
-    assert found[0] == "mileage rates"
-    assert "mileage" not in found
-    assert "really poor" not in found
-
-
-def test_key_phrase_filters_exclude_each_other() -> None:
-    with pytest.raises(ValueError, match="exclude"):
-        key_phrases(["a"], known_themes_only=True, emergent_only=True)
-
-
 # --- representative quotes ------------------------------------------------------
 
 ROSTER = ["Priya Shah", "Tom Ashworth"]
@@ -442,7 +397,7 @@ def test_two_thousand_comments_analyse_quickly() -> None:
 
     assert len(analyses) == 2000
     assert all(isinstance(analysis, CommentAnalysis) for analysis in analyses)
-    assert elapsed < 10.0
+    assert elapsed < 2.0, "the rule path with themes keeps 1,000 comments a second"
 
 
 def _rows(path: Path) -> list[dict[str, str]]:
@@ -477,6 +432,37 @@ def test_macro_f1_on_invented_staff_comments() -> None:
     assert _macro_f1(rows) >= 0.70
 
 
+@pytest.mark.parametrize(
+    ("name", "labels", "floor"),
+    [
+        ("staff_pros_cons.csv", ("positive", "negative"), 0.80),
+        ("staff_informal.csv", ("positive", "neutral", "negative"), 0.75),
+    ],
+)
+def test_macro_f1_without_a_question_on_invented_staff_sets(
+    name: str, labels: tuple[str, ...], floor: float
+) -> None:
+    # Regression guards over both halves; benchmarks/comments.py reports each half.
+    rows = _rows(STAFF_FILE.parent / name)
+    predicted = [analyse_comment(row["text"]).sentiment.value for row in rows]
+
+    scores = agreement([row["sentiment"] for row in rows], predicted, labels=labels)
+
+    assert {row["split"] for row in rows} == {"dev", "held_out"}
+    assert scores.macro_f1 >= floor
+
+
 def test_agreement_rejects_mismatched_labels() -> None:
     with pytest.raises(ValueError, match="equal length"):
         agreement(["positive"], [])
+
+
+def test_a_neutral_answer_is_wrong_on_a_two_class_set() -> None:
+    two = ("positive", "negative")
+    scores = agreement(["positive", "negative"], ["positive", "neutral"], labels=two)
+
+    assert scores.accuracy == 0.5
+    assert scores.confusion["negative"]["neutral"] == 1
+    assert scores.macro_f1 == pytest.approx(0.5)
+    with pytest.raises(ValueError, match="outside the label set"):
+        agreement(["neutral"], ["neutral"], labels=two)

@@ -15,7 +15,7 @@ from datetime import date, timedelta
 import numpy as np
 import pandas as pd
 import pytest
-from builders import NOW, org_with_teams
+from builders import NOW, SECRET, org_with_teams
 from sqlalchemy import insert
 
 from analytics.data import load_round
@@ -174,7 +174,9 @@ async def _generate(
         )
         found = await session.get(Campaign, campaign.id)
         assert found is not None
-        await close_campaign(session, campaign=found, now=NOW + timedelta(days=1))
+        await close_campaign(
+            session, campaign=found, now=NOW + timedelta(days=1), secret=SECRET
+        )
     return Generated(found, pd.DataFrame(answers))
 
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from builders import NOW, answer_as, full_answers, org_with_teams
+from builders import NOW, SECRET, answer_as, full_answers, org_with_teams
+from plan_builders import run_due
 
 from analytics.data import load_round
 from analytics.groups import everyone, team_group
@@ -14,13 +15,16 @@ from analytics.suppression import Policy
 from survey.campaigns import close_campaign
 from survey.db import SessionFactory
 from survey.models import Campaign
+from survey.response_pool import DRAIN_JOB
 
 
 async def _close(sessions: SessionFactory, campaign: Campaign) -> Campaign:
     async with sessions() as session, session.begin():
         stored = await session.get(Campaign, campaign.id)
         assert stored is not None
-        await close_campaign(session, campaign=stored, now=NOW + timedelta(days=1))
+        await close_campaign(
+            session, campaign=stored, now=NOW + timedelta(days=1), secret=SECRET
+        )
         return stored
 
 
@@ -70,13 +74,20 @@ async def test_the_last_respondent_of_a_small_team_is_not_revealed_while_open(
     )
     for person in people["Beta"][:10] + people["Alpha"][:5]:
         await answer_as(sessions, person, campaign, full_answers())
+    # The worker writes the waiting batch: fifteen responses are stored.
+    assert DRAIN_JOB in await run_due(sessions, now=NOW)
     before = (await _engine(sessions, campaign)).group(everyone())
     await answer_as(sessions, people["Alpha"][5], campaign, full_answers(bullied="yes"))
+    await run_due(sessions, now=NOW)
     after = (await _engine(sessions, campaign)).group(everyone())
     assert before.hidden == after.hidden == NOT_YET
     assert before.questions == after.questions == ()
+    # While open, the count of people who finished moves in steps of 5: the
+    # 16th submission changes nothing anyone sees.
+    assert before.response_rate is not None
     assert after.response_rate is not None
-    assert after.response_rate.responded == 16
+    assert before.response_rate.responded == after.response_rate.responded == 15
+    assert before.respondents == after.respondents == 15
 
 
 async def test_a_question_few_people_answered_is_hidden_in_a_shown_group(

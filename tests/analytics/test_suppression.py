@@ -7,9 +7,13 @@ import itertools
 
 import pandas as pd
 import pytest
+from attacker import Cell, attack
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from analytics.disclosure import catalogue
 from analytics.groups import Group, everyone, team_group
-from analytics.suppression import BY_SUBTRACTION, Policy, Suppressor
+from analytics.suppression import BY_SUBTRACTION, NOT_PUBLISHED, Policy, Suppressor
 
 K = 5
 
@@ -139,3 +143,83 @@ def test_decisions_do_not_depend_on_the_order_of_questions_asked() -> None:
 def test_the_minimum_is_never_below_three() -> None:
     with pytest.raises(ValueError, match="never below 3"):
         Policy(2)
+
+
+def test_a_role_and_a_team_cannot_both_show_when_they_differ_by_one() -> None:
+    # Issue 13: "Occupational therapist" (6) minus "OT Team" (5) is one person.
+    frame = _respondents(
+        {
+            ("A", "adults", "ot"): 1,
+            ("A", "adults", "sw"): 6,
+            ("A", "ot_team", "ot"): 5,
+        }
+    )
+    suppressor = Suppressor(frame, Policy(K))
+    role = Group.of("OT", role="ot")
+    team = team_group("ot_team", "A", "OT Team")
+    assert not (suppressor.shown(role) and suppressor.shown(team))
+    assert suppressor.shown(everyone())
+
+
+def test_a_role_a_service_and_their_crossing_cannot_single_out_one_person() -> None:
+    # Issue 13: senior (7), Children (12) and Children x social worker (6).
+    frame = _respondents(
+        {
+            ("C", "c1", "sw"): 6,
+            ("C", "c1", "senior"): 6,
+            ("A", "a1", "senior"): 1,
+            ("A", "a1", "sw"): 6,
+        }
+    )
+    suppressor = Suppressor(frame, Policy(K))
+    cells = [
+        Group.of("senior", role="senior"),
+        Group.of("C", service_id="C"),
+        Group.of("C sw", service_id="C", role="sw"),
+    ]
+    assert not all(suppressor.shown(cell) for cell in cells)
+
+
+def test_a_group_no_output_offers_is_refused() -> None:
+    frame = _respondents({("S", "a", "sw"): 10, ("S", "b", "sw"): 10})
+    suppressor = Suppressor(frame, Policy(K))
+    stranger = Group.of("nobody", role="astronaut")
+    assert suppressor.reason_hidden(stranger) == NOT_PUBLISHED
+
+
+# Blocks of people sharing team and role: single-role teams, one-person roles.
+PEOPLE = st.lists(
+    st.tuples(
+        st.sampled_from([("S", "a"), ("S", "b"), ("T", "c"), ("T", "d"), ("U", "e")]),
+        st.sampled_from(["sw", "senior", "ot", "manager"]),
+        st.integers(min_value=1, max_value=7),
+    ),
+    min_size=1,
+    max_size=8,
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(people=PEOPLE)
+def test_no_set_of_fewer_than_the_minimum_is_determined_by_shown_groups(
+    people: list[tuple[tuple[str, str], str, int]],
+) -> None:
+    layout: dict[tuple[str, str, str], int] = {}
+    for (service, team), role, count in people:
+        layout[(service, team, role)] = layout.get((service, team, role), 0) + count
+    frame = _respondents(layout)
+    suppressor = Suppressor(frame, Policy(K))
+    names = [f"p{n}" for n in range(len(frame))]
+    cells = [
+        Cell(
+            "answers",
+            str(group.where),
+            frozenset(
+                n for n, inside in zip(names, group.mask(frame), strict=True) if inside
+            ),
+        )
+        for group in catalogue(frame)
+        if suppressor.shown(group)
+    ]
+    findings = attack(cells, K)
+    assert not findings, "\n".join(map(str, findings))

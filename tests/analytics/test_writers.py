@@ -15,7 +15,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-from builders import NOW, answer_as, full_answers, org_with_teams
+from builders import NOW, SECRET, answer_as, full_answers, org_with_teams
 from docx import Document
 from openpyxl import load_workbook
 from sqlalchemy import func
@@ -60,7 +60,9 @@ async def _answer_round(
     async with sessions() as session, session.begin():
         stored = await session.get(Campaign, campaign.id)
         assert stored is not None
-        await close_campaign(session, campaign=stored, now=NOW + timedelta(days=1))
+        await close_campaign(
+            session, campaign=stored, now=NOW + timedelta(days=1), secret=SECRET
+        )
 
 
 # Built once per database kind: the Report is frozen data that the tests only read,

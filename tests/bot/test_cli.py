@@ -46,10 +46,14 @@ class Result:
 
 @pytest.fixture
 def database(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
-    """A fresh SQLite file named by DATABASE_URL; no other settings from outside."""
+    """A fresh SQLite file named by DATABASE_URL, in development mode as `make run`.
+
+    No other settings come from outside.
+    """
     for name in list(os.environ):
         if name.startswith("HEALTHCHECK_") or name == "DATABASE_URL":
             monkeypatch.delenv(name)
+    monkeypatch.setenv("HEALTHCHECK_MODE", "development")
     monkeypatch.chdir(tmp_path)
     path = tmp_path / "data" / "healthcheck.db"
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{path}")
@@ -526,3 +530,47 @@ def test_the_installed_command_prints_no_traceback(
     assert typo.error_line == (
         "Error: No such command 'campain'. Did you mean 'campaign'? (see --help)"
     )
+
+
+def test_development_mode_refuses_to_serve_on_a_network_address(
+    run: RunCli, database: Path
+) -> None:
+    run.ok("db", "upgrade")
+    result = run("serve", "--host", "0.0.0.0")
+    assert result.code == 1
+    assert result.error_line == (
+        "Error: Development mode serves only on this computer (127.0.0.1), not "
+        "0.0.0.0: its persona picker lets anyone sign in as anyone. To serve on a "
+        "network set HEALTHCHECK_MODE=production and HEALTHCHECK_SECRET_KEY"
+    )
+
+
+def test_production_is_the_default_and_refuses_the_demo(
+    run: RunCli, database: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("HEALTHCHECK_MODE")
+    refused = run("db", "upgrade")
+    assert refused.error_line.startswith(
+        "Error: Settings problem: HEALTHCHECK_SECRET_KEY must be set in production"
+    )
+    monkeypatch.setenv("HEALTHCHECK_SECRET_KEY", "production-secret-0123456789")
+    run.ok("db", "upgrade")
+    assert run("demo", "seed").error_line == (
+        "Error: The demo organisation is for development mode only: run it with "
+        "HEALTHCHECK_MODE=development (make run does)"
+    )
+    monkeypatch.setenv("HEALTHCHECK_SEED_DEMO", "true")
+    assert run("serve").error_line == (
+        "Error: Settings problem: HEALTHCHECK_SEED_DEMO must be off in production "
+        "mode (the demo organisation and its persona picker are for development only)"
+    )
+
+
+def test_make_run_chooses_development_mode_explicitly() -> None:
+    makefile = (ROOT / "Makefile").read_text()
+    recipe = makefile.split("\nrun:", 1)[1].split("\n\n", 1)[0]
+    commands = [line.strip() for line in recipe.splitlines()[1:] if line.strip()]
+    assert commands, recipe
+    assert all(line.startswith("HEALTHCHECK_MODE=development ") for line in commands)
+    procfile = (ROOT / "Procfile").read_text()
+    assert "development" not in procfile

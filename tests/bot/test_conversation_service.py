@@ -6,7 +6,7 @@ import asyncio
 from datetime import timedelta
 from typing import Any
 
-from builders import NOW, SECRET, SmallOrg, small_org
+from builders import NOW, SECRET, SmallOrg, close_round, small_org
 from sqlmodel import func, select
 
 from bot.conversation.flow import (
@@ -35,6 +35,7 @@ from survey.models import (
     ParticipationStatus,
     Person,
     Response,
+    SealedResponse,
 )
 
 # What a person taps, in order, to answer the small template (no follow-up).
@@ -232,8 +233,11 @@ async def test_submit_stores_one_anonymous_response_and_deletes_the_draft(
     thanks = only_notice(turn)
     assert thanks.tone == Tone.SUCCESS
     assert "sent anonymously" in thanks.text
-    assert await count(sessions, Response) == 1
+    assert await count(sessions, SealedResponse) == 1
+    assert await count(sessions, Response) == 0, "written later, with others"
     assert await count(sessions, Draft) == 0
+    await close_round(sessions, org.campaign.id)
+    assert await count(sessions, Response) == 1
     assert await count(sessions, AnswerRow) == 4  # Q1, HOURS, BULLIED, NPS
     async with sessions() as session:
         response = (await session.exec(select(Response))).one()
@@ -258,7 +262,7 @@ async def test_a_second_submit_is_told_the_answers_were_already_sent(
         notice = only_notice(turn)
         assert "already sent your answers" in notice.text
         assert not turn.submitted
-    assert await count(sessions, Response) == 1
+    assert await count(sessions, SealedResponse) == 1
     assert await count(sessions, Draft) == 0
 
 
@@ -270,7 +274,9 @@ async def test_a_closed_campaign_refuses_answers_and_changes_nothing(
     async with sessions() as session, session.begin():
         campaign = await session.get(Campaign, org.campaign.id)
         assert campaign is not None
-        await close_campaign(session, campaign=campaign, now=NOW + timedelta(hours=1))
+        await close_campaign(
+            session, campaign=campaign, now=NOW + timedelta(hours=1), secret=SECRET
+        )
     closed = await reloaded(sessions, org.campaign)
     later = NOW + timedelta(hours=2)
 
@@ -349,6 +355,7 @@ async def test_a_replayed_answer_is_recorded_once_without_an_error(
     draft = await draft_of(sessions, org)
     assert (draft.answers, draft.current) == ({"Q1": "agree"}, "HOURS")
     await send_all(sessions, org, *ALL_ANSWERS[1:], Submit())
+    await close_round(sessions, org.campaign.id)
     async with sessions() as session:
         q1_rows = (
             await session.exec(select(AnswerRow).where(AnswerRow.question_key == "Q1"))

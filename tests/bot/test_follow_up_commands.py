@@ -10,7 +10,15 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import pytest
-from builders import NOW, SECRET, SmallOrg, answer_as, full_answers, small_org
+from builders import (
+    NOW,
+    SECRET,
+    SmallOrg,
+    answer_as,
+    full_answers,
+    small_org,
+    write_waiting_batches,
+)
 from sqlmodel import SQLModel, col, func, select
 
 from bot.commands import CommandName, CommandResult, dispatch, parse
@@ -98,12 +106,15 @@ async def close(sessions: SessionFactory, org: SmallOrg) -> None:
     async with sessions() as session, session.begin():
         campaign = await session.get(Campaign, org.campaign.id)
         assert campaign is not None
-        await close_campaign(session, campaign=campaign, now=NOW + timedelta(hours=1))
+        await close_campaign(
+            session, campaign=campaign, now=NOW + timedelta(hours=1), secret=SECRET
+        )
 
 
 async def answered(sessions: SessionFactory, c: Council, count: int) -> None:
     for person in c.org.people[:count]:
         await answer_as(sessions, person, c.org.campaign, full_answers())
+    await write_waiting_batches(sessions)
 
 
 # The grammar and the settings reader

@@ -46,6 +46,7 @@ def database(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> str:
     for name in list(os.environ):
         if name.startswith("HEALTHCHECK_") or name == "DATABASE_URL":
             monkeypatch.delenv(name)
+    monkeypatch.setenv("HEALTHCHECK_MODE", "development")  # as `make run`
     monkeypatch.chdir(tmp_path)
     url = f"sqlite:///{tmp_path / 'healthcheck.db'}"
     monkeypatch.setenv("DATABASE_URL", url)

@@ -6,6 +6,7 @@ from datetime import timedelta
 
 import pytest
 from builders import NOW, SECRET, answer_as, full_answers, org_with_teams
+from plan_builders import run_due
 
 from bot.commands import dispatch
 from bot.conversation.messages import Notice, SummaryTable
@@ -26,7 +27,9 @@ def _text(messages: tuple[object, ...]) -> str:
     return "\n".join(parts)
 
 
-async def _setup(sessions: SessionFactory, *, close: bool = True) -> dict[str, Person]:
+async def _setup(
+    sessions: SessionFactory, *, close: bool = True, comment: str | None = None
+) -> dict[str, Person]:
     organisation, campaign, people, teams = await org_with_teams(
         sessions,
         teams={"Alpha": ("Adults", 9), "Beta": ("Adults", 8), "Gamma": ("Adults", 3)},
@@ -34,12 +37,14 @@ async def _setup(sessions: SessionFactory, *, close: bool = True) -> dict[str, P
     for n, person in enumerate(people["Alpha"] + people["Beta"] + people["Gamma"]):
         answers = full_answers()
         answers["Q1"] = "agree" if n % 3 else "strongly_disagree"
-        answers["TX1"] = (
+        answers["TX1"] = comment or (
             "Caseloads are far too high and I work late most nights."
             if n % 2
             else "My manager is supportive and supervision is regular."
         )
         await answer_as(sessions, person, campaign, answers)
+    # The worker writes the waiting batches, as it does while a survey is open.
+    await run_due(sessions, now=NOW)
     async with sessions() as session, session.begin():
         manager = Person(
             organisation_id=organisation.id,
@@ -65,7 +70,9 @@ async def _setup(sessions: SessionFactory, *, close: bool = True) -> dict[str, P
         if close:
             stored = await session.get(Campaign, campaign.id)
             assert stored is not None
-            await close_campaign(session, campaign=stored, now=NOW + timedelta(days=1))
+            await close_campaign(
+                session, campaign=stored, now=NOW + timedelta(days=1), secret=SECRET
+            )
     return {"manager": manager, "psw": psw, "staff": people["Alpha"][0]}
 
 
@@ -127,6 +134,31 @@ async def test_the_psw_sees_the_whole_organisation_with_redacted_quotes(
     answer = await _ask(sessions, people["psw"], "themes")
     assert "Workload and caseload | 10 | 0 | 0 | 10" in answer
     assert "Caseloads are far too high" in answer
+
+
+async def test_themes_read_each_comment_against_its_question(
+    sessions: SessionFactory,
+) -> None:
+    # "The duty rota." judges nothing by itself; answering "One change?" it names
+    # what should change. Read without the question it would count as neutral.
+    people = await _setup(sessions, comment="The duty rota.")
+    answer = await _ask(sessions, people["psw"], "themes")
+    assert "Workload and caseload | 20 | 0 | 0 | 20" in answer
+
+
+async def test_each_theme_counts_what_was_said_about_it(
+    sessions: SessionFactory,
+) -> None:
+    # One comment, praise for one theme and a complaint about another: it used to
+    # count as neutral (mixed) for both.
+    people = await _setup(
+        sessions,
+        comment="My manager is brilliant and really supportive, but my caseload is "
+        "unmanageable.",
+    )
+    answer = await _ask(sessions, people["psw"], "themes")
+    assert "Workload and caseload | 20 | 0 | 0 | 20" in answer
+    assert "Management support | 20 | 20 | 0 | 0" in answer
 
 
 async def test_nothing_about_answers_while_the_survey_is_open(

@@ -65,6 +65,7 @@ def org(
     for name in list(os.environ):
         if name.startswith("HEALTHCHECK_") or name == "DATABASE_URL":
             monkeypatch.delenv(name)
+    monkeypatch.setenv("HEALTHCHECK_MODE", "development")  # as `make run`
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("DATABASE_URL", database_url)
     monkeypatch.setenv("HEALTHCHECK_ORGANISATION", "teams-org")
@@ -98,15 +99,22 @@ def test_a_dry_run_prints_counts_then_a_purge_removes_and_a_second_finds_none(
     assert lines[2].startswith("  drafts: 2 (last saved before ")
     assert lines[3] == (
         "  participation records: 11 of 'Teams check 2026' (11); "
-        "kept as counts per team, role and employment type"
+        "kept as counts per team, role and employment type, "
+        "no group smaller than 5"
+    )
+    assert lines[4] == (
+        "  personal messages: 0 (invitations, reminders and notes about those "
+        "campaigns)"
     )
     assert _tables(database_url) == before
 
-    code, out, err = _cli(capsys, "--org", "teams-org")  # 24 months: drafts stay
+    # 24 months: comments stay; the closed round's drafts go with its
+    # participation (a closed round's draft can never be sent).
+    code, out, err = _cli(capsys, "--org", "teams-org")
     assert (code, err) == (0, "")
     assert out.splitlines()[0] == "Removed from 'teams-org':"
     assert out.splitlines()[1].startswith("  comments: 0 ")
-    assert out.splitlines()[2].startswith("  drafts: 0 ")
+    assert out.splitlines()[2].startswith("  drafts: 2 ")
     assert "participation records: 11 of 'Teams check 2026' (11)" in out
     after = _tables(database_url)
     assert after["Response"] == before["Response"]
@@ -116,7 +124,7 @@ def test_a_dry_run_prints_counts_then_a_purge_removes_and_a_second_finds_none(
     code, out, err = _cli(capsys, "--months", "12")
     assert (code, err) == (0, "")
     assert "comments: 5 " in out
-    assert "drafts: 2 " in out
+    assert "drafts: 0 " in out
 
     code, out, _ = _cli(capsys, "--months", "12")
     assert code == 0
@@ -194,9 +202,10 @@ def test_keep_leaves_comments_and_drafts_but_still_tallies(
     assert code == 0
     assert out.splitlines()[1:3] == [
         "  comments: kept for good (HEALTHCHECK_RETENTION_MONTHS=keep)",
-        "  drafts: kept for good",
+        "  drafts: 2 (of campaigns whose participation goes; others kept for good)",
     ]
     after = _tables(database_url)
     assert after["Comment"] == before["Comment"]
-    assert after["Draft"] == before["Draft"]
+    # Both drafts are of the closed round, whose participation goes.
+    assert after["Draft"] == []
     assert after["Participation"] != before["Participation"]

@@ -86,7 +86,8 @@ async def test_the_worker_purges_once_a_day(
     assert jobs[1].run_at == datetime(2028, 3, 3, 2, 0, tzinfo=UTC)
 
     # The next night, what has since passed 24 months goes: the comments of
-    # 2 March 2026 and the draft saved then. Responses and tallies stay.
+    # 2 March 2026 (the drafts went the first night, with the closed round's
+    # participation). Responses and tallies stay.
     first = await snapshot(sessions)
     clock.now = jobs[1].run_at
     await _settle(worker)
@@ -102,7 +103,7 @@ async def test_the_worker_purges_once_a_day(
         events = await list_events(session, organisation_id=org.organisation.id)
     assert await comment_ids(sessions) == current
     assert events[0].subject.startswith(
-        "comments: 3, drafts: 1, participation records: 0;"
+        "comments: 3, drafts: 0, participation records: 0;"
     )
     for table in ("Response", "Answer", "Participation", "ParticipationTally"):
         assert second[table] == first[table]

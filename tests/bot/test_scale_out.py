@@ -54,6 +54,7 @@ async def test_300_people_answer_at_once_on_two_web_processes_and_two_workers(
     assert all(len(given) >= 4 for given in answers)
     assert found.completed == PEOPLE
     assert found.responses == sent(answers)
+    assert found.sealed == 0, "the close wrote every sealed response"
     assert (found.delivered, found.delivered_keys) == (PEOPLE, PEOPLE)
     assert (found.done, found.parked, found.waiting) == (PEOPLE, 0, 0)
     assert len(handed) == PEOPLE

@@ -397,10 +397,11 @@ async def test_the_psw_sees_participation_for_every_group_without_names(
     (table,) = result.messages
     assert isinstance(table, SummaryTable)
     rows = {row[1]: row for row in table.rows}
-    assert rows["Plan Council"][2:] == ("17", "4", "24%")
-    assert rows["Adults"][2:] == ("11", "4", "36%")
+    # Open: finished counts move only in steps of 5, so 4 shows as 0.
+    assert rows["Plan Council"][2:] == ("17", "0", "0%")
+    assert rows["Adults"][2:] == ("11", "0", "0%")
     assert rows["Children's"][2:] == ("6", "0", "0%")
-    assert rows["Adults: Team A"][2:] == ("6", "4", "67%")
+    assert rows["Adults: Team A"][2:] == ("6", "0", "0%")
     assert rows["Adults: Team B"][2:] == ("5", "0", "0%")
     # Two and four people: too few to show either.
     assert rows["Children's: Team C"][2:] == (
@@ -409,7 +410,8 @@ async def test_the_psw_sees_participation_for_every_group_without_names(
         "not shown: fewer than 5 responses",
     )
     assert rows["Children's: Team D"][2:4] == ("", "")
-    assert rows["Social worker"] == ("Role", "Social worker", "17", "4", "24%")
+    assert rows["Social worker"] == ("Role", "Social worker", "17", "0", "0%")
+    assert "finished counts go up in steps of 5 (rounded down)" in (table.note or "")
     everything = said(result)
     for people in r.org.people.values():
         for person in people:
@@ -571,6 +573,7 @@ def cli_database(
     for name in list(os.environ):
         if name.startswith("HEALTHCHECK_") or name == "DATABASE_URL":
             monkeypatch.delenv(name)
+    monkeypatch.setenv("HEALTHCHECK_MODE", "development")  # as `make run`
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("DATABASE_URL", sqlite_url)
     monkeypatch.setenv("HEALTHCHECK_ORGANISATION", "plan-org")

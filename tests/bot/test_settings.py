@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from pydantic import SecretStr
 
-from bot.settings import DEV_SECRET, Mode, load_settings
+from bot.settings import DEV_SECRET, Mode, is_loopback, load_settings
 from survey.errors import SettingsError
 
 ROOT = Path(__file__).parents[2]
@@ -37,8 +37,20 @@ def refusal(**environment: str) -> str:
     return message
 
 
-def test_defaults_run_the_demo_on_sqlite() -> None:
-    settings = load_settings()
+def test_production_is_the_default_and_needs_a_secret() -> None:
+    message = refusal()
+    assert message.startswith(
+        "Settings problem: HEALTHCHECK_SECRET_KEY must be set in production mode"
+    )
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("HEALTHCHECK_SECRET_KEY", REAL_SECRET)
+        settings = load_settings()
+    assert settings.mode == Mode.PRODUCTION
+    assert settings.seed_demo is False
+
+
+def test_development_runs_the_demo_on_sqlite() -> None:
+    settings = load_settings(mode="development")
     assert settings.mode == Mode.DEVELOPMENT
     assert settings.database_url == "sqlite:///./data/healthcheck.db"
     assert (settings.host, settings.port) == ("127.0.0.1", 8000)
@@ -68,15 +80,24 @@ def test_the_env_file_is_read_and_the_environment_wins(
     assert settings.secret == REAL_SECRET.encode()
 
 
-def test_the_committed_env_example_is_a_working_development_setup(
-    clean_environment: Path,
+def test_the_committed_env_example_is_production_until_the_secret_is_filled_in(
+    clean_environment: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     shutil.copy(ROOT / ".env.example", clean_environment / ".env")
+    assert refusal().startswith(
+        "Settings problem: HEALTHCHECK_SECRET_KEY must be set in production mode"
+    )
+    monkeypatch.setenv("HEALTHCHECK_SECRET_KEY", REAL_SECRET)
     settings = load_settings()
-    assert settings.mode == Mode.DEVELOPMENT
-    # The example leaves the secret blank, which means "use the development one".
-    assert settings.secret == DEV_SECRET.encode()
+    assert settings.mode == Mode.PRODUCTION
+    assert settings.seed_demo is False
     assert (settings.retention_months, settings.retention_auto_purge) == (24, True)
+    # `make run` passes development mode, which the example then runs as is.
+    monkeypatch.delenv("HEALTHCHECK_SECRET_KEY")
+    monkeypatch.setenv("HEALTHCHECK_MODE", "development")
+    settings = load_settings()
+    assert settings.secret == DEV_SECRET.encode()
+    assert settings.seed_demo is True, "make run seeds the demo with this file too"
 
 
 def test_the_secret_never_appears_when_settings_are_shown(
@@ -110,13 +131,29 @@ def test_production_without_a_secret_refuses_naming_the_setting(
     )
 
 
-def test_production_never_seeds_the_demo(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("HEALTHCHECK_MODE", "production")
-    monkeypatch.setenv("HEALTHCHECK_SECRET_KEY", REAL_SECRET)
-    monkeypatch.setenv("HEALTHCHECK_SEED_DEMO", "true")
-    settings = load_settings()
-    assert settings.mode == Mode.PRODUCTION
-    assert settings.seed_demo is False
+def test_production_refuses_to_start_with_the_demo_seeder_on() -> None:
+    message = refusal(
+        HEALTHCHECK_MODE="production",
+        HEALTHCHECK_SECRET_KEY=REAL_SECRET,
+        HEALTHCHECK_SEED_DEMO="true",
+    )
+    assert message == (
+        "Settings problem: HEALTHCHECK_SEED_DEMO must be off in production mode "
+        "(the demo organisation and its persona picker are for development only)"
+    )
+
+
+@pytest.mark.parametrize("host", ["127.0.0.1", "127.0.0.2", "::1", "localhost"])
+def test_development_may_serve_on_loopback(host: str) -> None:
+    load_settings(mode="development").refuse_non_loopback(host)
+    assert is_loopback(host)
+
+
+@pytest.mark.parametrize("host", ["0.0.0.0", "192.168.1.20", "::", "intranet.local"])
+def test_development_refuses_a_network_address(host: str) -> None:
+    with pytest.raises(SettingsError, match="Development mode serves only"):
+        load_settings(mode="development").refuse_non_loopback(host)
+    load_settings(secret_key=REAL_SECRET).refuse_non_loopback(host)  # production
 
 
 @pytest.mark.parametrize("size", ["2", "0", "-5"])
@@ -132,7 +169,7 @@ def test_a_minimum_group_size_of_three_is_allowed(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setenv("HEALTHCHECK_MIN_GROUP_SIZE", "3")
-    assert load_settings().min_group_size == 3
+    assert load_settings(mode="development").min_group_size == 3
 
 
 def test_each_wrong_setting_is_named() -> None:
@@ -143,13 +180,13 @@ def test_each_wrong_setting_is_named() -> None:
 
 
 def test_overrides_from_the_composition_root_are_checked_too() -> None:
-    assert load_settings(port=8123).port == 8123
+    assert load_settings(mode="development", port=8123).port == 8123
     with pytest.raises(SettingsError, match="HEALTHCHECK_PORT"):
-        load_settings(port=70000)
+        load_settings(mode="development", port=70000)
 
 
 def test_retention_defaults_to_24_months_purged_by_the_worker() -> None:
-    settings = load_settings()
+    settings = load_settings(mode="development")
     assert settings.retention_months == 24
     assert settings.retention_auto_purge is True
 
@@ -163,7 +200,7 @@ def test_retention_is_whole_months_or_keep(
 ) -> None:
     monkeypatch.setenv("HEALTHCHECK_RETENTION_MONTHS", typed)
     monkeypatch.setenv("HEALTHCHECK_RETENTION_AUTO_PURGE", "false")
-    settings = load_settings()
+    settings = load_settings(mode="development")
     assert settings.retention_months == months
     assert settings.retention_auto_purge is False
 
@@ -184,4 +221,26 @@ def test_retention_over_a_hundred_years_is_refused() -> None:
     assert refusal(HEALTHCHECK_RETENTION_MONTHS="1201") == (
         "Settings problem: HEALTHCHECK_RETENTION_MONTHS: must be at most 1200 "
         "months, or 'keep' (got '1201')"
+    )
+
+
+def test_sign_in_with_microsoft_needs_its_tenant() -> None:
+    message = refusal(
+        HEALTHCHECK_MODE="development",
+        HEALTHCHECK_MICROSOFT_CLIENT_ID="app",
+        HEALTHCHECK_MICROSOFT_CLIENT_SECRET="secret",
+    )
+    assert message == (
+        "Settings problem: HEALTHCHECK_MICROSOFT_CLIENT_ID is set but needs "
+        "HEALTHCHECK_MICROSOFT_TENANT_ID"
+    )
+
+
+def test_sign_in_with_slack_needs_its_workspace() -> None:
+    message = refusal(
+        HEALTHCHECK_MODE="development", HEALTHCHECK_SLACK_SIGN_IN_CLIENT_ID="app"
+    )
+    assert message == (
+        "Settings problem: HEALTHCHECK_SLACK_SIGN_IN_CLIENT_ID is set but needs "
+        "HEALTHCHECK_SLACK_SIGN_IN_CLIENT_SECRET and HEALTHCHECK_SLACK_SIGN_IN_TEAM_ID"
     )

@@ -73,6 +73,7 @@ def _assert_nothing_lost_nothing_twice(
     assert tally.finished == PEOPLE
     assert found.completed == PEOPLE
     assert found.responses == sent(crowd_answers)
+    assert found.sealed == 0, "the close wrote every sealed response"
     assert (found.delivered, found.delivered_keys) == (PEOPLE, PEOPLE)
     assert (found.done, found.parked, found.waiting) == (PEOPLE, 0, 0)
 

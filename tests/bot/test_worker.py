@@ -14,7 +14,7 @@ from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from builders import answer_as, full_answers
+from builders import SECRET, answer_as, full_answers
 from fakes.flaky_platform import ServerThread
 from plan_builders import MONDAY, PlanOrg, address, draft, jobs_of, plan_org
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -39,7 +39,8 @@ from survey.schedule.pulses import create_pulse_schedule
 from survey.schedule.reminders import set_muted
 from survey.schedule.working_hours import parse_local_time
 
-SECRET_KEY = "worker-clock-test-secret-0123456789"
+SECRET_KEY = SECRET.decode()
+"""The web side (here ``answer_as``) and the worker share the server secret."""
 
 
 def utc(*parts: int) -> datetime:

@@ -97,6 +97,8 @@ class FakeSlack:
     views: dict[str, Payload] = field(default_factory=dict)
     home: dict[str, Payload] = field(default_factory=dict)
     oauth_codes: dict[str, str] = field(default_factory=dict)
+    refresh_tokens: dict[str, tuple[str, str]] = field(default_factory=dict)
+    expired_tokens: set[str] = field(default_factory=set)
     socket_url: str | None = None
     unknown: list[str] = field(default_factory=list)
     invalid: list[tuple[str, list[str]]] = field(default_factory=list)
@@ -260,6 +262,8 @@ class FakeSlack:
                 return JSONResponse({"ok": False, "error": "unknown_method"})
             if method not in ("oauth.v2.access",) and not token:
                 return JSONResponse({"ok": False, "error": "not_authed"})
+            if token in self.expired_tokens:
+                return JSONResponse({"ok": False, "error": "token_expired"})
             answer: Payload = handler(params)
         return JSONResponse(answer)
 
@@ -456,6 +460,8 @@ class FakeSlack:
             CLIENT_SECRET,
         ):
             return {"ok": False, "error": "invalid_client_id"}
+        if params.get("grant_type") == "refresh_token":
+            return self._refresh(str(params.get("refresh_token", "")))
         installer = self.oauth_codes.pop(str(params.get("code", "")), None)
         if installer is None:
             return {"ok": False, "error": "invalid_code"}
@@ -471,6 +477,32 @@ class FakeSlack:
             "enterprise": None,
             "is_enterprise_install": False,
         }
+
+    def _refresh(self, refresh_token: str) -> Payload:
+        """Token rotation: a refresh token buys a new bot token (12 hours) once."""
+        issued = self.refresh_tokens.pop(refresh_token, None)
+        if issued is None:
+            return {"ok": False, "error": "invalid_refresh_token"}
+        access, refresh = issued
+        return {
+            "ok": True,
+            "app_id": APP_ID,
+            "token_type": "bot",
+            "access_token": access,
+            "refresh_token": refresh,
+            "expires_in": 43200,
+            "scope": "commands,chat:write,im:write",
+            "bot_user_id": BOT_USER_ID,
+            "team": {"id": self.team_id, "name": TEAM_NAME},
+            "enterprise": None,
+            "is_enterprise_install": False,
+        }
+
+    def issue_refresh_token(
+        self, refresh_token: str, *, access: str, then: str
+    ) -> None:
+        """Let ``refresh_token`` buy bot token ``access`` and refresh ``then``."""
+        self.refresh_tokens[refresh_token] = (access, then)
 
     def _m_usergroups_users_list(self, params: Payload) -> Payload:
         group = str(params.get("usergroup", ""))

@@ -1,4 +1,4 @@
-"""The anonymity model (DESIGN.md rules 1 and 2), proved on the real tables."""
+"""The anonymity model (DESIGN.md rules 1, 2 and 9), proved on the real tables."""
 
 from __future__ import annotations
 
@@ -24,19 +24,21 @@ from survey.db import SessionFactory, create_engine, session_factory
 from survey.errors import AlreadySubmittedError, CampaignClosedError
 from survey.models import (
     Answer,
+    Campaign,
     Comment,
     Draft,
     Participation,
     ParticipationStatus,
     Response,
+    SealedResponse,
 )
 
-ANONYMOUS_TABLES = ("response", "answer", "comment")
+ANONYMOUS_TABLES = ("response", "answer", "comment", "sealed_response")
 
 
 async def _answer_and_submit(
-    sessions: SessionFactory, org: Any, index: int
-) -> uuid.UUID:
+    sessions: SessionFactory, org: Any, index: int, **answers: Any
+) -> None:
     person = org.people[index]
     async with sessions() as session, session.begin():
         await save_draft(
@@ -44,13 +46,21 @@ async def _answer_and_submit(
             secret=SECRET,
             person=person,
             campaign=org.campaign,
-            state=DraftState(answers=full_answers()),
+            state=DraftState(answers={**full_answers(), **answers}),
             now=NOW,
         )
     async with sessions() as session, session.begin():
-        return await submit(
+        await submit(
             session, secret=SECRET, person=person, campaign=org.campaign, now=NOW
         )
+
+
+async def _close(sessions: SessionFactory, org: Any) -> None:
+    """Close the campaign, which writes every response waiting in the pool."""
+    async with sessions() as session, session.begin():
+        campaign = await session.get(Campaign, org.campaign.id)
+        assert campaign is not None
+        await close_campaign(session, campaign=campaign, now=NOW, secret=SECRET)
 
 
 async def _count(sessions: SessionFactory, model: Any) -> int:
@@ -76,6 +86,11 @@ async def test_anonymous_tables_have_no_identifying_or_precise_time_columns(
             assert not isinstance(column["type"], DateTime), (
                 f"{table}.{column['name']} holds a time finer than a day"
             )
+    assert [column["name"] for column in found["sealed_response"]] == [
+        "id",
+        "campaign_id",
+        "sealed",
+    ], "a pool entry carries a random id, the campaign and the sealed response only"
     response_types = {column["name"]: column["type"] for column in found["response"]}
     assert isinstance(response_types["submitted_on"], Date)
 
@@ -86,6 +101,18 @@ async def test_stored_responses_hold_no_person_or_platform_id(
     org = await small_org(sessions)
     for index in range(len(org.people)):
         await _answer_and_submit(sessions, org, index)
+    # Every response waits sealed in the pool until the close writes it: the
+    # tables are read both while they wait and after.
+    await _assert_names_no_one(org, engine)
+    assert await _count(sessions, SealedResponse) > 0
+    await _close(sessions, org)
+    await _assert_names_no_one(org, engine)
+    assert await _count(sessions, Response) == len(org.people)
+    assert await _count(sessions, SealedResponse) == 0
+    assert await _count(sessions, Draft) == 0
+
+
+async def _assert_names_no_one(org: Any, engine: AsyncEngine) -> None:
     identifiers = set()
     for person in org.people:
         identifiers |= {
@@ -105,41 +132,56 @@ async def test_stored_responses_hold_no_person_or_platform_id(
                         identifier and identifier in as_text
                         for identifier in identifiers
                     ), f"{table} holds {as_text!r}"
-    assert await _count(sessions, Response) == len(org.people)
-    assert await _count(sessions, Draft) == 0
 
 
 async def test_response_ids_are_not_in_submission_order(
     sessions: SessionFactory, engine: AsyncEngine
 ) -> None:
     org = await small_org(sessions, size=25)
-    submitted = [await _answer_and_submit(sessions, org, n) for n in range(25)]
+    submitted = [f"submitter {n}" for n in range(25)]
+    for n in range(25):
+        await _answer_and_submit(sessions, org, n, TX1=submitted[n])
+    await _close(sessions, org)
     async with engine.connect() as connection:
-        stored = [
-            uuid.UUID(str(row[0]))
-            for row in (await connection.execute(text("SELECT id FROM response"))).all()
-        ]
-        dialect = connection.dialect.name
-        if dialect == "sqlite":
+        # The order the table gives back: id order on SQLite (WITHOUT ROWID),
+        # heap order on PostgreSQL.
+        stored = (
+            await connection.execute(
+                text(
+                    "SELECT r.id, (SELECT c.text FROM comment c "
+                    "WHERE c.response_id = r.id) FROM response r"
+                )
+            )
+        ).all()
+        by_id = (
+            await connection.execute(
+                text(
+                    "SELECT (SELECT c.text FROM comment c "
+                    "WHERE c.response_id = r.id) FROM response r ORDER BY r.id"
+                )
+            )
+        ).all()
+        if connection.dialect.name == "sqlite":
             with pytest.raises(Exception, match="rowid"):
                 await connection.execute(text("SELECT rowid FROM response"))
-    assert sorted(stored) == sorted(submitted)
-    if dialect == "sqlite":
-        # WITHOUT ROWID keeps rows in random-id order, not insertion order.
-        # PostgreSQL's heap keeps insertion order, visible only to a database
-        # superuser; SECURITY.md states that limit.
-        assert stored != submitted, "table order reveals submission order"
-    assert sorted(submitted) != submitted, "ids sort in submission order"
-    assert all(response_id.version == 4 for response_id in submitted)
+    stored_order = [row[1] for row in stored]
+    assert sorted(stored_order) == sorted(submitted)
+    # Written as one shuffled batch: neither the table's order nor the ids'
+    # order is the submission order (a chance of 2 in 25! of a false alarm).
+    assert stored_order not in (submitted, submitted[::-1])
+    assert [row[0] for row in by_id] not in (submitted, submitted[::-1])
+    assert all(uuid.UUID(str(row[0])).version == 4 for row in stored)
 
 
 async def test_response_copies_roster_attributes_and_the_date_only(
     sessions: SessionFactory,
 ) -> None:
     org = await small_org(sessions)
-    response_id = await _answer_and_submit(sessions, org, 0)
+    await _answer_and_submit(sessions, org, 0)
+    await _close(sessions, org)
     async with sessions() as session:
-        response = await session.get(Response, response_id)
+        response = (await session.exec(select(Response))).one()
+        response_id = response.id
         answers = (
             await session.exec(select(Answer).where(Answer.response_id == response_id))
         ).all()
@@ -183,7 +225,7 @@ async def test_a_person_cannot_submit_twice(sessions: SessionFactory) -> None:
                 state=DraftState(answers={"Q1": "agree"}),
                 now=NOW,
             )
-    assert await _count(sessions, Response) == 1
+    assert await _count(sessions, SealedResponse) == 1
 
 
 async def test_two_simultaneous_submits_record_one_response(
@@ -217,7 +259,7 @@ async def test_two_simultaneous_submits_record_one_response(
 
     outcomes = await asyncio.gather(*(attempt() for _ in range(4)))
     assert sorted(outcomes) == ["refused", "refused", "refused", "stored"]
-    assert await _count(sessions, Response) == 1
+    assert await _count(sessions, SealedResponse) == 1
     assert await _count(sessions, Draft) == 0
 
 
@@ -282,7 +324,7 @@ async def test_answering_a_closed_campaign_is_refused_and_keeps_the_draft(
             state=DraftState(answers={"Q1": "agree"}),
             now=NOW,
         )
-        await close_campaign(session, campaign=org.campaign, now=NOW)
+        await close_campaign(session, campaign=org.campaign, now=NOW, secret=SECRET)
     later = NOW + timedelta(minutes=5)
     with pytest.raises(CampaignClosedError, match="no longer taking answers"):
         async with sessions() as session, session.begin():
@@ -305,6 +347,7 @@ async def test_answering_a_closed_campaign_is_refused_and_keeps_the_draft(
         )
     assert kept.answers == {"Q1": "agree"}
     assert await _count(sessions, Response) == 0
+    assert await _count(sessions, SealedResponse) == 0
 
 
 async def test_a_paused_draft_survives_a_process_restart(
@@ -354,7 +397,7 @@ async def test_a_paused_draft_survives_a_process_restart(
 
 
 @pytest.mark.parametrize(
-    "failing_statement", ["DELETE FROM draft", "INSERT INTO comment"]
+    "failing_statement", ["DELETE FROM draft", "INSERT INTO sealed_response"]
 )
 async def test_a_failure_mid_submit_leaves_the_draft_and_no_response(
     sessions: SessionFactory, engine: AsyncEngine, failing_statement: str
@@ -389,6 +432,7 @@ async def test_a_failure_mid_submit_leaves_the_draft_and_no_response(
     finally:
         event.remove(engine.sync_engine, "before_cursor_execute", fail_on)
 
+    assert await _count(sessions, SealedResponse) == 0
     assert await _count(sessions, Response) == 0
     assert await _count(sessions, Answer) == 0
     async with sessions() as session:
@@ -407,5 +451,8 @@ async def test_a_failure_mid_submit_leaves_the_draft_and_no_response(
         await submit(
             session, secret=SECRET, person=person, campaign=org.campaign, now=NOW
         )
-    assert await _count(sessions, Response) == 1
+    assert await _count(sessions, SealedResponse) == 1
     assert await _count(sessions, Draft) == 0
+    await _close(sessions, org)
+    assert await _count(sessions, Response) == 1
+    assert await _count(sessions, Answer) == 4

@@ -156,7 +156,9 @@ async def close_now(sessions: SessionFactory, campaign: Campaign) -> None:
     async with sessions() as session, session.begin():
         stored = await session.get(Campaign, campaign.id)
         assert stored is not None
-        await close_campaign(session, campaign=stored, now=NOW + timedelta(days=1))
+        await close_campaign(
+            session, campaign=stored, now=NOW + timedelta(days=1), secret=SECRET
+        )
 
 
 async def reload(sessions: SessionFactory, campaign: Campaign) -> Campaign:

@@ -38,6 +38,7 @@ EXPECTED_TABLES = {
     "response",
     "answer",
     "comment",
+    "sealed_response",
     "action",
     "announcement",
     "job",
@@ -159,3 +160,49 @@ def test_require_current_names_an_unreachable_database(
     message = str(refused.value)
     assert message.startswith("Cannot reach the database at postgresql+psycopg://")
     assert "hc_no_such_database" in message
+
+
+def test_teams_workforce_channel_is_kept_only_where_it_was_unambiguous(
+    empty_database_url: str,
+) -> None:
+    """0012: a council with one Teams channel keeps it; one with two gets none."""
+    upgrade(empty_database_url, "0008")
+    insert_org = text(
+        "INSERT INTO organisation (id, slug, name, timezone, min_group_size, "
+        "created_at) VALUES (:id, :slug, :slug, 'Europe/London', 5, "
+        "'2026-01-01 00:00:00')"
+    )
+    insert_channel = text(
+        "INSERT INTO chat_conversation (id, organisation_id, platform, "
+        "conversation_id, kind, reference, active, updated_at) VALUES (:id, :org, "
+        "'teams', :conversation, 'channel', '{}', :active, '2026-01-01 00:00:00')"
+    )
+    one, two = "a" * 32, "b" * 32
+    with connect(empty_database_url) as connection:
+        for org in (one, two):
+            connection.execute(insert_org, {"id": org, "slug": f"org-{org[0]}"})
+        rows = [
+            (one, "19:only@thread.tacv2", True),
+            (one, "19:removed@thread.tacv2", False),
+            (two, "19:first@thread.tacv2", True),
+            (two, "19:second@thread.tacv2", True),
+        ]
+        for number, (org, conversation, active) in enumerate(rows):
+            connection.execute(
+                insert_channel,
+                {
+                    "id": f"{number:032d}",
+                    "org": org,
+                    "conversation": conversation,
+                    "active": active,
+                },
+            )
+        connection.commit()
+    upgrade(empty_database_url)
+    with connect(empty_database_url) as connection:
+        chosen = dict(
+            connection.execute(
+                text("SELECT slug, teams_workforce_channel FROM organisation")
+            ).all()
+        )
+    assert chosen == {"org-a": "19:only@thread.tacv2", "org-b": None}

@@ -31,6 +31,7 @@ from bot.conversation.flow import (
 from bot.conversation.messages import InputKind, Notice, Prompt, Tone
 from bot.conversation.text import moved_on
 from bot.slack import ids, text
+from bot.slack.modal import notice_modal
 from bot.slack.replies import (
     Asker,
     asker_of,
@@ -123,20 +124,38 @@ async def open_answer_modal(
 ) -> None:
     """Open the modal for a free-text, number or several-choice answer.
 
-    If the message is out of date (the person has moved on), the message is
-    brought up to date instead of opening a modal for the wrong question.
+    The modal opens at once, saying it is getting the question, before any
+    database work: Slack's ``trigger_id`` lasts about three seconds, and a busy
+    database must not use them up. The question is then put in it with
+    ``views.update`` (which has no deadline). If the message is out of date (the
+    person has moved on), the modal says so and the message is brought up to
+    date instead.
     """
     await ack()
     services = services_of(context)
     screen = ids.screen_of(action.get("block_id"))
     if screen is None:
         return
+    opened = await client.views_open(
+        trigger_id=str(body.get("trigger_id", "")),
+        view=notice_modal(text.MODAL_LOADING),
+    )
+    loading = opened.get("view") or {}
+
+    async def replace(view: dict[str, Any]) -> None:
+        await client.views_update(
+            view_id=str(loading.get("id", "")),
+            hash=str(loading.get("hash", "")),
+            view=view,
+        )
+
     asker = await _asker(services, client, body)
     if asker is None or asker.person is None:
-        await tell_privately(respond, text.not_on_roster())
+        await replace(notice_modal(text.not_on_roster()))
         return
     campaign = await campaign_for(services, asker, screen.campaign_id)
     if campaign is None:
+        await replace(notice_modal(text.MODAL_MOVED_ON))
         return
     turn = await run_event(services, asker.person, campaign, Start())
     prompt = next(
@@ -148,6 +167,7 @@ async def open_answer_modal(
         None,
     )
     if prompt is None or prompt.kind not in MODAL_KINDS:
+        await replace(notice_modal(text.MODAL_MOVED_ON))
         moved = (Notice(moved_on(), Tone.INFO), *turn.messages)
         await show_turn(services, client, respond, asker, body, moved)
         return
@@ -158,10 +178,7 @@ async def open_answer_modal(
         channel=container.get("channel_id"),
         ts=container.get("message_ts"),
     )
-    await client.views_open(
-        trigger_id=str(body.get("trigger_id", "")),
-        view=services.renderer.answer_modal(prompt, origin),
-    )
+    await replace(services.renderer.answer_modal(prompt, origin))
 
 
 async def command_button(

@@ -2,7 +2,9 @@
 
 An answer the question cannot take (a number out of range, text too long) is
 shown on the modal's input, which stays open; anything else closes the modal and
-moves the survey message on to the next screen.
+moves the survey message on to the next screen. The answer is checked read only
+before the ack and written after it, so a busy database writer never holds up
+Slack's three-second deadline.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from bot.slack.replies import (
     campaign_for,
     only_errors,
     post_to_dm,
+    preview,
     remember_dm,
     run_event,
     update_message,
@@ -70,13 +73,14 @@ async def answer_submitted(
     if campaign is None:
         await ack()
         return
-    turn = await run_event(
-        services, asker.person, campaign, answer_of(view, origin.question_id)
-    )
+    event = answer_of(view, origin.question_id)
+    # Checked read only, so the ack never waits for the database's writer; the
+    # answer is written after the ack.
+    checked = await preview(services, asker.person, campaign, event)
     problem = next(
         (
             message.problem
-            for message in turn.messages
+            for message in checked.messages
             if isinstance(message, Prompt)
             and message.question_id == origin.question_id
             and message.problem
@@ -86,11 +90,12 @@ async def answer_submitted(
     if problem is not None:
         await ack(response_action="errors", errors={ids.ANSWER_BLOCK: problem})
         return
-    refusal = turn.messages[0] if only_errors(turn.messages) else None
+    refusal = checked.messages[0] if only_errors(checked.messages) else None
     if isinstance(refusal, Notice):
         await ack(response_action="errors", errors={ids.ANSWER_BLOCK: refusal.text})
         return
     await ack()
+    turn = await run_event(services, asker.person, campaign, event)
     rendered = services.renderer.render(turn.messages)
     if origin.channel and origin.ts:
         await remember_dm(services, asker, origin.channel)

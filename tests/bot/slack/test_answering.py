@@ -11,6 +11,7 @@ import json
 import threading
 from typing import Any
 
+from builders import close_round
 from conftest import Org
 from fakes.slack_api import FakeSlack, Posted
 from slackapp import SlackWorkspace
@@ -18,7 +19,15 @@ from sqlmodel import col, func, select
 
 from bot.slack import ids
 from survey.answering import load_draft
-from survey.models import Answer, Comment, Draft, Participation, Person, Response
+from survey.models import (
+    Answer,
+    Comment,
+    Draft,
+    Participation,
+    Person,
+    Response,
+    SealedResponse,
+)
 
 
 def ids_of(message: Posted) -> str:
@@ -39,12 +48,13 @@ def last_view(fake: FakeSlack) -> dict[str, Any]:
 
 
 async def counts(org: Org) -> tuple[int, int]:
+    """Responses sent (sealed in the pool or already written) and drafts."""
     async with org.sessions() as session:
-        responses = (
-            await session.exec(select(func.count()).select_from(Response))
-        ).one()
+        sent = 0
+        for stored in (Response, SealedResponse):
+            sent += (await session.exec(select(func.count()).select_from(stored))).one()
         drafts = (await session.exec(select(func.count()).select_from(Draft))).one()
-    return responses, drafts
+    return sent, drafts
 
 
 async def draft_of(org: Org, person: Person) -> dict[str, Any]:
@@ -122,6 +132,8 @@ async def test_a_whole_survey_answered_through_buttons_selects_and_modals(
     assert await counts(org) == (0, 1)
     slack.click(user, message, ids.SUBMIT)
     assert "Thank you" in words(slack.last_dm(user))
+    assert await counts(org) == (1, 0)
+    await close_round(org.sessions, org.small.campaign.id)
     assert await counts(org) == (1, 0)
     async with org.sessions() as session:
         answers = {

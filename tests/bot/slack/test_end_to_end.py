@@ -21,7 +21,7 @@ from conftest import slack_settings, working_clock
 from fakes.slack_api import BOT_TOKEN, CLIENT_ID, CLIENT_SECRET, TEAM_ID, FakeSlack
 from slackapp import SlackWorkspace, slack_workspace
 from sqlmodel import col, func, select
-from test_oauth import install
+from test_oauth import install, install_link
 
 from bot.commands.grammar import NOT_YET_AVAILABLE, CommandName
 from bot.runtime import Runtime
@@ -29,7 +29,7 @@ from bot.settings import Settings
 from bot.slack import ids
 from bot.slack.clients import TokenSource, installation_store, web_client
 from bot.slack.delivery import EVENT_TYPE, SlackDelivery
-from bot.slack.identity import link_roster
+from bot.slack.linking import link_roster
 from bot.slack.throttle import SlackLimits
 from bot.worker import Worker
 from survey.campaigns import Audience, create_campaign
@@ -210,7 +210,7 @@ async def test_install_launch_answer_summarise_and_close_the_loop(
         write_roster(roster, fake_slack)
         with slack_workspace(settings, fake_slack) as slack:
             # 1. Install into the workspace through OAuth.
-            install(slack, fake_slack, installer=PSW)
+            install(slack, fake_slack, installer=PSW, link=install_link("westmere"))
 
             # 2. Import the roster, then link the rest by email.
             async with sessions() as session, session.begin():

@@ -11,7 +11,7 @@ from sqlmodel import col, select
 
 from bot.slack.audience import import_audience
 from bot.slack.clients import web_client
-from bot.slack.identity import link_roster
+from bot.slack.linking import link_roster
 from survey.errors import CampaignClosedError
 from survey.models import OutboxMessage, Participation, Person
 
@@ -115,7 +115,7 @@ async def test_a_channel_is_read_page_by_page(org: Org, fake_slack: FakeSlack) -
 async def test_a_closed_campaign_takes_no_audience(
     org: Org, fake_slack: FakeSlack
 ) -> None:
-    from builders import NOW
+    from builders import NOW, SECRET
 
     from survey.campaigns import close_campaign
     from survey.models import Campaign
@@ -123,7 +123,7 @@ async def test_a_closed_campaign_takes_no_audience(
     async with org.sessions() as session, session.begin():
         campaign = await session.get(Campaign, org.small.campaign.id)
         assert campaign is not None
-        await close_campaign(session, campaign=campaign, now=NOW)
+        await close_campaign(session, campaign=campaign, now=NOW, secret=SECRET)
     client = web_client(slack_settings(org.url, fake_slack), token=BOT_TOKEN)
     fake_slack.usergroups["S0X"] = [org.small.people[0].slack_id or ""]
     with pytest.raises(CampaignClosedError):
@@ -140,3 +140,26 @@ async def test_a_closed_campaign_takes_no_audience(
                 select(OutboxMessage).where(col(OutboxMessage.platform) == "slack")
             )
         ).all() == []
+
+
+def test_the_team_of_an_interaction_is_the_installed_workspace_as_bolt_reads_it() -> (
+    None
+):
+    """A person from another organisation's workspace (Slack Connect) taps a button:
+    ``user.team_id`` is their workspace, ``team.id`` the one the app serves."""
+    from bot.slack.replies import user_and_team
+
+    tap = {
+        "type": "block_actions",
+        "user": {"id": "U0EXTERNAL", "team_id": "T0ELSEWHERE"},
+        "team": {"id": "T0HEALTH1", "domain": "westmere"},
+    }
+    assert user_and_team(tap) == ("U0EXTERNAL", "T0HEALTH1")
+    modal = {
+        **tap,
+        "type": "view_submission",
+        "view": {"app_installed_team_id": "T0INSTALLED", "team_id": "T0HEALTH1"},
+    }
+    assert user_and_team(modal) == ("U0EXTERNAL", "T0INSTALLED")
+    command = {"user_id": "U0ONE", "team_id": "T0HEALTH1"}
+    assert user_and_team(command) == ("U0ONE", "T0HEALTH1")

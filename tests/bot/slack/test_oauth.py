@@ -7,19 +7,23 @@ from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from builders import SECRET
 from conftest import Org, slack_settings, working_clock
 from fakes.slack_api import BOT_TOKEN, CLIENT_ID, CLIENT_SECRET, TEAM_ID, FakeSlack
-from slackapp import SlackWorkspace, slack_workspace
+from slackapp import SIGNING_SECRET, SlackWorkspace, slack_workspace
 from sqlalchemy import select as sql_select
 from sqlmodel import select
 
+from bot.cli import main
 from bot.runtime import Runtime
+from bot.slack import install_links
 from bot.slack.delivery import SlackDelivery
 from bot.worker import Worker
 from survey.delivery.jobs import schedule_job
 from survey.models import OutboxMessage, Participation
 from survey.models import SlackWorkspace as LinkedWorkspace
 from survey.models.slack import slack_bots, slack_installations, slack_oauth_states
+from survey.organisations import create_organisation
 from survey.schedule.plans import OPEN
 
 # slack-sdk 3.47 sends client credentials with aiohttp.BasicAuth, which aiohttp
@@ -42,8 +46,17 @@ def oauth(org: Org, fake_slack: FakeSlack) -> Iterator[SlackWorkspace]:
         yield workspace
 
 
-def install(slack: SlackWorkspace, fake: FakeSlack, installer: str) -> None:
-    page = slack.client.get("/slack/install")
+def install_link(slug: str = "test-org", *, days: int = 7) -> str:
+    """The path of an install link for ``slug``, as ``install-link`` makes it."""
+    expires = datetime.now(UTC) + timedelta(days=days)
+    token = install_links.issue(SECRET, slug=slug, expires=expires)
+    return f"/slack/install?org={token}"
+
+
+def install(
+    slack: SlackWorkspace, fake: FakeSlack, installer: str, *, link: str | None = None
+) -> None:
+    page = slack.client.get(link or install_link())
     assert page.status_code == 200
     link = re.search(r'href="(https://slack.com/oauth/v2/authorize\?[^"]+)"', page.text)
     assert link is not None, page.text
@@ -157,3 +170,119 @@ async def test_after_install_the_worker_sends_with_the_installed_token(
     posts = fake_slack.calls_to("chat.postMessage")
     assert len(posts) == 6
     assert {call.token for call in posts} == {BOT_TOKEN}
+
+
+async def stored_installations(org: Org) -> list[object]:
+    async with org.sessions() as session:
+        return list((await session.exec(sql_select(slack_installations))).all())
+
+
+@pytest.mark.parametrize(
+    "link",
+    [
+        "/slack/install",
+        "/slack/install?org=not-a-token",
+        # Signed for test-org, then altered to name another organisation.
+        install_link().replace("org=", "org=x"),
+        install_link(days=-1),
+    ],
+    ids=["no-link", "garbage", "altered", "expired"],
+)
+async def test_install_without_a_valid_link_is_refused(
+    oauth: SlackWorkspace, fake_slack: FakeSlack, org: Org, link: str
+) -> None:
+    page = oauth.client.get(link)
+    assert page.status_code == 403
+    assert "install link made for your organisation" in page.text
+    assert "slack.com/oauth" not in page.text
+    async with org.sessions() as session:
+        assert (await session.exec(sql_select(slack_oauth_states))).all() == []
+
+
+async def test_the_redirect_without_the_link_s_cookie_installs_nothing(
+    oauth: SlackWorkspace, fake_slack: FakeSlack, org: Org
+) -> None:
+    """A state issued through a valid link, completed in another browser."""
+    page = oauth.client.get(install_link())
+    state = re.search(r"state=([^&\"]+)", page.text)
+    assert state is not None
+    oauth.client.cookies.delete(install_links.COOKIE, path="/slack")
+    fake_slack.register_oauth_code("code-123", installer="U0SOMEONE")
+    done = oauth.client.get(f"/slack/oauth_redirect?code=code-123&state={state[1]}")
+    assert done.status_code == 403
+    assert fake_slack.count("oauth.v2.access") == 0
+    assert await stored_installations(org) == []
+
+
+async def test_a_link_for_another_organisation_links_the_workspace_there(
+    oauth: SlackWorkspace, fake_slack: FakeSlack, org: Org
+) -> None:
+    async with org.sessions() as session, session.begin():
+        other = await create_organisation(session, slug="brookvale", name="Brookvale")
+    install(oauth, fake_slack, "U0ADMIN", link=install_link("brookvale"))
+    async with org.sessions() as session:
+        linked = (await session.exec(select(LinkedWorkspace))).one()
+    assert (linked.team_id, linked.organisation_id) == (TEAM_ID, other.id)
+    # Brookvale's workspace is not the default council's: test-org's people there
+    # are strangers, and test-org's survey is not offered.
+    user = org.small.people[0].slack_id or ""
+    oauth.command(user, "status")
+    [reply] = fake_slack.wait_for_responses(1)
+    assert "Small check 2026" not in reply["text"]
+
+
+async def test_a_workspace_of_another_organisation_cannot_be_taken_by_a_link(
+    oauth: SlackWorkspace, fake_slack: FakeSlack, org: Org
+) -> None:
+    install(oauth, fake_slack, "U0ADMIN")
+    async with org.sessions() as session, session.begin():
+        await create_organisation(session, slug="brookvale", name="Brookvale")
+    page = oauth.client.get(install_link("brookvale"))
+    state = re.search(r"state=([^&\"]+)", page.text)
+    assert state is not None
+    fake_slack.register_oauth_code("code-456", installer="U0ADMIN")
+    done = oauth.client.get(f"/slack/oauth_redirect?code=code-456&state={state[1]}")
+    assert done.status_code == 500
+    async with org.sessions() as session:
+        linked = (await session.exec(select(LinkedWorkspace))).one()
+    assert linked.organisation_id == org.small.organisation.id
+    assert len(await stored_installations(org)) == 1
+
+
+async def test_an_installed_workspace_with_no_organisation_is_not_the_default_one(
+    oauth: SlackWorkspace, fake_slack: FakeSlack, org: Org
+) -> None:
+    install(oauth, fake_slack, org.small.people[0].slack_id or "")
+    async with org.sessions() as session, session.begin():
+        linked = (await session.exec(select(LinkedWorkspace))).one()
+        await session.delete(linked)
+    oauth.command(org.small.people[0].slack_id or "", "status")
+    [reply] = fake_slack.wait_for_responses(1)
+    assert "not linked to a Health Check organisation" in reply["text"]
+
+
+def test_the_command_line_prints_a_working_install_link(
+    oauth: SlackWorkspace,
+    fake_slack: FakeSlack,
+    org: Org,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    for name, value in {
+        "DATABASE_URL": org.url,
+        "HEALTHCHECK_SECRET_KEY": SECRET.decode(),
+        "HEALTHCHECK_ORGANISATION": "test-org",
+        "HEALTHCHECK_SLACK_ENABLED": "true",
+        "HEALTHCHECK_SLACK_SIGNING_SECRET": SIGNING_SECRET,
+        "HEALTHCHECK_SLACK_CLIENT_ID": CLIENT_ID,
+        "HEALTHCHECK_SLACK_CLIENT_SECRET": CLIENT_SECRET,
+        "HEALTHCHECK_PUBLIC_URL": "https://healthcheck.example.org/",
+    }.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.delenv("HEALTHCHECK_SLACK_BOT_TOKEN", raising=False)
+    assert main(["slack", "install-link", "--org", "test-org", "--days", "2"]) == 0
+    out = capsys.readouterr().out
+    assert "Install link for Test Council (test-org), valid until" in out
+    url = re.search(r"https://healthcheck\.example\.org(/slack/install\?org=\S+)", out)
+    assert url is not None, out
+    install(oauth, fake_slack, "U0ADMIN", link=url[1])

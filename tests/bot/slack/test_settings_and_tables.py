@@ -30,6 +30,7 @@ def clean_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     for name in list(os.environ):
         if name.startswith("HEALTHCHECK_") or name == "DATABASE_URL":
             monkeypatch.delenv(name)
+    monkeypatch.setenv("HEALTHCHECK_MODE", "development")  # as `make run`
     monkeypatch.chdir(tmp_path)
 
 

@@ -92,6 +92,7 @@ def two_organisations(database_url: str, monkeypatch: pytest.MonkeyPatch) -> str
     for name in list(os.environ):
         if name.startswith("HEALTHCHECK_") or name == "DATABASE_URL":
             monkeypatch.delenv(name)
+    monkeypatch.setenv("HEALTHCHECK_MODE", "development")  # as `make run`
     monkeypatch.setenv("DATABASE_URL", database_url)
     monkeypatch.setenv("HEALTHCHECK_SECRET_KEY", SECRET.decode())
     monkeypatch.setenv("HEALTHCHECK_ORGANISATION", "ashford")

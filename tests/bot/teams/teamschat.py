@@ -110,15 +110,17 @@ def message(service_url: str, member: Member, text: str) -> dict[str, Any]:
     }
 
 
-def channel_message(service_url: str, member: Member, text: str) -> dict[str, Any]:
-    """``@Health Check <text>`` posted in a team channel."""
+def channel_message(
+    service_url: str, member: Member, text: str, channel: str = TEAM_CHANNEL
+) -> dict[str, Any]:
+    """``@Health Check <text>`` posted in a team channel (General by default)."""
     activity = _common(
         service_url,
         {
             "isGroup": True,
             "conversationType": "channel",
             "tenantId": TENANT,
-            "id": f"{TEAM_CHANNEL};messageid={_next_id()}",
+            "id": f"{channel};messageid={_next_id()}",
         },
     )
     mention = f"<at>{BOT['name']}</at>"
@@ -133,9 +135,9 @@ def channel_message(service_url: str, member: Member, text: str) -> dict[str, An
                 {"mentioned": dict(BOT), "text": mention, "type": "mention"},
             ],
             "channelData": {
-                "teamsChannelId": TEAM_CHANNEL,
+                "teamsChannelId": channel,
                 "teamsTeamId": TEAM_ID,
-                "channel": {"id": TEAM_CHANNEL},
+                "channel": {"id": channel},
                 "team": {"id": TEAM_ID},
                 "tenant": {"id": TENANT},
             },
@@ -253,6 +255,36 @@ def team_uninstall(service_url: str, member: Member) -> dict[str, Any]:
     activity.pop("membersAdded")
     activity["membersRemoved"] = [{"id": BOT["id"]}]
     activity["channelData"]["eventType"] = "teamMemberRemoved"
+    return activity
+
+
+def channel_event(
+    service_url: str, member: Member, event: str, channel: str, name: str
+) -> dict[str, Any]:
+    """A channel created, deleted, renamed or restored in the team.
+
+    Shaped as the examples in Microsoft's "Conversation events in your Teams
+    bot" (learn.microsoft.com/microsoftteams/platform/bots/how-to/conversations/
+    subscribe-to-conversation-events): a ``conversationUpdate`` in the team's
+    General channel whose ``channelData`` names the channel and the event.
+    """
+    activity = _common(
+        service_url,
+        {"isGroup": True, "conversationType": "channel", "id": TEAM_ID},
+    )
+    activity["id"] = f"f:{_next_id()}"
+    activity.update(
+        {
+            "type": "conversationUpdate",
+            "from": {"id": member.user_id, "name": member.name},
+            "channelData": {
+                "channel": {"id": channel, "name": name},
+                "team": {"id": TEAM_ID},
+                "eventType": event,
+                "tenant": {"id": TENANT},
+            },
+        }
+    )
     return activity
 
 

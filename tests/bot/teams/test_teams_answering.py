@@ -27,6 +27,7 @@ from survey.models import (
     Participation,
     Person,
     Response,
+    SealedResponse,
 )
 
 
@@ -82,8 +83,12 @@ def test_a_whole_pulse_is_answered_in_cards_replaced_in_place(
     # One reply to "start"; every later screen replaced the tapped card in place.
     assert len(teams.connector.posts(member.conversation_id)) == 1
     assert teams.connector.updates() == []
-    assert count(db, Response) == 1
+    # Sealed until a batch is written; the PSW's close writes it.
+    assert (count(db, SealedResponse), count(db, Response)) == (1, 0)
     assert count(db, Draft) == 0
+    [closed] = teams.say(council.psw[1], f'campaign close "{PULSE}"')
+    assert "is closed and takes no more answers" in words(closed)
+    assert (count(db, SealedResponse), count(db, Response)) == (0, 1)
     with db.session() as session:
         status = session.exec(
             select(Participation.status).where(Participation.person_id == person.id)

@@ -31,6 +31,7 @@ from survey.db import SessionFactory
 from survey.delivery.conversations import remember_conversation
 from survey.delivery.outbox import enqueue
 from survey.models import ChatConversation, ChatDelivery, OutboxMessage
+from survey.organisations import set_teams_workforce_channel
 
 
 @pytest.fixture
@@ -347,6 +348,12 @@ async def test_posts_to_the_workforce_channel_start_a_new_thread_escaped(
 ) -> None:
     _, psw = council.psw
     await remember(sessions, council, team_install(connector.service_url, psw))
+    async with sessions() as session, session.begin():
+        await set_teams_workforce_channel(
+            session,
+            organisation_id=council.organisation_id,  # type: ignore[arg-type]
+            channel=TEAM_CHANNEL,
+        )
     message = await queue(
         sessions,
         council,

@@ -27,6 +27,7 @@ from teamschat import (
     TestClient,
     action,
     actions,
+    channel_message,
     inputs,
     installation_update,
     team_install,
@@ -150,6 +151,9 @@ def test_a_pulse_to_fifty_people_in_teams_end_to_end(
                 == 202
             )
         assert teams.post(team_install(teams.service_url, psw)).status_code == 202
+        # ...and chose its channel for workforce posts.
+        chose = channel_message(teams.service_url, psw, "workforce channel")
+        assert teams.post(chose).status_code == 202
 
         # The PSW launches the pulse by message.
         [scheduled] = teams.say(
@@ -264,6 +268,7 @@ def test_a_pulse_to_fifty_people_in_teams_end_to_end(
     ]
     assert {post.conversation for post in summary_posts} == {manager.conversation_id}
     assert all(
-        post.conversation in personal | {TEAM_CHANNEL} for post in connector.posts()
+        (post.conversation or "").split(";")[0] in personal | {TEAM_CHANNEL}
+        for post in connector.posts()
     )
     assert connector.updates() == []

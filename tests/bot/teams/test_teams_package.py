@@ -97,3 +97,40 @@ def test_the_command_line_builds_it(
     assert (
         main(["--app-id", "x", "--public-url", "https://a.b", "--out", str(out)]) == 2
     )
+
+
+def test_make_teams_package_takes_a_version(tmp_path: Path) -> None:
+    """``make teams-package VERSION=1.4.2`` writes that version into the manifest."""
+    import json
+    import os
+    import subprocess
+    import zipfile
+
+    root = Path(__file__).resolve().parents[3]
+    environment = {
+        **os.environ,
+        "HEALTHCHECK_TEAMS_APP_ID": APP_ID,
+        "HEALTHCHECK_PUBLIC_URL": "https://hc.example.org",
+        "HEALTHCHECK_SECRET_KEY": "package-test-secret-0123456789abcdef",
+    }
+    made = subprocess.run(  # noqa: S603 (our own Makefile)
+        ["make", "-s", "teams-package", "VERSION=1.4.2"],  # noqa: S607
+        cwd=root,
+        env=environment,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert made.returncode == 0, made.stderr
+    with zipfile.ZipFile(root / "build" / "health-check-teams.zip") as package:
+        assert json.loads(package.read("manifest.json"))["version"] == "1.4.2"
+    refused = subprocess.run(  # noqa: S603
+        ["make", "-s", "teams-package", "VERSION=1.4"],  # noqa: S607
+        cwd=root,
+        env=environment,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert refused.returncode != 0
+    assert "is not MAJOR.MINOR.PATCH" in refused.stderr

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import jwt
 import pytest
@@ -74,19 +74,21 @@ def nothing_stored(db: Database) -> bool:
     return conversations == 0 and drafts == 0
 
 
+# Tokens are minted when each test runs, not when the module is collected: a slow
+# run must not turn a forged token into an expired one.
 @pytest.mark.parametrize(
-    ("authorization", "reason"),
+    ("authorization_of", "reason"),
     [
-        (None, "missing"),
-        ("Basic dXNlcjpwYXNz", "malformed"),
-        ("Bearer not.a.token", "malformed"),
-        (f"Bearer {_token(exp=int(time.time()) - 3600)}", "expired"),
+        (lambda: None, "missing"),
+        (lambda: "Basic dXNlcjpwYXNz", "malformed"),
+        (lambda: "Bearer not.a.token", "malformed"),
+        (lambda: f"Bearer {_token(exp=int(time.time()) - 3600)}", "expired"),
         # Signed by a key that is not the Bot Framework's.
-        (f"Bearer {_token(_OTHER_KEY)}", "invalid"),
-        (f"Bearer {_token(aud='another-bot')}", "invalid"),
+        (lambda: f"Bearer {_token(_OTHER_KEY)}", "invalid"),
+        (lambda: f"Bearer {_token(aud='another-bot')}", "invalid"),
         # The SDK raised KeyError (a 500) on a JWT without a key id.
-        (f"Bearer {_token(kid=None)}", "invalid"),
-        (f"Bearer {_token(kid='unknown-key')}", "invalid"),
+        (lambda: f"Bearer {_token(kid=None)}", "invalid"),
+        (lambda: f"Bearer {_token(kid='unknown-key')}", "invalid"),
     ],
     ids=[
         "missing",
@@ -104,9 +106,10 @@ def test_a_refused_teams_token_is_logged_and_changes_nothing(
     council: Council,
     db: Database,
     caplog: pytest.LogCaptureFixture,
-    authorization: str | None,
+    authorization_of: Callable[[], str | None],
     reason: str,
 ) -> None:
+    authorization = authorization_of()
     _, member = council.staff[0]
     headers = {"Authorization": authorization} if authorization else {}
     with caplog.at_level(logging.INFO):

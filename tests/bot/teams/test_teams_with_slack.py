@@ -145,7 +145,13 @@ def test_slack_and_teams_people_are_counted_in_one_set_of_results(
                 card = teams.tap(member, action(card, "answer"), given)
             assert "Thank you" in words(teams.tap(member, action(card, "submit")))
         _, psw = council.psw
+        [live] = teams.say(psw, f'participation "{PULSE}"')
+        # The close writes the six sealed responses, from both platforms.
+        [closed] = teams.say(psw, f'campaign close "{PULSE}"')
+        assert "is closed and takes no more answers" in words(closed)
         [participation] = teams.say(psw, f'participation "{PULSE}"')
+    # While open, finished counts move in steps of the minimum group size (5).
+    assert "Organisation Westmere Council 6 5 83%" in words(live)
     shown = words(participation)
     assert "Organisation Westmere Council 6 6 100%" in shown
 

@@ -26,10 +26,15 @@ from survey.anonymity import draft_key
 from survey.db import create_engine, session_factory
 from survey.models import Draft, Participation, ParticipationStatus
 
-POST_STATEMENTS = 5
-"""Visitor; campaign with the participation locked; draft; write draft; progress."""
-GET_STATEMENTS = 3
-"""Visitor; open surveys with participation; drafts."""
+POST_STATEMENTS = 6
+"""Session; visitor; campaign with the participation locked; draft; write draft;
+progress."""
+GET_STATEMENTS = 4
+"""Session; visitor; open surveys with participation; drafts.
+
+The session is looked up on every request (so sign-out and revoke take effect at
+once); its last use is written at most once a minute, not within this test.
+"""
 
 
 def _org(url: str) -> SmallOrg:
@@ -93,7 +98,7 @@ def counted(database_url: str) -> Iterator[tuple[TestClient, list[str]]]:
         yield client, statements
 
 
-def test_an_answer_and_the_next_question_take_eight_statements(
+def test_an_answer_and_the_next_question_take_ten_statements(
     database_url: str, counted: tuple[TestClient, list[str]]
 ) -> None:
     org = _org(database_url)
@@ -117,7 +122,7 @@ def test_an_answer_and_the_next_question_take_eight_statements(
     statements.clear()
     chat.answer("4")
     assert chat.question == "BULLIED"
-    assert statements.count("SELECT") == 3 + GET_STATEMENTS, statements
+    assert statements.count("SELECT") == 4 + GET_STATEMENTS, statements
     assert statements.count("UPDATE") == 2, statements
     assert len(statements) == POST_STATEMENTS + GET_STATEMENTS, statements
 

@@ -22,6 +22,7 @@ from survey.models import (
     Participation,
     Person,
     Response,
+    SealedResponse,
 )
 
 SECRET = b"web-channel-test-secret-0123456789"
@@ -151,6 +152,21 @@ def test_a_persona_completes_the_pulse_and_exactly_one_response_is_stored(
     assert chat.status == 200
     assert "Thank you" in chat.html
     assert "have been sent anonymously" in chat.html
+    # Sealed in the pool until a batch is written: nothing is stored as a
+    # response yet, and a replayed submit adds nothing to the pool either.
+    assert responses(db, pulse) == []
+    assert "Sent. Thank you." in chat.get("/")
+    chat.post(chat.form(chat.history[-3]), action="submit")
+    assert chat.status == 200
+    with db.session() as session:
+        waiting = session.exec(
+            select(SealedResponse).where(SealedResponse.campaign_id == pulse.id)
+        ).all()
+    assert len(waiting) == 1
+    # The PSW's close writes it.
+    chat.pick(db.people(access="psw")[0])
+    chat.command(f'campaign close "{pulse.name}"')
+    assert f"&#39;{pulse.name}&#39; is closed and takes no more answers." in chat.html
     stored = responses(db, pulse)
     assert len(stored) == 1
     with db.session() as session:
@@ -179,11 +195,6 @@ def test_a_persona_completes_the_pulse_and_exactly_one_response_is_stored(
     assert status == "completed"
     assert drafts == []
     assert stored[0].role == "social_worker"
-    # The survey list now says it was sent, and a replayed submit changes nothing.
-    assert "Sent. Thank you." in chat.get("/")
-    chat.post(chat.form(chat.history[-3]), action="submit")
-    assert chat.status == 200
-    assert len(responses(db, pulse)) == 1
 
 
 def test_an_invalid_answer_is_asked_again_with_the_message(

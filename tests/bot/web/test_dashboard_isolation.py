@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import json
 import re
+import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
@@ -24,10 +25,11 @@ from bot.app import create_app
 from bot.commands import dispatch
 from bot.platforms.signing import sign
 from bot.settings import load_settings
-from bot.web.identity import COOKIE, SignedInBy, session_value
+from bot.web.identity import COOKIE, SignedInBy
 from survey.db import create_engine, session_factory
 from survey.models import OutboxMessage, Person
 from survey.personal_links import issue_link
+from survey.web_sessions import start_session
 
 SECRET_KEY = SECRET.decode()
 
@@ -66,13 +68,23 @@ def assert_nothing_of_brookvale(html: str, councils: TwoCouncils) -> None:
     assert not re.search(r"\b(23|24) of\b|\bof (23|24)\b", html)
 
 
-def cookie_for(person_id: object) -> str:
-    return session_value(
-        SECRET,
-        person_id=person_id,  # type: ignore[arg-type]
-        signed_in_by=SignedInBy.PICKER,
-        now=datetime.now(UTC),
-    )
+def cookie_for(database_url: str, person_id: uuid.UUID) -> str:
+    """A genuine, live session for ``person_id``, written straight to the table."""
+
+    async def start() -> str:
+        engine = create_engine(database_url)
+        try:
+            async with session_factory(engine)() as session, session.begin():
+                return await start_session(
+                    session,
+                    person_id=person_id,
+                    signed_in_by=SignedInBy.PICKER.value,
+                    now=datetime.now(UTC),
+                )
+        finally:
+            await engine.dispose()
+
+    return asyncio.run(start())
 
 
 def test_the_picker_and_dashboard_list_and_show_only_ashford(
@@ -135,14 +147,14 @@ def test_the_picker_and_dashboard_list_and_show_only_ashford(
 
 
 def test_a_brookvale_person_cannot_sign_in_at_ashford(
-    ashford: TestClient, councils: TwoCouncils
+    ashford: TestClient, councils: TwoCouncils, database_url: str
 ) -> None:
     for person in (councils.b.psw, councils.b.shared):
-        refused_everywhere(ashford, councils, person)
+        refused_everywhere(ashford, councils, person, database_url)
 
 
 def refused_everywhere(
-    ashford: TestClient, councils: TwoCouncils, person: Person
+    ashford: TestClient, councils: TwoCouncils, person: Person, database_url: str
 ) -> None:
     """The picker refuses ``person``, and a cookie naming them opens nothing."""
     ashford.cookies.clear()
@@ -154,8 +166,8 @@ def refused_everywhere(
     assert COOKIE not in chosen.cookies
     assert_nothing_of_brookvale(chosen.text, councils)
 
-    # Even a genuinely signed session cookie naming them admits them nowhere.
-    ashford.cookies.set(COOKIE, cookie_for(person.id))
+    # Even a genuine session naming them admits them nowhere.
+    ashford.cookies.set(COOKIE, cookie_for(database_url, person.id))
     for path in ("/dashboard", "/messages"):
         refused = ashford.get(path, follow_redirects=False)
         assert refused.status_code == 303, path

@@ -192,7 +192,8 @@ def test_a_notice_is_a_status_and_a_menu_is_a_list_of_buttons(
     assert "<p>Saved.</p>" in html
     assert "<p>Come back any time.</p>" in html
     assert re.search(
-        r'<li>\s*<form method="post" action="/command">\s*'
+        r'<li>\s*<form method="post" action="/command">'
+        r'<input type="hidden" name="csrf_token" value="[^"]*">\s*'
         r'<input type="hidden" name="text" value="start pulse">\s*'
         r'<button type="submit"[^>]*>Pulse check</button>',
         html,

@@ -103,7 +103,7 @@ def test_a_reused_personal_link_is_refused_and_logged_without_the_link(
 ) -> None:
     person = db.people(role="social_worker")[0]
     token = _issue(demo_url, person)
-    assert client.get(f"/s/{token}", follow_redirects=False).status_code == 303
+    assert client.post(f"/s/{token}", follow_redirects=False).status_code == 303
     assert refusals(caplog) == []
 
     with TestClient(create_app(settings)) as other, caplog.at_level(logging.INFO):

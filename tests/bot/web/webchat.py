@@ -17,9 +17,42 @@ from survey.models import Campaign, Person
 with warnings.catch_warnings():
     # Starlette asks for httpx2 instead of httpx; the lock has httpx.
     warnings.filterwarnings("ignore", message="Using `httpx` with `starlette")
-    from fastapi.testclient import TestClient
+    from fastapi.testclient import TestClient as PlainClient
+
+from bot.web import csrf
+from bot.web.identity import COOKIE as SESSION_COOKIE
 
 SECRET_KEY = "web-channel-test-secret-0123456789"
+
+
+class TestClient(PlainClient):
+    """A browser on our pages: its form posts carry the CSRF token they drew.
+
+    The token is the one ``csrf_field()`` puts in every form of the page the
+    browser has open, computed the same way from the browser's cookies. Pass
+    ``csrf_token`` yourself to post another, or ``None`` to post none (a forgery).
+    """
+
+    def post(self, url: Any, *args: Any, **kwargs: Any) -> Any:
+        data = kwargs.get("data")
+        if (data is None or isinstance(data, dict)) and not kwargs.get("json"):
+            data = dict(data or {})
+            data.setdefault(csrf.FIELD, self.csrf_token())
+            if data[csrf.FIELD] is None:
+                del data[csrf.FIELD]
+            kwargs["data"] = data
+        return super().post(url, *args, **kwargs)
+
+    def csrf_token(self) -> str:
+        """The token this browser's pages carry (a first visit sets its cookie)."""
+        if not self.cookies.get(csrf.COOKIE):
+            self.get("/healthz")
+        secret: bytes = self.app.state.runtime.settings.secret  # type: ignore[attr-defined]
+        return csrf.token_for(
+            secret,
+            session=self.cookies.get(SESSION_COOKIE),
+            nonce=self.cookies.get(csrf.COOKIE),
+        )
 
 
 class Database:

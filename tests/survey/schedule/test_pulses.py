@@ -542,6 +542,9 @@ async def test_a_pulse_takes_and_requires_only_the_questions_it_asks(
         )
 
     assert "'P5' is not a question in this survey" in str(refused.value)
+    # The pulse's own close job writes the sealed response.
+    assert campaign.closes_at is not None
+    assert CLOSE in await run_due(sessions, now=campaign.closes_at)
     async with sessions() as session:
         stored = (await session.exec(select(Answer.question_key))).all()
     assert sorted(stored) == ["P1", "P2", "P3", "P4"]

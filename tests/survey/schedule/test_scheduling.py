@@ -181,7 +181,9 @@ async def test_a_closed_campaign_cannot_be_scheduled(sessions: SessionFactory) -
     async with sessions() as session, session.begin():
         fresh = await session.get(Campaign, campaign.id)
         assert fresh is not None
-        await close_campaign(session, campaign=fresh, now=utc(2026, 12, 2, 9, 0))
+        await close_campaign(
+            session, campaign=fresh, now=utc(2026, 12, 2, 9, 0), secret=SECRET
+        )
 
     with pytest.raises(ScheduleError) as refused:
         await plan(sessions, campaign, opens=None, now=utc(2026, 12, 2, 10, 0))

@@ -1,0 +1,116 @@
+"""Sign-in sessions of the web channel, kept in the database so they can be ended.
+
+The browser holds a random token; the table holds its SHA-256. A session is
+live until it is ended (sign-out, an administrator's revoke, a new sign-in in
+the same browser), has been idle longer than the idle timeout, or has reached
+its absolute lifetime.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlmodel import col, select, update
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from survey.models import WebSession
+
+LONGEST_TOKEN = 100
+
+
+@dataclass(frozen=True)
+class Lifetimes:
+    """How long a session may sit idle, and how long it may last at all."""
+
+    idle: timedelta
+    absolute: timedelta
+
+
+def _hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+async def start_session(
+    session: AsyncSession,
+    *,
+    person_id: uuid.UUID,
+    signed_in_by: str,
+    now: datetime,
+) -> str:
+    """Record a new session for ``person_id`` and return its raw token (once)."""
+    token = secrets.token_urlsafe(32)
+    session.add(
+        WebSession(
+            token_hash=_hash(token),
+            person_id=person_id,
+            signed_in_by=signed_in_by,
+            created_at=now,
+            last_seen_at=now,
+        )
+    )
+    await session.flush()
+    return token
+
+
+async def live_session(
+    session: AsyncSession, *, token: str, now: datetime, lifetimes: Lifetimes
+) -> WebSession | None:
+    """The live session a token names, or None (unknown, ended, idle or too old)."""
+    if not token or len(token) > LONGEST_TOKEN:
+        return None
+    found = (
+        await session.exec(
+            select(WebSession).where(WebSession.token_hash == _hash(token))
+        )
+    ).first()
+    if found is None or found.ended_at is not None:
+        return None
+    if now - found.last_seen_at > lifetimes.idle:
+        return None
+    if now - found.created_at > lifetimes.absolute:
+        return None
+    return found
+
+
+async def touch_session(
+    session: AsyncSession, *, session_id: uuid.UUID, now: datetime
+) -> None:
+    """Note that a session was used now (restarts its idle timeout)."""
+    await session.exec(
+        update(WebSession)
+        .where(col(WebSession.id) == session_id, col(WebSession.ended_at).is_(None))
+        .values(last_seen_at=now)
+    )
+
+
+async def end_session(session: AsyncSession, *, token: str, now: datetime) -> None:
+    """End the session a token names (signing out); unknown tokens are ignored."""
+    if not token or len(token) > LONGEST_TOKEN:
+        return
+    await session.exec(
+        update(WebSession)
+        .where(
+            col(WebSession.token_hash) == _hash(token),
+            col(WebSession.ended_at).is_(None),
+        )
+        .values(ended_at=now)
+    )
+
+
+async def end_sessions_of(
+    session: AsyncSession, *, person_id: uuid.UUID, now: datetime
+) -> int:
+    """End every live session of a person; how many were still open."""
+    ended = await session.exec(
+        update(WebSession)
+        .where(
+            col(WebSession.person_id) == person_id,
+            col(WebSession.ended_at).is_(None),
+        )
+        .values(ended_at=now)
+    )
+    return int(ended.rowcount or 0)
