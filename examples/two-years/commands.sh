@@ -9,6 +9,7 @@
 set -e
 export DATABASE_URL="${DATABASE_URL:-sqlite:///westmere-example.db}"
 export HEALTHCHECK_ORGANISATION=westmere
+export HEALTHCHECK_MODE="${HEALTHCHECK_MODE:-development}"   # or set HEALTHCHECK_SECRET_KEY
 healthcheck db upgrade
 healthcheck org create westmere "Westmere Council"
 healthcheck service create "Children's"

@@ -27,6 +27,7 @@ def westmere(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> str:
         if name.startswith("HEALTHCHECK_") or name == "DATABASE_URL":
             monkeypatch.delenv(name)
     monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("HEALTHCHECK_MODE", "development")  # as `make run`
     url = f"sqlite:///{tmp_path / 'healthcheck.db'}"
     monkeypatch.setenv("DATABASE_URL", url)
     monkeypatch.setenv("HEALTHCHECK_ORGANISATION", "westmere")

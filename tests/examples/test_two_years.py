@@ -56,6 +56,7 @@ def ran(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> dict[str, str]:
     (tmp_path / "examples").symlink_to(EXAMPLE.parent, target_is_directory=True)
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'westmere.db'}")
     monkeypatch.setenv("HEALTHCHECK_ORGANISATION", "westmere")
+    monkeypatch.setenv("HEALTHCHECK_MODE", "development")  # as `make run`
     outputs = {}
     lines = (EXAMPLE / "commands.sh").read_text("utf-8").splitlines()
     for line in lines:
