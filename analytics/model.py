@@ -7,6 +7,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+NOT_ASKED = "not asked in this round"
+"""A question the round did not ask (an imported round whose export lacked it)."""
+NOBODY_ANSWERED = "nobody answered this question"
+"""A question asked in the round that nobody answered."""
+NO_RESPONDENTS = "no respondents in this group"
+"""A group nobody in it answered the survey."""
+NOTHING_TO_SHOW = (NOT_ASKED, NOBODY_ANSWERED, NO_RESPONDENTS)
+"""Reasons a figure is absent that are not anonymity: they reveal no one."""
+
 
 @dataclass(frozen=True)
 class Share:
@@ -54,6 +63,10 @@ class QuestionResult:
     target: float | None = None
     rag: str | None = None
     hidden: str | None = None
+    measure: str = ""
+    """What ``favourable`` is the share of when not % favourable (a figure's label)."""
+    decimals: int = 0
+    """Decimal places the paper shows the share to (0 or 1)."""
 
 
 @dataclass(frozen=True)
@@ -107,14 +120,18 @@ class GroupResults:
 
     def strongest(self, count: int = 5) -> list[QuestionResult]:
         """The questions with the highest favourable share."""
-        scored = [q for q in self.questions if q.favourable is not None]
+        scored = [
+            q for q in self.questions if q.favourable is not None and not q.measure
+        ]
         return sorted(scored, key=lambda q: (-(q.favourable or 0), q.question_id))[
             :count
         ]
 
     def weakest(self, count: int = 5) -> list[QuestionResult]:
         """The questions with the lowest favourable share."""
-        scored = [q for q in self.questions if q.favourable is not None]
+        scored = [
+            q for q in self.questions if q.favourable is not None and not q.measure
+        ]
         return sorted(scored, key=lambda q: (q.favourable or 0, q.question_id))[:count]
 
 

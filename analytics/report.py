@@ -6,12 +6,13 @@ a :class:`Report` has already passed the suppression gate.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 import pandas as pd
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from analytics.collection import collection_of
 from analytics.comment_themes import group_themes, load_comments, roster_names
 from analytics.data import Names, Round, earlier_campaign, load_names, load_round
 from analytics.groups import Group, everyone, team_group
@@ -33,6 +34,8 @@ class ActionRow:
     owner: str
     due: date | None
     status: str
+    question_id: str | None = None
+    question: str = ""
 
 
 @dataclass(frozen=True)
@@ -70,6 +73,8 @@ class Report:
     actions: tuple[ActionRow, ...] = ()
     benchmarks: tuple[Benchmark, ...] = ()
     min_group_size: int = 5
+    collected: str = ""
+    collected_from: str = ""
     notes: tuple[str, ...] = field(default_factory=tuple)
 
 
@@ -143,7 +148,8 @@ async def build_report(
             policy = Policy(organisation.min_group_size)
             engine = ResultsEngine(current, policy=policy)
             themes = group_themes(engine, current, comments, everyone(), names=redact)
-    return assemble_report(
+    collection = await collection_of(session, campaign=campaign)
+    report = assemble_report(
         organisation,
         names,
         current,
@@ -153,6 +159,7 @@ async def build_report(
         themes=themes,
         benchmarks=benchmarks,
     )
+    return replace(report, collected=collection.how, collected_from=collection.source)
 
 
 def assemble_report(

@@ -16,6 +16,9 @@ from analytics.disclosure import decide
 from analytics.groups import Group
 from analytics.live import live_count
 from analytics.model import (
+    NO_RESPONDENTS,
+    NOBODY_ANSWERED,
+    NOT_ASKED,
     Change,
     GroupResults,
     HoursRow,
@@ -32,6 +35,8 @@ from survey.questions.definitions import Question, Scale
 from survey.questions.themes import STANDARDS
 
 NOT_YET = "results are shown once the survey has closed"
+IMPORTED = "imported"
+"""The key under ``campaign.audience`` marking a round imported from an export."""
 CONTRACT_HOURS = "CONTRACT_HRS"
 ACTUAL_HOURS = "ACTUAL_HRS"
 
@@ -103,6 +108,27 @@ class ResultsEngine:
         return AnswerArrays(self.round)
 
     @cached_property
+    def asked(self) -> frozenset[str]:
+        """The questions somebody in the whole round answered.
+
+        A question of an imported round that nobody answered was not in the
+        export: it was not asked that year, so it has no figure and no change.
+        """
+        counts = self._arrays.answered.sum(axis=0)
+        return frozenset(str(key) for key, n in counts.items() if int(n) > 0)
+
+    def _absent(self, question: Question) -> str | None:
+        """Why a question has no figure in any group, or None if it has some.
+
+        A follow-up nobody was asked keeps its anonymity reason: saying nobody
+        answered it would tell how a small group answered the question before.
+        """
+        if question.id in self.asked or question.when is not None:
+            return None
+        imported = isinstance(self.round.campaign.audience.get(IMPORTED), dict)
+        return NOT_ASKED if imported else NOBODY_ANSWERED
+
+    @cached_property
     def _by_question(self) -> QuestionSuppressor:
         """The suppression rules over the people who answered each question."""
         return self._respondents.per_question(self._arrays.answered)
@@ -144,6 +170,8 @@ class ResultsEngine:
             response_rate=rate,
         )
         if hidden is not None:
+            if self._nobody_answered(group):
+                hidden = NO_RESPONDENTS
             return replace(base, hidden=hidden)
         respondents = self._respondents.size(group)
         if not self.closed:
@@ -164,6 +192,17 @@ class ResultsEngine:
             standards=self._standards(group),
             hours=self._hours(group),
         )
+
+    def _nobody_answered(self, group: Group) -> bool:
+        """A group with no respondents, where saying so tells nothing new.
+
+        Only where no invitation list exists (an imported round: nobody's
+        taking part is known) or where the group's response rate, which would
+        show 0 responded, may be shown anyway.
+        """
+        if self._respondents.size(group) != 0:
+            return False
+        return self.round.invited.empty or self._invited.reason_hidden(group) is None
 
     def response_rate(self, group: Group) -> ResponseRate:
         """Invited and responded counts, shown only for groups meeting the rules."""
@@ -188,12 +227,21 @@ class ResultsEngine:
         return count if self.closed else live_count(count, self.policy.min_size)
 
     def _imported_rate(self, group: Group) -> ResponseRate:
-        """An imported round knows only how many were invited in all (``--invited``)."""
-        imported = self.round.campaign.audience.get("imported") or {}
-        invited = imported.get("invited")
-        if not group.is_everyone or not invited:
+        """An imported round's rate from the counts given at import.
+
+        ``--invited`` gives the whole organisation's; ``--invited-file`` each
+        team's or service's. A group's rate is shown only where its responses
+        may be (the same gate as its figures).
+        """
+        imported = self.round.campaign.audience.get(IMPORTED) or {}
+        invited = _imported_invited(imported, group)
+        if not invited:
             return ResponseRate(group.label, None, None, None, "no invitation list")
-        responded = len(self.round.responses)
+        hidden = None if group.is_everyone else self._respondents.reason_hidden(group)
+        if hidden is not None or invited < self.policy.min_size:
+            reason = hidden or f"fewer than {self.policy.min_size} invited"
+            return ResponseRate(group.label, None, None, None, reason)
+        responded = int(np.count_nonzero(self._respondents.members(group)))
         return ResponseRate(group.label, invited, responded, 100 * responded / invited)
 
     def _question(
@@ -203,7 +251,7 @@ class ResultsEngine:
         before: dict[str, float] | None,
     ) -> QuestionResult:
         target = self.targets.get(question.id)
-        hidden = answers.hidden[question.id]
+        hidden = self._absent(question) or answers.hidden[question.id]
         tally = answers.tally
         answered = None if hidden is not None else tally.answered[question.id]
         favourable = mean = median = change = None
@@ -231,6 +279,8 @@ class ResultsEngine:
             target=target,
             rag=rag(favourable, target),
             hidden=hidden,
+            measure=question.figure.label if question.figure else "",
+            decimals=question.figure.decimals if question.figure else 0,
         )
 
     def _change(self, now: float, before: float | None) -> Change | None:
@@ -271,13 +321,19 @@ class ResultsEngine:
                 continue
             change = None
             if self._previous is not None:
-                before = self._previous.standard_score(number, group)
-                if before is not None:
-                    change = Change(
-                        score - before, before, self._previous.round.campaign.year
-                    )
+                change = self._standard_change(number, group)
             scores.append(StandardScore(number, name, score, band(score), change))
         return tuple(scores)
+
+    def _standard_change(self, standard: int, group: Group) -> Change | None:
+        """A standard's change over only the questions asked in both rounds."""
+        assert self._previous is not None
+        both = self.asked & self._previous.asked
+        now = self._standard_scores(group, only=both).get(standard)
+        before = self._previous._standard_scores(group, only=both).get(standard)
+        if now is None or before is None:
+            return None
+        return Change(now - before, before, self._previous.round.campaign.year)
 
     def standard_score(self, standard: int, group: Group) -> float | None:
         """Mean 0-100 points over the standard's five-point questions, if shown.
@@ -289,7 +345,9 @@ class ResultsEngine:
             self._standards_of[group] = self._standard_scores(group)
         return self._standards_of[group].get(standard)
 
-    def _standard_scores(self, group: Group) -> dict[int, float]:
+    def _standard_scores(
+        self, group: Group, only: frozenset[str] | None = None
+    ) -> dict[int, float]:
         if not self.closed or self._respondents.reason_hidden(group):
             return {}
         answers = self._answers(group)
@@ -298,6 +356,8 @@ class ResultsEngine:
             if question.standard is None or self._points[question.id] is None:
                 continue
             if answers.hidden[question.id]:
+                continue
+            if only is not None and question.id not in only:
                 continue
             total, scored = answers.tally.points_of(question)
             before_total, before_scored = sums.get(question.standard, (0.0, 0))
@@ -330,3 +390,26 @@ class ResultsEngine:
             extra = float(hours.extra[subset].mean())
             rows.append(HoursRow(pattern, size, bands, extra))
         return tuple(rows)
+
+
+def _imported_invited(imported: dict[str, object], group: Group) -> int | None:
+    """How many an imported round invited in ``group``, if the import said."""
+    if group.is_everyone:
+        total = imported.get("invited")
+        return total if isinstance(total, int) else None
+    attributes = {name for name, _ in group.where}
+    for attribute, key in (
+        ("team_id", "invited_teams"),
+        ("service_id", "invited_services"),
+    ):
+        counts = imported.get(key)
+        wanted = group.value(attribute)
+        if wanted is None or not isinstance(counts, dict):
+            continue
+        if attributes - {attribute, "service_id"}:
+            return None  # a team by role, say: no count was given
+        if attribute == "service_id" and attributes != {"service_id"}:
+            continue
+        found = counts.get(str(wanted))
+        return found if isinstance(found, int) else None
+    return None

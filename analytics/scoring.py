@@ -44,7 +44,7 @@ def answer_codes(question: Question, answers: pd.DataFrame) -> pd.Series:
 
 def favourable_share(question: Question, codes: pd.Series) -> float | None:
     """Percent favourable among people who gave a real answer (opt-outs excluded)."""
-    favourable = question.favourable_codes()
+    favourable = question.reported_codes()
     if not favourable:
         return None
     real = codes[codes.notna() & ~codes.isin(OPT_OUTS)]

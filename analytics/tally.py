@@ -76,7 +76,7 @@ class Tally:
 
     def favourable_share(self, question: Question) -> float | None:
         """Percent favourable among real answers, as in ``scoring.favourable_share``."""
-        if not question.favourable_codes():
+        if not question.reported_codes():
             return None
         row = self.layout.rows[question.id]
         real = self.real[row]
@@ -132,7 +132,7 @@ class Layout:
         scored = np.zeros(shape, dtype=np.int64)
         scale_points = np.zeros(shape)
         for row, question in enumerate(questions):
-            for code in set(question.favourable_codes()) - set(OPT_OUTS):
+            for code in set(question.reported_codes()) - set(OPT_OUTS):
                 if code in vocabulary:
                     favourable[row, vocabulary[code]] = 1
             for code, value in (points(question) or {}).items():

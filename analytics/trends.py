@@ -146,7 +146,7 @@ def trends_of(
             RoundLabel(campaign.name, opened, result.respondents, result.hidden)
         )
         for question in current.definition.questions:
-            if question.scale == Scale.TEXT or not question.favourable_codes():
+            if question.scale == Scale.TEXT or not question.reported_codes():
                 continue
             texts.setdefault(question.id, question.text)
             favourable.setdefault(question.id, {})[index] = TrendCell(

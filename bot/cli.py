@@ -15,9 +15,17 @@ import typer
 from bot.audit_cli import audit_app
 from bot.command_line import run_with_runtime
 from bot.export_cli import export_app
+from bot.follow_up_cli import action_app, target_app
 from bot.import_cli import import_app
 from bot.reports_cli import report_app
 from bot.retention_cli import retention_app
+from bot.rounds_cli import (
+    campaign_delete,
+    service_app,
+    team_app,
+    template_add,
+    template_questions,
+)
 from bot.runtime import Runtime
 from bot.schedule_cli import pulse_app, schedule_app
 from bot.settings import Mode, Settings, load_settings
@@ -66,6 +74,13 @@ for sub, name in (
 ):
     app.add_typer(sub, name=name)
 app.add_typer(report_app)
+app.add_typer(service_app, name="service")
+app.add_typer(team_app, name="team")
+app.add_typer(action_app, name="action")
+app.add_typer(target_app, name="target")
+template_app.command("questions")(template_questions)
+template_app.command("add")(template_add)
+campaign_app.command("delete")(campaign_delete)
 campaign_app.add_typer(schedule_app)
 app.add_typer(pulse_app, name="pulse")
 app.add_typer(slack_app, name="slack")

@@ -9,6 +9,7 @@ import typer
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.command_line import in_organisation
+from survey.audit import command_line_actor, record_event
 from survey.historic.importing import ImportReport, import_responses
 from survey.models import Organisation
 
@@ -44,6 +45,27 @@ def responses(
         int | None,
         typer.Option(min=1, help="How many were invited, for the response rate."),
     ] = None,
+    invited_file: Annotated[
+        Path | None,
+        typer.Option(
+            "--invited-file",
+            help="CSV of team,invited or service,invited: team response rates.",
+        ),
+    ] = None,
+    date_format: Annotated[
+        str | None,
+        typer.Option(
+            "--date-format",
+            help="DD/MM/YYYY or MM/DD/YYYY when the dates could be either.",
+        ),
+    ] = None,
+    replace: Annotated[
+        bool,
+        typer.Option(
+            "--replace",
+            help="Replace the answers of an earlier import under this name.",
+        ),
+    ] = False,
     org: Annotated[
         str | None,
         typer.Option("--org", help="Organisation slug (default from settings)."),
@@ -56,7 +78,7 @@ def responses(
     """
 
     async def work(session: AsyncSession, organisation: Organisation) -> ImportReport:
-        return await import_responses(
+        report = await import_responses(
             session,
             organisation_id=organisation.id,
             path=file,
@@ -65,6 +87,20 @@ def responses(
             year=year,
             mapping_path=mapping,
             invited=invited,
+            date_format=date_format,
+            replace=replace,
+            invited_path=invited_file,
         )
+        if report.replaced is not None:
+            await record_event(
+                session,
+                organisation_id=organisation.id,
+                actor=command_line_actor(),
+                channel="cli",
+                action="import.replaced",
+                subject=f"{campaign} · {report.replaced} responses replaced by "
+                f"{report.responses} from {file.name}",
+            )
+        return report
 
     typer.echo(in_organisation(org, work).summary())

@@ -32,15 +32,25 @@ def default_path(campaign: str, fmt: str) -> Path:
     return Path(f"{stem}.{fmt}")
 
 
-async def _build(runtime: Runtime, *, campaign: str, org: str) -> Report:
+async def _build(
+    runtime: Runtime, *, campaign: str, org: str, compare: Path | None = None
+) -> Report:
+    from analytics.benchmarks import comparison_figures
     from analytics.report import build_report
+    from analytics.report_actions import report_actions
+    from survey.questions.catalogue import template_definition
 
     async with runtime.sessions() as session:
         organisation = await find_organisation(session, slug=org)
         found = await find_campaign(
             session, organisation_id=organisation.id, name=campaign
         )
-        return await build_report(session, campaign=found)
+        actions = await report_actions(session, campaign=found)
+        definition = await template_definition(session, template_id=found.template_id)
+        figures = comparison_figures(definition, council_file=compare)
+        return await build_report(
+            session, campaign=found, actions=actions, benchmarks=figures
+        )
 
 
 async def _log_export(runtime: Runtime, *, org: str, campaign: str, what: str) -> None:
@@ -59,16 +69,36 @@ async def _log_export(runtime: Runtime, *, org: str, campaign: str, what: str) -
 
 @report_app.command("report")
 def report(
-    campaign: Annotated[
-        str, typer.Argument(help="Campaign name, e.g. 'Social work health check 2025'.")
+    campaigns: Annotated[
+        list[str],
+        typer.Argument(
+            help="Campaign name, e.g. 'Social work health check 2025'; two with "
+            "--combined."
+        ),
     ],
-    fmt: Annotated[str, typer.Option("--format", help=" | ".join(FORMATS))],
+    fmt: Annotated[str, typer.Option("--format", help=" | ".join(FORMATS))] = "docx",
     out: Annotated[
         Path | None,
         typer.Option(
             "--out", help="File to write (default: named after the campaign)."
         ),
     ] = None,
+    compare: Annotated[
+        Path | None,
+        typer.Option(
+            "--compare",
+            help="CSV of comparison figures (measure,question,value,population,"
+            "year,source), e.g. a regional group's; shown where the wording matches.",
+        ),
+    ] = None,
+    combined: Annotated[
+        bool,
+        typer.Option(
+            "--combined",
+            help="One committee paper (docx) for two health checks, e.g. the "
+            "social work and the wider workforce checks.",
+        ),
+    ] = False,
     org: Annotated[
         str | None,
         typer.Option("--org", help="Organisation slug (default from settings)."),
@@ -76,16 +106,39 @@ def report(
 ) -> None:
     """Write the annual report for a campaign (only figures that may be shown)."""
     name = check_format(fmt)
+    if combined and (len(campaigns) != 2 or name != "docx"):
+        raise typer.BadParameter(
+            "--combined takes two campaigns and writes a docx committee paper.",
+            param_hint="--combined",
+        )
+    if not combined and len(campaigns) != 1:
+        raise typer.BadParameter(
+            "give one campaign, or two with --combined.", param_hint="CAMPAIGNS"
+        )
 
     async def work(runtime: Runtime) -> Path:
         slug = org or runtime.settings.organisation
-        built = await _build(runtime, campaign=campaign, org=slug)
-        # Charts and documents are CPU work: done off the event loop.
-        path = await asyncio.to_thread(
-            write_report, built, name, out or default_path(built.campaign, name)
-        )
+        built = [
+            await _build(runtime, campaign=campaign, org=slug, compare=compare)
+            for campaign in campaigns
+        ]
+        if combined:
+            from analytics.writers.combined import write_combined_docx
+
+            path = out or default_path(" and ".join(r.campaign for r in built), name)
+            path.parent.mkdir(parents=True, exist_ok=True)
+            await asyncio.to_thread(write_combined_docx, built[0], built[1], path)
+        else:
+            # Charts and documents are CPU work: done off the event loop.
+            path = await asyncio.to_thread(
+                write_report,
+                built[0],
+                name,
+                out or default_path(built[0].campaign, name),
+            )
         what = f"{name} · {path}"
-        await _log_export(runtime, org=slug, campaign=built.campaign, what=what)
+        for each in built:
+            await _log_export(runtime, org=slug, campaign=each.campaign, what=what)
         return path
 
     typer.echo(f"Wrote {run_with_runtime(work)}")

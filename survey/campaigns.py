@@ -48,6 +48,9 @@ class Audience(BaseModel):
 
     def describe(self) -> str:
         """The audience in words, e.g. "Adults; social_work"."""
+        if self.imported:
+            source = self.imported.get("source") or "another tool's export"
+            return f"imported from {source}"
         groups = self.model_dump(exclude={"imported"}).values()
         parts = [", ".join(group) for group in groups if group]
         return "; ".join(parts) or "the whole organisation"

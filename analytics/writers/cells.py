@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from analytics.model import Change, StandardScore
+from analytics.model import NOTHING_TO_SHOW, Change, StandardScore
 from analytics.writers.text import (
     HIDDEN,
     NOT_APPLICABLE,
@@ -86,13 +86,18 @@ class Table:
 
 
 def hidden_cell(reason: str) -> Cell:
-    """A figure that must not be shown."""
+    """A figure that must not be shown, or that does not exist (not asked ...)."""
+    if reason in NOTHING_TO_SHOW:
+        return Cell(reason)
     return Cell(HIDDEN, hidden=reason)
 
 
 def hidden_row(label: str, reason: str, width: int) -> Row:
     """A whole row hidden: every cell says hidden."""
-    return Row(label, tuple(hidden_cell(reason) for _ in range(width)), hidden=reason)
+    cells = tuple(hidden_cell(reason) for _ in range(width))
+    if reason in NOTHING_TO_SHOW:
+        return Row(label, cells[:1] + tuple(not_applicable() for _ in cells[1:]))
+    return Row(label, cells, hidden=reason)
 
 
 def not_applicable() -> Cell:
@@ -110,9 +115,13 @@ def count_cell(value: int) -> Cell:
     return Cell(str(value), value)
 
 
-def percent_cell(value: float) -> Cell:
-    """A percentage: whole number in prose, one decimal in spreadsheets."""
-    return Cell(percent(value), round(value, 1))
+def percent_cell(value: float, decimals: int = 0, measure: str = "") -> Cell:
+    """A percentage: whole number (or ``decimals``) in prose, one in spreadsheets.
+
+    ``measure`` names a share that is not % favourable ("plan to leave").
+    """
+    shown = percent(value, decimals)
+    return Cell(f"{shown} {measure}" if measure else shown, round(value, 1))
 
 
 def number_cell(value: float) -> Cell:

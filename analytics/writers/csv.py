@@ -6,7 +6,7 @@ import csv
 from collections.abc import Iterator
 from pathlib import Path
 
-from analytics.model import GroupResults, QuestionResult
+from analytics.model import NOTHING_TO_SHOW, GroupResults, QuestionResult
 from analytics.report import Report
 from analytics.writers.safe_text import safe_cell
 from analytics.writers.text import HIDDEN
@@ -22,6 +22,7 @@ COLUMNS = (
 )
 Record = tuple[str, str, str, str, object, object, str]
 NATIONAL = "England (national)"
+ACTIONS = "You said, we did"
 
 
 def _figure(value: float) -> float:
@@ -30,6 +31,9 @@ def _figure(value: float) -> float:
 
 def _question_records(group: str, question: QuestionResult) -> Iterator[Record]:
     qid, text = question.question_id, question.text
+    if question.hidden in NOTHING_TO_SHOW:
+        yield group, qid, text, "% favourable", question.hidden, "", ""
+        return
     if question.hidden is not None:
         yield group, qid, text, "% favourable", HIDDEN, "", question.hidden
         return
@@ -38,7 +42,8 @@ def _question_records(group: str, question: QuestionResult) -> Iterator[Record]:
     if question.favourable is not None:
         change = _figure(question.change.points) if question.change else ""
         value = _figure(question.favourable)
-        yield group, qid, text, "% favourable", value, change, ""
+        measure = f"% {question.measure}" if question.measure else "% favourable"
+        yield group, qid, text, measure, value, change, ""
     for name, number in (("mean", question.mean), ("median", question.median)):
         if number is not None:
             yield group, qid, text, name, _figure(number), "", ""
@@ -54,6 +59,9 @@ def _group_records(
     group: GroupResults, standards: dict[int, str], min_size: int
 ) -> Iterator[Record]:
     label = group.label
+    if group.hidden in NOTHING_TO_SHOW:
+        yield label, "", "", "respondents", 0, "", ""
+        return
     if group.hidden is not None or group.respondents is None:
         reason = group.hidden or "not shown"
         yield label, "", "", "respondents", HIDDEN, "", reason
@@ -120,6 +128,16 @@ def records(report: Report) -> Iterator[Record]:
             yield whole, qid, theme.label, measure, count, "", ""
         for n, quote in enumerate(theme.quotes, start=1):
             yield whole, qid, theme.label, f"quote {n}", quote, "", ""
+    for action in report.actions:
+        qid, said = action.question_id or "", action.you_said
+        yield ACTIONS, qid, said, "we did", action.we_did, "", ""
+        yield ACTIONS, qid, said, "theme", action.theme, "", ""
+        if action.question:
+            yield ACTIONS, qid, said, "question", action.question, "", ""
+        yield ACTIONS, qid, said, "owner", action.owner, "", ""
+        if action.due is not None:
+            yield ACTIONS, qid, said, "due", action.due.isoformat(), "", ""
+        yield ACTIONS, qid, said, "status", action.status, "", ""
     for b in report.benchmarks:
         figure = f"{b.value} ({b.population}, {b.year or 'year not given'}; {b.source})"
         yield (

@@ -272,7 +272,8 @@ def _background(writer: _Writer) -> None:
     writer.para(text.BACKGROUND_HEALTH_CHECK, "3.1")
     writer.para(text.BACKGROUND_STANDARDS, "3.2")
     writer.bullets([text.standard_name(number) for number in STANDARDS])
-    how = text.BACKGROUND_HOW.format(k=report.min_group_size)
+    collected = text.how_collected(report.collected, report.collected_from)
+    how = text.BACKGROUND_HOW.format(collected=collected, k=report.min_group_size)
     when = text.placeholder("the dates the survey was open, and who was invited")
     writer.para(f"{how} {when}", "3.3")
     rate = report.overall.response_rate

@@ -15,6 +15,7 @@ from analytics.writers.text import (
     change_sentence,
     number,
     percent,
+    plural,
     score,
     whole,
 )
@@ -106,7 +107,7 @@ def _standards_sentences(report: Report) -> list[str]:
         down = sum(1 for _, change in changes if whole(change.points) < 0)
         biggest, change = max(changes, key=lambda pair: abs(pair[1].points))
         sentences.append(
-            f"Since {change.year}, {up} standards rose and {down} fell; the "
+            f"Since {change.year}, {plural(up, 'standard')} rose and {down} fell; the "
             f"largest change was {biggest.name}, {change_sentence(change)}."
         )
     return sentences
@@ -121,7 +122,11 @@ def _question_sentences(report: Report) -> list[str]:
             f"({percent(best[0].favourable or 0)} favourable). Least favourable: "
             f"{_quoted(worst[0])} ({percent(worst[0].favourable or 0)})."
         )
-    moved = [(q, q.change) for q in report.overall.questions if q.change is not None]
+    moved = [
+        (q, q.change)
+        for q in report.overall.questions
+        if q.change is not None and not q.measure
+    ]
     rises = [pair for pair in moved if whole(pair[1].points) > 0]
     falls = [pair for pair in moved if whole(pair[1].points) < 0]
     if rises:
@@ -178,7 +183,7 @@ def key_findings(report: Report) -> list[str]:
         top = max(report.themes, key=lambda theme: (theme.comments, theme.label))
         findings.append(
             f"The theme raised most in comments was {top.label.lower()} "
-            f"({top.comments} comments)."
+            f"({plural(top.comments, 'comment')})."
         )
     if report.actions:
         statuses = Counter(action.status for action in report.actions)

@@ -46,7 +46,7 @@ def _favourable(question: QuestionResult) -> Cell:
         return hidden_cell(question.hidden)
     if question.favourable is None:
         return not_applicable()
-    return percent_cell(question.favourable)
+    return percent_cell(question.favourable, question.decimals, question.measure)
 
 
 def _mean(question: QuestionResult) -> Cell:
@@ -65,7 +65,11 @@ def _national(benchmarks: Sequence[Benchmark], question_id: str) -> Cell:
     found = [b for b in benchmarks if b.question_id == question_id]
     if not found:
         return not_applicable()
-    return text_cell("; ".join(f"{b.value} ({b.year or b.population})" for b in found))
+    return text_cell(
+        "; ".join(
+            f"{b.value} ({b.population}, {b.year or 'year not given'})" for b in found
+        )
+    )
 
 
 def questions_table(report: Report) -> Table:
@@ -76,7 +80,7 @@ def questions_table(report: Report) -> Table:
     columns = ["Question", "ID", "Standard", "Answered", "% favourable", "Mean"]
     columns += [change_heading(report)] if with_change else []
     columns += ["Target", "RAG"] if with_targets else []
-    columns += ["National figure"] if national else []
+    columns += ["Comparison (same wording)"] if national else []
     rows = []
     for question in report.overall.questions:
         cells = [
@@ -273,13 +277,16 @@ def themes_table(report: Report) -> Table:
 
 def actions_table(report: Report) -> Table:
     """The "you said, we did" actions."""
-    columns = ("You said", "We did", "Theme", "Owner", "Due", "Status")
+    columns = ("You said", "We did", "Theme", "Question", "Owner", "Due", "Status")
     rows = tuple(
         Row(
             action.you_said,
             (
                 text_cell(action.we_did),
                 text_cell(action.theme),
+                text_cell(f"{action.question_id} {action.question}".strip())
+                if action.question_id
+                else not_applicable(),
                 text_cell(action.owner),
                 text_cell(action.due.isoformat()) if action.due else not_applicable(),
                 text_cell(action.status),
@@ -292,7 +299,7 @@ def actions_table(report: Report) -> Table:
 
 def benchmarks_table(report: Report) -> Table:
     """National comparison figures, each with its population, year and source."""
-    columns = ("Measure", "National figure", "Population", "Year", "Source")
+    columns = ("Measure", "Figure", "Population", "Year", "Source")
     rows = tuple(
         Row(
             b.measure,
@@ -305,5 +312,8 @@ def benchmarks_table(report: Report) -> Table:
         )
         for b in report.benchmarks
     )
-    caption = "National comparison figures (context, not like-for-like)"
+    caption = (
+        "Comparison figures, with their population, year and source (context, "
+        "not like for like unless the wording is the same)"
+    )
     return Table("benchmarks", caption, columns, rows)

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import math
 
-from analytics.model import Change
+from analytics.model import NOTHING_TO_SHOW, Change
 from survey.questions.themes import STANDARDS
 
 HIDDEN = "hidden"
+PROTECTED = "hidden to protect anonymity"
 NOT_APPLICABLE = "n/a"
 
 SECTION_SUMMARY = "Summary and key findings"
@@ -62,12 +63,31 @@ BACKGROUND_HEALTH_CHECK = (
     "planning."
 )
 BACKGROUND_STANDARDS = "The eight standards are:"
+HOW_COLLECTED = {
+    "chat": "The survey was answered in the chat tools staff already use (Slack "
+    "or Microsoft Teams), one question at a time.",
+    "chat and web link": "The survey was answered in the chat tools staff "
+    "already use (Slack or Microsoft Teams), or through a personal web link for "
+    "staff without them, one question at a time.",
+    "web link": "The survey was answered through a personal web link sent to "
+    "each member of staff invited, one question at a time.",
+    "web chat": "The survey was answered on a private web page, one question at "
+    "a time.",
+    "imported": "This round was run in another survey tool; its answers were "
+    "imported from that tool's export{source}, keeping no names or respondent "
+    "ids.",
+}
 BACKGROUND_HOW = (
-    "The survey was answered in the chat tools staff already use (or on a "
-    "private web page), one question at a time. Answers are stored apart from "
-    "who took part, and no figure, chart or comment is reported for any group "
-    "with fewer than {k} responses."
+    "{collected} Answers are stored apart from who took part, and no figure, "
+    "chart or comment is reported for any group with fewer than {k} responses."
 )
+
+
+def how_collected(how: str, source: str = "") -> str:
+    """The sentence saying how a round was answered (see analytics.collection)."""
+    sentence = HOW_COLLECTED.get(how, HOW_COLLECTED["web chat"])
+    return sentence.format(source=f" ({source})" if source else "")
+
 
 PLACEHOLDER = "[PSW to edit: {text}]"
 RECOMMENDATIONS = (
@@ -87,10 +107,16 @@ NEXT_STEPS = (
 METHOD_NOTE = (
     "All figures come from anonymous answers. No figure, chart or comment is shown "
     "for any group with fewer than {k} responses: such cells are marked "
-    "\u201chidden (fewer than {k} responses)\u201d. Where showing a group would let a "
-    "smaller hidden group be worked out by subtraction, it is hidden too and "
+    "\u201chidden to protect anonymity (fewer than {k} responses)\u201d. Where "
+    "showing a group would let a smaller hidden group be worked out by "
+    "subtraction, it is hidden too and "
     "marked \u201chidden so a smaller group cannot be worked out by subtraction\u201d. "
-    "A hidden group never appears in a chart.",
+    "A hidden group never appears in a chart. \u201cNot asked in this round\u201d "
+    "means the question was not part of that year's survey, and \u201cno "
+    "respondents in this group\u201d that nobody in the group answered: neither is "
+    "hidden, there is simply no figure. Changes since the previous round compare "
+    "only questions asked in both rounds, and a standard's change only the "
+    "questions it had in both.",
     "% favourable is the share of people giving the positive answer (for example "
     "agree or strongly agree; for a statement such as \u201cMy job often makes me "
     "feel stressed\u201d, disagreeing), leaving out \u201cprefer not to say\u201d and "
@@ -120,10 +146,19 @@ def method_note(min_size: int) -> list[str]:
 
 
 def hidden_label(reason: str) -> str:
-    """How a hidden cell reads in prose formats, e.g. "hidden (fewer than 5 ...)"."""
-    if reason.startswith(HIDDEN):
+    """How a hidden cell reads in prose, e.g. "hidden to protect anonymity (...)".
+
+    A figure that does not exist ("not asked in this round", "no respondents in
+    this group") says so plainly: it is not hidden, there is nothing to show.
+    """
+    if reason in NOTHING_TO_SHOW or reason.startswith(HIDDEN):
         return reason
-    return f"{HIDDEN} ({reason})"
+    return f"{PROTECTED} ({reason})"
+
+
+def plural(count: int, noun: str, many: str | None = None) -> str:
+    """A count and its noun: "1 comment", "2 comments" (``many``: irregular)."""
+    return f"{count} {noun if count == 1 else many or noun + 's'}"
 
 
 def whole(value: float) -> int:
@@ -131,8 +166,10 @@ def whole(value: float) -> int:
     return int(math.copysign(math.floor(abs(value) + 0.5), value))
 
 
-def percent(value: float) -> str:
-    """A percentage as a whole number, e.g. "46%"."""
+def percent(value: float, decimals: int = 0) -> str:
+    """A percentage as a whole number, e.g. "46%", or to one place, "70.5%"."""
+    if decimals:
+        return f"{value:.{decimals}f}%"
     return f"{whole(value)}%"
 
 

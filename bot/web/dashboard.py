@@ -14,6 +14,7 @@ from analytics.data import Names, earlier_campaign, load_names, load_round
 from analytics.groups import Group, team_group
 from analytics.model import GroupResults
 from analytics.report import audience_of
+from analytics.report_actions import report_actions
 from analytics.results import ResultsEngine
 from analytics.suppression import Policy
 from bot import security_log
@@ -75,6 +76,7 @@ def register(app: FastAPI) -> None:
             current = await load_round(session, campaign=chosen)
             before = await earlier_campaign(session, campaign=chosen)
             previous = await load_round(session, campaign=before) if before else None
+            actions = await report_actions(session, campaign=chosen)
         try:
             group = _group(names, service=service, team=team, role=role)
         except SurveyError as error:
@@ -127,6 +129,7 @@ def register(app: FastAPI) -> None:
                 for code in roles
             ],
             selected={"service": service, "team": team, "role": role},
+            actions=actions,
         )
 
 

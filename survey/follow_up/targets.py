@@ -42,7 +42,7 @@ async def set_target(
             f"'{question_key}' is not a question in {definition.title}. "
             f"Questions: {', '.join(sorted(ids))}."
         )
-    if not question.favourable_codes():
+    if not question.reported_codes():
         raise TargetError(
             f"{question.id} has no favourable answers, so it cannot have a target."
         )

@@ -33,6 +33,7 @@ from survey.historic.columns import (
     ImportColumn,
     resolve_columns,
 )
+from survey.historic.dates import DAY_FIRST, detect_format
 from survey.historic.file import ColumnMapping, ResponseTable
 from survey.historic.problems import ImportProblems
 from survey.historic.values import (
@@ -41,6 +42,7 @@ from survey.historic.values import (
     check_encoding,
     read_answer,
     read_date,
+    workforce_group,
 )
 from survey.questions.bank import TemplateDefinition
 from survey.questions.definitions import AnswerValue
@@ -101,6 +103,7 @@ def check_responses(
     services: list[str] | None = None,
     mapping: ColumnMapping | None = None,
     invited: int | None = None,
+    date_order: str | None = None,
 ) -> CheckedResponses:
     """Check a whole export against a template and an organisation's names.
 
@@ -116,6 +119,8 @@ def check_responses(
         services: The organisation's services (those of ``teams`` count anyway).
         mapping: The export's own headings matched to question ids.
         invited: How many people were invited, if known.
+        date_order: How slashed dates are written (``--date-format``); None
+            works it out from the whole date column, refusing if it cannot.
 
     Returns:
         The checked responses, what was dropped, and any warnings.
@@ -135,10 +140,16 @@ def check_responses(
             f"--invited is {invited}, fewer than the {len(table.rows)} responses "
             "in the file",
         )
-    columns = resolve_columns(table.header, definition, mapping, problems)
+    headings = ImportProblems()
+    columns = resolve_columns(table.header, definition, mapping, headings)
+    if headings:  # with the columns wrong, every row's problems would mislead
+        raise HistoricImportError(problems.messages() + headings.messages())
+    order = date_order or _date_order(table, columns)
     rows = _RowChecker(definition, columns, RosterNames(teams, services or []))
     for number, cells in table.rows:
-        rows.check(number, cells, table.header, problems, year=year, today=today)
+        rows.check(
+            number, cells, table.header, problems, year=year, today=today, order=order
+        )
     if problems:
         raise HistoricImportError(problems.messages())
     warnings = []
@@ -153,6 +164,16 @@ def check_responses(
         if rows.dropped[question.id]
     }
     return CheckedResponses(rows.responses, dropped=dropped, warnings=warnings)
+
+
+def _date_order(table: ResponseTable, columns: list[ImportColumn]) -> str:
+    """The date column's order (day or month first), read from all its dates."""
+    found = [column for column in columns if column.target == "date"]
+    if not found:
+        return DAY_FIRST
+    index = found[0].index
+    values = (cells[index] for _, cells in table.rows if index < len(cells))
+    return detect_format(values, found[0].label)
 
 
 class _RowChecker:
@@ -181,6 +202,7 @@ class _RowChecker:
         *,
         year: int,
         today: date,
+        order: str = DAY_FIRST,
     ) -> None:
         """Check one row; keep it only if it has no problems."""
         for index, value in enumerate(cells):
@@ -202,7 +224,9 @@ class _RowChecker:
             try:
                 check_encoding(raw)
                 if target == "date":
-                    submitted = read_date(value, year=year, today=today)
+                    submitted = read_date(value, year=year, today=today, order=order)
+                elif target == "role" and workforce_group(value) is not None:
+                    details["workforce"] = str(workforce_group(value))
                 elif target in ("team", "service", "role", "employment_type"):
                     details[target] = self.names.read(target, value)
                 elif target != "respondent_id":
@@ -237,6 +261,9 @@ class _RowChecker:
         if not (ok and kept):
             return
         role = details.get("role")
+        workforce = details.get("workforce")
+        if role is not None:
+            workforce = self.names.workforce_of(role)
         self.responses.append(
             HistoricResponse(
                 row=number,
@@ -244,7 +271,7 @@ class _RowChecker:
                 team=team,
                 service=service,
                 role=role,
-                workforce=self.names.workforce_of(role) if role else None,
+                workforce=workforce,
                 employment_type=details.get("employment_type"),
                 answers=kept,
             )

@@ -26,12 +26,15 @@ from survey.campaigns import Audience, create_campaign, find_campaign
 from survey.errors import CampaignStateError, HistoricImportError, NotFoundError
 from survey.historic.check import CheckedResponses, HistoricResponse, check_responses
 from survey.historic.columns import ATTRIBUTE_COLUMNS
+from survey.historic.dates import date_format as date_format_of
 from survey.historic.file import (
     MAX_FILE_BYTES,
     ResponseTable,
     read_mapping,
     read_table,
 )
+from survey.historic.invited import invited_ids, read_invited
+from survey.historic.replacing import imported_record, remove_answers
 from survey.models import (
     Answer,
     Campaign,
@@ -78,6 +81,7 @@ class ImportReport:
     dropped: dict[str, int] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
     already_imported: bool = False
+    replaced: int | None = None
 
     def summary(self) -> str:
         """Describe the import in a few lines for the command line."""
@@ -86,7 +90,13 @@ class ImportReport:
                 f"'{self.campaign}' was already imported from this file "
                 f"({_plural(self.responses, 'response')}); nothing was changed."
             )
-        lines = [
+        lines = []
+        if self.replaced is not None:
+            lines.append(
+                f"Removed the {_plural(self.replaced, 'response')} imported before "
+                f"as '{self.campaign}'."
+            )
+        lines += [
             f"Imported {_plural(self.responses, 'response')} as '{self.campaign}' "
             f"({self.year}, closed): {_plural(self.answers, 'answer')} and "
             f"{_plural(self.comments, 'comment')}."
@@ -114,6 +124,9 @@ async def import_responses(
     year: int,
     mapping_path: Path | None = None,
     invited: int | None = None,
+    date_format: str | None = None,
+    replace: bool = False,
+    invited_path: Path | None = None,
 ) -> ImportReport:
     """Store an earlier round's export as a closed campaign, or explain why not.
 
@@ -137,6 +150,11 @@ async def import_responses(
         year: The round's reporting year; missing dates become 31 March of it.
         mapping_path: A mapping of the export's own headings to question ids.
         invited: How many people were invited, for the response rate.
+        date_format: How slashed dates are written (``DD/MM/YYYY`` or
+            ``MM/DD/YYYY``); None works it out from the date column.
+        replace: Replace the answers of an earlier import under the same name
+            (only an imported round; its actions stay linked to it).
+        invited_path: A CSV of invitation counts per team or service.
 
     Returns:
         What was stored.
@@ -152,7 +170,13 @@ async def import_responses(
         raise CampaignStateError(
             f"A campaign needs a name of 1 to {CAMPAIGN_NAME_LIMIT} characters."
         )
+    order = date_format_of(date_format) if date_format else None
     table = await asyncio.to_thread(_read_export, path)
+    counts = None
+    if invited_path is not None:
+        counts_data = await asyncio.to_thread(_read_bytes, invited_path)
+        counts = read_invited(counts_data, name=invited_path.name)
+        invited = invited or counts.total()
     mapping = None
     if mapping_path is not None:
         mapping_data = await asyncio.to_thread(_read_bytes, mapping_path)
@@ -163,11 +187,14 @@ async def import_responses(
     template = await latest_template(session, key=template_key)
     fingerprint = table.fingerprint()
     existing = await _same_name(session, organisation_id, name)
-    if existing is not None:
+    if existing is not None and not replace:
         return await _already_imported(session, existing, fingerprint, template, year)
+    if existing is not None:
+        imported_record(existing)  # refuses a round that was run here
     definition = definition_of(template)
     teams = await _teams(session, organisation_id)
     services = await _services(session, organisation_id)
+    invited_by = invited_ids(counts, teams, services) if counts else {}
     zone = ZoneInfo(organisation.timezone)
     checked = await asyncio.to_thread(
         check_responses,
@@ -179,17 +206,26 @@ async def import_responses(
         services=list(services),
         mapping=mapping,
         invited=invited,
+        date_order=order,
     )
     warnings = [*checked.warnings]
-    warnings += await _same_year(session, organisation_id, template_key, year)
-    campaign = await create_campaign(
-        session,
-        organisation_id=organisation_id,
-        template_key=template_key,
-        name=name,
-        year=year,
-        audience=Audience(),
-    )
+    warnings += await _same_year(session, organisation_id, template_key, year, name)
+    replaced = None
+    if existing is not None:
+        replaced = await remove_answers(session, campaign=existing)
+        campaign = existing
+        campaign.template_id = template.id
+        campaign.year = year
+        campaign.audience = {}
+    else:
+        campaign = await create_campaign(
+            session,
+            organisation_id=organisation_id,
+            template_key=template_key,
+            name=name,
+            year=year,
+            audience=Audience(),
+        )
     days = [response.submitted_on for response in checked.responses]
     campaign.status = CampaignStatus.CLOSED
     campaign.opens_at = _midnight(min(days), zone)
@@ -200,6 +236,7 @@ async def import_responses(
             "sha256": fingerprint,
             "rows": len(checked.responses),
             "invited": invited,
+            **invited_by,
             "source": path.name,
             "imported_on": utcnow().date().isoformat(),
         },
@@ -212,6 +249,7 @@ async def import_responses(
         invited=invited,
         dropped=checked.dropped,
         warnings=warnings,
+        replaced=replaced,
     )
     await _write(
         session, campaign, definition, checked.responses, teams, services, report
@@ -308,7 +346,11 @@ async def _services(
 
 
 async def _same_year(
-    session: AsyncSession, organisation_id: uuid.UUID, template_key: str, year: int
+    session: AsyncSession,
+    organisation_id: uuid.UUID,
+    template_key: str,
+    year: int,
+    name: str,
 ) -> list[str]:
     names = (
         await session.exec(
@@ -318,6 +360,7 @@ async def _same_year(
                 Campaign.organisation_id == organisation_id,
                 Campaign.year == year,
                 Template.key == template_key,
+                Campaign.name != name,
             )
         )
     ).all()

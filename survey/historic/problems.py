@@ -39,10 +39,34 @@ def _where(rows: list[int], column: str | None) -> str:
     numbers = sorted(set(rows) - {0})
     parts = []
     if numbers:
-        listed = ", ".join(str(number) for number in numbers[:ROWS_LISTED])
-        if len(numbers) > ROWS_LISTED:
-            listed += f" and {len(numbers) - ROWS_LISTED} more"
+        spans = _spans(numbers)
+        listed = ", ".join(spans[:ROWS_LISTED])
+        if len(spans) > ROWS_LISTED:
+            more = sum(_span_size(span) for span in spans[ROWS_LISTED:])
+            listed += f" and {more} more"
         parts.append(f"{'row' if len(numbers) == 1 else 'rows'} {listed}")
     if column is not None:
         parts.append(f"column {column}")
     return ", ".join(parts) + ": " if parts else ""
+
+
+def _spans(numbers: list[int]) -> list[str]:
+    """Row numbers with runs of three or more joined: [2, 3, 4, 7, 8] -> 2-4, 7, 8."""
+    spans: list[list[int]] = []
+    for number in numbers:
+        if spans and number == spans[-1][1] + 1:
+            spans[-1][1] = number
+        else:
+            spans.append([number, number])
+    listed: list[str] = []
+    for first, last in spans:
+        if last - first >= 2:
+            listed.append(f"{first}-{last}")
+        else:
+            listed += [str(number) for number in range(first, last + 1)]
+    return listed
+
+
+def _span_size(span: str) -> int:
+    first, _, last = span.partition("-")
+    return int(last or first) - int(first) + 1

@@ -7,6 +7,7 @@ import re
 from datetime import date
 
 from survey.errors import AnswerError
+from survey.historic.dates import DAY_FIRST, date_parts
 from survey.questions.definitions import (
     NOT_APPLICABLE,
     AnswerValue,
@@ -17,6 +18,7 @@ from survey.questions.definitions import (
 from survey.roster.names import name_key
 from survey.roster.roles import (
     EmploymentType,
+    Workforce,
     find_role,
     normalise_code,
     parse_employment_type,
@@ -29,8 +31,6 @@ from survey.roster.roles import (
 GARBLED = re.compile(
     "â€|Ã[\u0080-\u00bf\u0152\u0153\u0160\u0161\u017d\u2013-\u2122]|Â\u00a0"
 )
-ISO_DATE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]\d{1,2}:\d{2}\S*)?")
-UK_DATE = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})(?:,? \d{1,2}:\d{2}\S*)?")
 WHOLE_NUMBER = re.compile(r"(-?\d{1,6})(?:\.0+)?")
 MULTI_SEPARATOR = re.compile(r"[;,]")
 NOT_APPLICABLE_WORDS = ("n/a", "na")
@@ -152,25 +152,21 @@ def _labels(options: tuple[Option, ...]) -> str:
     return ", ".join(option.label for option in options)
 
 
-def read_date(text: str, *, year: int, today: date) -> date:
-    """Read a submission date: ISO (2024-03-14) or UK (14/03/2024); times dropped.
+def read_date(text: str, *, year: int, today: date, order: str = DAY_FIRST) -> date:
+    """Read a submission date: ISO (2024-03-14) or slashed in ``order``; times dropped.
 
     Raises:
         CellError: not a date, in the future, or more than a year from ``year``.
 
     """
-    iso, uk = ISO_DATE.fullmatch(text.strip()), UK_DATE.fullmatch(text.strip())
-    if iso is not None:
-        parts = iso.group(1, 2, 3)
-    elif uk is not None:
-        parts = uk.group(3, 2, 1)
-    else:
-        parts = ("", "", "")
+    parts = date_parts(text, order)
     try:
-        day = date(int(parts[0]), int(parts[1]), int(parts[2]))
+        if parts is None:
+            raise ValueError(text)
+        day = date(*parts)
     except ValueError:
         raise CellError(
-            f"'{text}' is not a date; write it as YYYY-MM-DD or DD/MM/YYYY"
+            f"'{text}' is not a date; write it as YYYY-MM-DD or {order}"
         ) from None
     if day > today:
         raise CellError(f"{day:%d/%m/%Y} is in the future")
@@ -223,7 +219,9 @@ class RosterNames:
                 raise CellError(
                     f"'{text}' is not a known role"
                     f"{suggest(normalise_code(text), codes)}; use one of: "
-                    f"{', '.join(role_codes())}"
+                    f"{', '.join(role_codes())}, or map the job title to a role "
+                    "or to social_work or wider_workforce under values: in the "
+                    "mapping file (docs/importing.md)"
                 )
             return role.code
         employment = parse_employment_type(text)
@@ -242,6 +240,20 @@ class RosterNames:
     def workforce_of(role: str) -> str:
         """Return the workforce of a role code."""
         return workforce_of(role).value
+
+
+def workforce_group(text: str) -> Workforce | None:
+    """The workforce group a mapped job title names (``social_work`` ...), or None.
+
+    A council's own job titles that are not in the role catalogue (an
+    "Educational Psychologist") are mapped to a workforce group in the mapping
+    file's ``values:``; the response then has a workforce and no role.
+    """
+    code = normalise_code(text)
+    for group in Workforce:
+        if code == group.value:
+            return group
+    return None
 
 
 def suggest(typed: str, shown: dict[str, str]) -> str:

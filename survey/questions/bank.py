@@ -60,9 +60,18 @@ def load_template(path: Path) -> TemplateDefinition:
         QuestionBankError: listing every problem as "file: question id: what is wrong".
 
     """
+    return parse_template(read_yaml(path), source=path.name)
+
+
+def read_yaml(path: Path) -> Any:
+    """A bank or extension file's YAML, or every reason it cannot be read.
+
+    Raises:
+        QuestionBankError: no such file, not UTF-8, or not valid YAML.
+    """
     name = path.name
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        return yaml.safe_load(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise QuestionBankError([f"{path}: no such file"]) from None
     except UnicodeDecodeError:
@@ -79,7 +88,6 @@ def load_template(path: Path) -> TemplateDefinition:
         ) from None
     except RecursionError:
         raise QuestionBankError([f"{name}: the file is nested too deeply"]) from None
-    return parse_template(raw, source=name)
 
 
 def parse_template(raw: Any, *, source: str) -> TemplateDefinition:

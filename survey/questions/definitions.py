@@ -115,6 +115,28 @@ class Condition(BaseModel):
         return str(given) in self.any_of
 
 
+class Figure(BaseModel):
+    """The share a question reports, when it is not "% favourable".
+
+    A published figure such as "% who plan to leave in the next 12 months" is
+    the share giving certain answers (``answers``), or giving an answer at or
+    above one on the scale (``at_least``), shown to ``decimals`` places.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    label: str = Field(min_length=3, max_length=80)
+    answers: tuple[str, ...] = ()
+    at_least: str | None = None
+    decimals: int = Field(default=0, ge=0, le=1)
+
+    @model_validator(mode="after")
+    def _one_way(self) -> Figure:
+        if bool(self.answers) == (self.at_least is not None):
+            raise ValueError("a figure gives either `answers` or `at_least`")
+        return self
+
+
 class Question(BaseModel):
     """A question as written in a question bank file."""
 
@@ -136,6 +158,7 @@ class Question(BaseModel):
     prefer_not_to_say: bool = False
     not_applicable: bool = False
     when: Condition | None = None
+    figure: Figure | None = None
 
     @model_validator(mode="before")
     @classmethod
@@ -178,6 +201,11 @@ class Question(BaseModel):
         for code in self.favourable or ():
             if code not in codes and not self._is_in_numeric_range(code):
                 raise ValueError(f"favourable option '{code}' is not an answer option")
+        if self.figure is not None:
+            named = (*self.figure.answers, *filter(None, [self.figure.at_least]))
+            for code in named:
+                if code not in codes:
+                    raise ValueError(f"figure answer '{code}' is not an answer option")
         return self
 
     def _is_in_numeric_range(self, code: str) -> bool:
@@ -206,6 +234,18 @@ class Question(BaseModel):
         if self.favourable is not None:
             return self.favourable
         return DEFAULT_FAVOURABLE.get(self.scale, ())
+
+    def reported_codes(self) -> tuple[str, ...]:
+        """The answers whose share the question reports: its figure's, or favourable.
+
+        ``at_least`` counts that answer and every one above it on the scale.
+        """
+        if self.figure is None:
+            return self.favourable_codes()
+        if self.figure.answers:
+            return self.figure.answers
+        codes = [option.value for option in self.choices(with_special=False)]
+        return tuple(codes[codes.index(str(self.figure.at_least)) :])
 
     @property
     def text_limit(self) -> int:

@@ -33,7 +33,7 @@ from survey.models import Answer, Campaign, Response
 
 PNG = b"\x89PNG\r\n\x1a\n"
 INJECTION = '=HYPERLINK("http://x") <script>alert(1)</script>'
-FEWER = "hidden (fewer than 5 responses)"
+FEWER = "hidden to protect anonymity (fewer than 5 responses)"
 FAVOURABLE = ("agree", "strongly_agree")
 
 

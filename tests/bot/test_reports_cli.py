@@ -128,3 +128,79 @@ def test_the_main_cli_prints_one_error_line(
     errors = capsys.readouterr().err.strip().splitlines()
     assert len(errors) == 1
     assert errors[0].startswith("Error: There is no campaign 'Nope'.")
+
+
+def _log_actions(path: Path) -> None:
+    """Two actions against the closed survey, as the PSW logs them in chat."""
+    from datetime import date
+
+    from survey.follow_up.actions import add_action
+    from survey.organisations import find_organisation
+
+    async def log() -> None:
+        engine = create_engine(f"sqlite:///{path}")
+        try:
+            sessions = session_factory(engine)
+            async with sessions() as session, session.begin():
+                organisation = await find_organisation(session, slug="demo")
+                await add_action(
+                    session,
+                    organisation_id=organisation.id,
+                    you_said="Caseloads are too high to work safely",
+                    we_did="Two agency posts funded in the assessment teams",
+                    owner="Head of Service",
+                    today=date(2026, 3, 2),
+                    campaign=CLOSED,
+                    question="WL01",
+                    due_on=date(2026, 9, 30),
+                    status="in progress",
+                )
+                await add_action(
+                    session,
+                    organisation_id=organisation.id,
+                    you_said="Supervision gets cancelled",
+                    we_did="Supervision dates protected in calendars",
+                    owner="PSW",
+                    today=date(2026, 3, 2),
+                    campaign=CLOSED,
+                    theme="supervision",
+                    status="done",
+                )
+        finally:
+            await engine.dispose()
+
+    asyncio.run(log())
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_logged_actions_appear_in_every_format(
+    fmt: str, demo_db: Path, tmp_path: Path
+) -> None:
+    _log_actions(demo_db)
+    out = tmp_path / f"annual.{fmt}"
+    result = CliRunner().invoke(
+        report_app, [CLOSED, "--format", fmt, "--out", str(out)]
+    )
+    assert result.exit_code == 0, result.output
+    if fmt == "xlsx":
+        sheet = load_workbook(out)["Actions"]
+        written = "\n".join(
+            str(cell) for row in sheet.iter_rows(values_only=True) for cell in row
+        )
+    elif fmt == "docx":
+        document = Document(str(out))
+        written = "\n".join(
+            cell.text
+            for table in document.tables
+            for row in table.rows
+            for cell in row.cells
+        ) + "\n".join(p.text for p in document.paragraphs)
+    else:
+        written = out.read_text("utf-8-sig")
+    assert "No actions have been logged" not in written
+    assert "Caseloads are too high to work safely" in written
+    assert "Two agency posts funded in the assessment teams" in written
+    assert "in progress" in written
+    assert "done" in written
+    assert "WL01" in written, "the action is linked to the question it answers"
+    assert "Supervision" in written, "and to its theme, by the theme's name"

@@ -44,3 +44,39 @@ def test_a_small_team_filter_shows_hidden_not_figures(chat: Chat, db: Database) 
             assert "data:image/png" not in html
             assert "<td>" not in html.split('id="suppressed"')[1]
     assert hidden_seen, "some team and role combination is small in the demo"
+
+
+def test_the_dashboard_lists_the_surveys_actions_with_their_status(
+    chat: Chat, db: Database
+) -> None:
+    from sqlmodel import select
+
+    from survey.models import Action, Campaign
+
+    with db.session() as session:
+        closed = session.exec(
+            select(Campaign).where(Campaign.status == "closed")
+        ).first()
+        assert closed is not None
+        session.add(
+            Action(
+                organisation_id=closed.organisation_id,
+                campaign_id=closed.id,
+                theme="workload",
+                question_key="WL01",
+                you_said="Caseloads are too high",
+                we_did="Two posts funded",
+                owner="Head of Service",
+                status="in progress",
+            )
+        )
+        session.commit()
+    chat.pick(_psw(db))  # type: ignore[arg-type]
+    html = chat.get(f"/dashboard?campaign={closed.id}")
+    assert chat.status == 200
+    actions = html.split('id="actions"')[1]
+    assert "Caseloads are too high" in actions
+    assert "Two posts funded" in actions
+    assert "in progress" in actions
+    assert "WL01" in actions
+    assert "Workload" in actions

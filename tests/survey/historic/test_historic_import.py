@@ -622,7 +622,8 @@ BAD_CELLS = [
         "social_work_assistant, family_support_worker, early_help_practitioner, "
         "personal_adviser, support_worker, residential_care_worker, "
         "reablement_worker, occupational_therapy_assistant, community_care_officer, "
-        "business_support",
+        "business_support, or map the job title to a role or to social_work or "
+        "wider_workforce under values: in the mapping file (docs/importing.md)",
         id="unknown-role",
     ),
     pytest.param(
@@ -888,8 +889,7 @@ def test_one_mistake_on_many_rows_is_one_line() -> None:
         )
 
     assert refused.value.problems == [
-        "rows 2, 3, 4, 5, 6, 7, 8, 9, 10, 11 and 5 more, column WL01: 'Agreee' is "
-        f"not an option ({AGREE})"
+        f"rows 2-16, column WL01: 'Agreee' is not an option ({AGREE})"
     ]
 
 
