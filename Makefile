@@ -39,7 +39,7 @@ teams-package: install  ## zip the Teams app (HEALTHCHECK_TEAMS_APP_ID, HEALTHCH
 
 lock:  ## re-lock dependencies after editing pyproject.toml
 	$(BIN)/python -m pip install --quiet uv
-	$(BIN)/uv pip compile pyproject.toml --extra dev --python-version 3.11 --generate-hashes -o requirements.lock
+	$(BIN)/uv pip compile pyproject.toml --extra dev --extra model --python-version 3.11 --generate-hashes -o requirements.lock
 
 clean:
 	rm -rf $(VENV) data .pytest_cache .mypy_cache .ruff_cache

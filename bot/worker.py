@@ -14,6 +14,7 @@ import signal
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 
+import analytics.comment_jobs  # noqa: F401  (registers the comment-model job)
 from bot.platforms.local import LocalChannelDelivery
 from bot.runtime import Runtime, database_unreachable
 from bot.settings import Settings

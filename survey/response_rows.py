@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from survey.comment_queue import queue_comment_analysis
 from survey.models import (
     Answer,
     Campaign,
@@ -57,6 +58,7 @@ async def write_response(
     session.add(response)
     await session.flush()
     given = {key: value for key, value in answers.items() if value is not None}
+    commented = False
     for question in definition.questions:
         value = given.get(question.id)
         if value is None or not question.applies(given):
@@ -69,8 +71,16 @@ async def write_response(
             session.add(
                 Comment(response_id=response.id, question_key=question.id, text=value)
             )
+            commented = True
         else:
             session.add(_answer_row(response.id, question.id, value))
+    if commented:
+        await queue_comment_analysis(
+            session,
+            campaign_id=campaign.id,
+            organisation_id=organisation.id,
+            now=now,
+        )
     return response.id
 
 
