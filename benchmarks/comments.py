@@ -153,14 +153,23 @@ def model_only(rows: Sequence[Row]) -> list[str]:
     return [r.sentiment.value for r in MODEL.read([row["text"] for row in rows])]
 
 
-def model_and_rules(rows: Sequence[Row]) -> list[str]:
-    """As reports show it: the model, except where the rules find nothing said."""
-    rules = [analyse_comment(row["text"]) for row in rows]
-    model = model_only(rows)
+def model_and_rules(rows: Sequence[Row], *, question: bool = False) -> list[str]:
+    """As reports show it: the model's stored reading, passed to the full analysis
+    (the rules keep answers that say nothing, read against the question if given)."""
+    assert MODEL is not None
+    readings = MODEL.read([row["text"] for row in rows])
     return [
-        guess if rule.substantive else rule.sentiment.value
-        for rule, guess in zip(rules, model, strict=True)
+        analyse_comment(
+            row["text"],
+            question=frame_for_question(row.get("question")) if question else None,
+            overall=reading.sentiment,
+        ).sentiment.value
+        for row, reading in zip(rows, readings, strict=True)
     ]
+
+
+def model_and_rules_with_question(rows: Sequence[Row]) -> list[str]:
+    return model_and_rules(rows, question=True)
 
 
 METHODS: dict[str, Callable[[Sequence[Row]], list[str]]] = {
@@ -173,7 +182,12 @@ METHODS: dict[str, Callable[[Sequence[Row]], list[str]]] = {
 if MODEL is not None:
     METHODS["model, no question"] = model_only
     METHODS["model + rules + themes, no question"] = model_and_rules
-SLOW_METHODS = ("model, no question", "model + rules + themes, no question")
+    METHODS["model + rules + themes, with question"] = model_and_rules_with_question
+SLOW_METHODS = (
+    "model, no question",
+    "model + rules + themes, no question",
+    "model + rules + themes, with question",
+)
 SLOW_SAMPLE = 1_000
 SPEED_BASELINES = ("TextBlob polarity (+-0.05)", "VADER compound (+-0.05)")
 

@@ -58,7 +58,6 @@ async def write_response(
     session.add(response)
     await session.flush()
     given = {key: value for key, value in answers.items() if value is not None}
-    commented = False
     for question in definition.questions:
         value = given.get(question.id)
         if value is None or not question.applies(given):
@@ -71,16 +70,13 @@ async def write_response(
             session.add(
                 Comment(response_id=response.id, question_key=question.id, text=value)
             )
-            commented = True
         else:
             session.add(_answer_row(response.id, question.id, value))
-    if commented:
-        await queue_comment_analysis(
-            session,
-            campaign_id=campaign.id,
-            organisation_id=organisation.id,
-            now=now,
-        )
+    # Queued for every response, with or without comments, so the job row cannot
+    # tell that the person who just submitted wrote one.
+    await queue_comment_analysis(
+        session, campaign_id=campaign.id, organisation_id=organisation.id, now=now
+    )
     return response.id
 
 
