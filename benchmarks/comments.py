@@ -25,7 +25,11 @@ and VADER scores as features, analytics/comments/model.py) is trained by
 tools/train_comment_model.py on the development halves of these same sets,
 so its development figures are fitted figures; only held-out columns measure it.
 Its rows appear when the model extra is installed. "model + rules" is what reports
-show: the model's sentiment, except for answers the rules find say nothing.
+show: the model's sentiment, except for answers the rules find say nothing ("n/a",
+"Nothing."), which only the question can read and which themes leave out anyway. On
+development rows the model alone scores a little higher on the FFT file (whose
+"Nothing." answers it was fitted to), but those are fitted figures; the rules keep
+them because the model never sees the question.
 
 Run: .venv/bin/python benchmarks/comments.py [--errors fft|pros_cons|informal]
 """
