@@ -18,6 +18,7 @@ from typing import Any, Final
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from analytics.comments.encoder import model_file
 from analytics.comments.model import load_sentiment_model
 from survey.comment_queue import ANALYSE_COMMENTS, queue_comment_analysis
 from survey.delivery.job_kinds import handles
@@ -65,6 +66,41 @@ async def analyse_stored_comments(
         session.add(comment)
     await session.flush()
     return len(chosen), len(unread) > limit
+
+
+async def queue_unread_campaigns(session: AsyncSession, *, now: datetime) -> int:
+    """Queue a model job for each campaign with comments the model has not read.
+
+    Called when a worker starts, so comments stored before the model was installed
+    (or before database revision ``0014_comment_analysis``) are read too.
+
+    Args:
+        session: The caller's session.
+        now: When the jobs may run.
+
+    Returns:
+        How many jobs were queued (none without the model extra).
+    """
+    if model_file() is None:
+        return 0
+    campaigns = (
+        await session.exec(
+            select(Campaign.id, Campaign.organisation_id)
+            .where(
+                col(Campaign.id).in_(
+                    select(Response.campaign_id)
+                    .join(Comment, col(Comment.response_id) == col(Response.id))
+                    .where(col(Comment.analysed_by).is_(None))
+                )
+            )
+            .order_by(col(Campaign.id))
+        )
+    ).all()
+    for campaign_id, organisation_id in campaigns:
+        await queue_comment_analysis(
+            session, campaign_id=campaign_id, organisation_id=organisation_id, now=now
+        )
+    return len(campaigns)
 
 
 @handles(ANALYSE_COMMENTS)

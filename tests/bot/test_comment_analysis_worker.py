@@ -13,9 +13,9 @@ from datetime import timedelta
 import pytest
 from builders import NOW, SECRET, answer_as, full_answers, org_with_teams
 from sqlalchemy.ext.asyncio import AsyncEngine
-from sqlmodel import col, select, update
+from sqlmodel import col, delete, select, update
 
-from analytics.comment_jobs import analyse_stored_comments
+from analytics.comment_jobs import analyse_stored_comments, queue_unread_campaigns
 from analytics.comments import encoder as encoder_module
 from analytics.comments import model as model_module
 from analytics.comments.model import load_sentiment_model
@@ -203,3 +203,24 @@ async def test_without_the_model_extra_the_job_finishes_and_the_rules_read(
     finally:
         encoder_module.load_encoder.cache_clear()
         model_module.load_sentiment_model.cache_clear()
+
+
+@needs_model
+async def test_a_starting_worker_queues_comments_stored_before_the_model(
+    database_url: str, engine: AsyncEngine, sessions: SessionFactory
+) -> None:
+    await _setup(sessions)
+    # As for comments stored before revision 0014 or before the extra was installed:
+    # no job is waiting for them.
+    async with sessions() as session, session.begin():
+        await session.exec(delete(Job).where(col(Job.kind) == ANALYSE_COMMENTS))
+    await _settle(_worker(database_url, engine, sessions))
+    assert {c.analysed_by for c in await _comments(sessions)} == {None}
+
+    async with sessions() as session, session.begin():
+        assert await queue_unread_campaigns(session, now=NOW) == 1
+    await _settle(_worker(database_url, engine, sessions))
+
+    assert {c.sentiment for c in await _comments(sessions)} == {"negative"}
+    async with sessions() as session, session.begin():
+        assert await queue_unread_campaigns(session, now=NOW) == 0
