@@ -13,6 +13,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from analytics.comments import (
     CommentAnalysis,
+    Sentiment,
     analyse_comment,
     representative_quotes,
 )
@@ -30,7 +31,11 @@ QUOTE_GROUP_FACTOR = 2
 async def load_comments(
     session: AsyncSession, *, campaign_id: uuid.UUID
 ) -> pd.DataFrame:
-    """A campaign's comments: ``response_id``, ``question_key``, ``text``."""
+    """A campaign's comments: response id, question key, text, stored sentiment.
+
+    ``sentiment`` is the comment model's stored reading: None until the worker has
+    read the comment, or for good without the model extra.
+    """
     connection = await session.connection()
     return await connection.run_sync(_read, campaign_id)
 
@@ -38,13 +43,16 @@ async def load_comments(
 def _read(connection: Connection, campaign_id: uuid.UUID) -> pd.DataFrame:
     rows = connection.execute(
         core_select(
-            col(Comment.response_id), col(Comment.question_key), col(Comment.text)
+            col(Comment.response_id),
+            col(Comment.question_key),
+            col(Comment.text),
+            col(Comment.sentiment),
         )
         .join(Response, col(Response.id) == col(Comment.response_id))
         .where(col(Response.campaign_id) == campaign_id)
     ).all()
     frame = pd.DataFrame.from_records(
-        rows, columns=["response_id", "question_key", "text"]
+        rows, columns=["response_id", "question_key", "text", "sentiment"]
     )
     frame["response_id"] = frame["response_id"].map(str).astype("string")
     return frame
@@ -117,17 +125,34 @@ def analyse_with_questions(
     """Analyse comments, each read against the wording of the question it answers.
 
     "Nothing." answers "What one change would most improve your working life?" with
-    praise and "What works well?" with criticism; the question decides.
+    praise and "What works well?" with criticism; the question decides. Where the
+    worker has stored the comment model's reading, it is the comment's sentiment
+    (and that of each theme the comment does not judge separately); the rules keep
+    the themes and answers that say nothing. Comments not yet read by the model are
+    read by the rules alone.
 
     Args:
         round_: The campaign's round (its template holds the questions' wording).
-        comments: Rows with ``question_key`` and ``text`` (``load_comments``).
+        comments: Rows with ``question_key`` and ``text``, and optionally the
+            stored ``sentiment`` (``load_comments``).
 
     Returns:
         One analysis per row, in the rows' order.
     """
     wording = {question.id: question.text for question in round_.definition.questions}
+    stored = (
+        comments["sentiment"]
+        if "sentiment" in comments
+        else pd.Series([None] * len(comments), index=comments.index)
+    )
     return [
-        analyse_comment(text, question=wording.get(str(key)))
-        for key, text in zip(comments["question_key"], comments["text"], strict=True)
+        analyse_comment(text, question=wording.get(str(key)), overall=_stored(reading))
+        for key, text, reading in zip(
+            comments["question_key"], comments["text"], stored, strict=True
+        )
     ]
+
+
+def _stored(reading: object) -> Sentiment | None:
+    """The comment model's stored reading, or None (not read yet, or no model)."""
+    return Sentiment(reading) if isinstance(reading, str) else None

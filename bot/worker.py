@@ -16,6 +16,7 @@ from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from typing import Protocol, runtime_checkable
 
+from analytics.comment_jobs import queue_unread_campaigns  # registers its job
 from bot.platforms.local import LocalChannelDelivery
 from bot.runtime import Runtime, database_unreachable
 from bot.settings import Settings
@@ -257,6 +258,17 @@ async def _queue_retention_purges(runtime: Runtime) -> None:
         log.warning("retention purges not queued: database unavailable (%s)", error)
 
 
+async def _queue_unread_comments(runtime: Runtime) -> None:
+    """Queue the comment model for comments it has not read (stored before it was)."""
+    try:
+        async with runtime.sessions() as session, session.begin():
+            await queue_unread_campaigns(session, now=_now())
+    except Exception as error:
+        if not database_unreachable(error):
+            raise
+        log.warning("comment reading not queued: database unavailable (%s)", error)
+
+
 async def run_worker(
     settings: Settings,
     *,
@@ -272,6 +284,7 @@ async def run_worker(
     runtime = Runtime.build(settings, pool_size=WORKER_POOL)
     deliveries = deliveries or default_deliveries(settings)
     await _queue_retention_purges(runtime)
+    await _queue_unread_comments(runtime)
     log.info("worker started")
     if on_start is not None:
         await on_start()

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -17,6 +17,7 @@ from sqlalchemy import Table, insert
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from survey.comment_queue import queue_comment_analysis
 from survey.models import (
     Answer,
     Campaign,
@@ -159,6 +160,16 @@ async def write_responses(
     ):
         if rows:
             await session.exec(insert(table), params=rows)
+    if comments:
+        # The batch names no one, so the comment model is asked to read its
+        # comments only when there are some (see survey.comment_queue).
+        campaign = await session.get(Campaign, campaign_id)
+        await queue_comment_analysis(
+            session,
+            campaign_id=campaign_id,
+            organisation_id=campaign.organisation_id if campaign else None,
+            now=datetime.now(UTC),
+        )
     return [row["id"] for row in responses]
 
 

@@ -13,6 +13,9 @@ import pytest
 from postgres_admin import POSTGRES_ADMIN_URL
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+# Tests that run due jobs with survey's run_job (not through bot.worker) need the
+# comment model's job kind registered, as the worker registers it.
+import analytics.comment_jobs  # noqa: F401
 from survey.db import SessionFactory, create_engine, session_factory
 from survey.migrate import upgrade
 

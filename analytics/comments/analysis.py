@@ -64,7 +64,10 @@ class CommentAnalysis:
 
 
 def analyse_comment(
-    text: str | None, *, question: str | QuestionFrame | None = None
+    text: str | None,
+    *,
+    question: str | QuestionFrame | None = None,
+    overall: Sentiment | None = None,
 ) -> CommentAnalysis:
     """Analyse one comment.
 
@@ -75,6 +78,10 @@ def analyse_comment(
             better?") or a ``QuestionFrame``. It changes only how answers that judge
             nothing themselves are read: "Nothing." and short answers that just
             name something ("The duty rota."). None reads them as neutral.
+        overall: The comment's sentiment as read elsewhere (the comment model's
+            stored reading), or None for the rules'. It replaces the rules' for a
+            comment that says something, and every theme the comment does not judge
+            separately takes it; answers that say nothing keep the rules' reading.
 
     Returns:
         The comment's sentiment, score and themes.
@@ -84,13 +91,16 @@ def analyse_comment(
     frame = _frame(question)
     reading = score_sentiment(readable, frame)
     phrases = theme_matches(readable) if reading.substantive else {}
+    sentiment = reading.sentiment
+    if overall is not None and reading.substantive:
+        sentiment = overall
     return CommentAnalysis(
         text=typed,
-        sentiment=reading.sentiment,
+        sentiment=sentiment,
         score=reading.score,
         themes=tuple(phrases),
         theme_phrases=MappingProxyType(dict(phrases)),
-        theme_sentiments=theme_sentiments(readable, phrases, reading.sentiment, frame),
+        theme_sentiments=theme_sentiments(readable, phrases, sentiment, frame),
         mixed=reading.mixed,
         suggestion=reading.suggestion,
         substantive=reading.substantive,

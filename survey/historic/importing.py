@@ -23,6 +23,7 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from survey.campaigns import Audience, create_campaign, find_campaign
+from survey.comment_queue import queue_comment_analysis
 from survey.errors import CampaignStateError, HistoricImportError, NotFoundError
 from survey.historic.check import CheckedResponses, HistoricResponse, check_responses
 from survey.historic.columns import ATTRIBUTE_COLUMNS
@@ -416,6 +417,13 @@ async def _write(
             report.answers += 1
     session.add_all(stored)
     await session.flush()
+    if report.comments:
+        await queue_comment_analysis(
+            session,
+            campaign_id=campaign.id,
+            organisation_id=campaign.organisation_id,
+            now=utcnow(),
+        )
 
 
 def _answer_row(response_id: uuid.UUID, key: str, value: object) -> Answer:

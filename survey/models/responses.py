@@ -54,6 +54,12 @@ class Comment(SQLModel, table=True):
     question_key: str = Field(max_length=20)
     text: str
     analysis: dict[str, Any] | None = Field(default=None, sa_column=Column(JSONColumn))
+    # The comment model's reading, stored once by the worker (analytics.comment_jobs);
+    # null until then, or for good without the model extra: reports use the rules.
+    sentiment: str | None = Field(default=None, max_length=10)
+    sentiment_confidence: float | None = None
+    # No time of analysis is kept: it would date the comment's submission.
+    analysed_by: str | None = Field(default=None, max_length=80)
 
 
 class SealedResponse(SQLModel, table=True):
