@@ -526,3 +526,32 @@ def test_the_installed_command_prints_no_traceback(
     assert typo.error_line == (
         "Error: No such command 'campain'. Did you mean 'campaign'? (see --help)"
     )
+
+
+def test_template_check_asks_for_the_reason_a_question_is_required(
+    run: RunCli, tmp_path: Path
+) -> None:
+    bad = tmp_path / "forced.yaml"
+    bad.write_text(
+        "key: forced\nversion: 1\ntitle: Forced\nkind: pulse\naudience: everyone\n"
+        "questions:\n"
+        "  - id: WB01\n"
+        "    text: My job often makes me feel stressed.\n"
+        "    scale: agree5\n"
+        "    theme: stress_wellbeing\n"
+        "    required: true\n",
+        encoding="utf-8",
+    )
+    result = run.refused("template", "check", bad)
+    assert result.error_line == (
+        "Error: forced.yaml: WB01: required: give the reason people may not skip "
+        "it, like required: {reason: Needed to route the follow-up questions}"
+    )
+
+    bad.write_text(
+        bad.read_text(encoding="utf-8").replace(
+            "required: true", "required: {reason: Needed to count who is stressed.}"
+        ),
+        encoding="utf-8",
+    )
+    assert run.ok("template", "check", bad).startswith("forced v1: 1 questions")
