@@ -54,6 +54,9 @@ class QuestionResult:
     target: float | None = None
     rag: str | None = None
     hidden: str | None = None
+    skipped: int | None = None
+    """Respondents who were asked the question and skipped it. ``None`` when
+    hidden, or for a follow-up or role question (who was asked is not stored)."""
 
 
 @dataclass(frozen=True)
