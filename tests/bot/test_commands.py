@@ -871,6 +871,20 @@ async def test_typed_skip_skips_an_optional_question_and_refuses_a_required_one(
         )
     assert draft.answers == {"Q1": None}
 
+    refused = await run(sessions, c.staff, "skip")
+    prompt = refused.messages[-1]
+    assert isinstance(prompt, Prompt)
+    assert prompt.question_id == "HOURS"
+    assert prompt.problem == (
+        "This question needs an answer before you move on. "
+        "The hours figure is what the council reports."
+    )
+    async with sessions() as session:
+        kept = await load_draft(
+            session, secret=SECRET, person=c.staff, campaign=c.org.campaign
+        )
+    assert (kept.answers, kept.current) == ({"Q1": None}, "HOURS")
+
 
 async def test_typed_controls_with_no_survey_in_progress_say_so(
     sessions: SessionFactory,
