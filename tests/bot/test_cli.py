@@ -338,7 +338,7 @@ def test_campaign_create_open_list_close(westmere: RunCli, database: Path) -> No
         f'`healthcheck campaign open "{name}"`.\n'
     )
     assert westmere.ok("campaign", "list", *org) == (
-        f"{name}\tdraft\tsocial-worker-health-check v1\tsocial_work\n"
+        f"{name}\tdraft\tsocial-worker-health-check v2\tsocial_work\n"
     )
     invited = social_workers_in_example()
     assert invited > 0

@@ -1,4 +1,4 @@
-"""Questions asked by roster role, through the command a person types, on both engines."""
+"""Questions asked by roster role, through the commands a person types."""
 
 from __future__ import annotations
 
