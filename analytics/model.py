@@ -67,6 +67,9 @@ class QuestionResult:
     """What ``favourable`` is the share of when not % favourable (a figure's label)."""
     decimals: int = 0
     """Decimal places the paper shows the share to (0 or 1)."""
+    skipped: int | None = None
+    """Respondents who were asked the question and skipped it. ``None`` when
+    hidden, or for a follow-up or role question (who was asked is not stored)."""
 
 
 @dataclass(frozen=True)

@@ -61,6 +61,7 @@ class _GroupAnswers:
 
     tally: Tally
     hidden: dict[str, str | None]
+    respondents: int = 0
 
 
 class ResultsEngine:
@@ -145,7 +146,9 @@ class ResultsEngine:
         if group not in self._answers_of:
             rows = self._respondents.members(group)
             self._answers_of[group] = _GroupAnswers(
-                self._arrays.tally(rows), self._by_question.reasons(group)
+                self._arrays.tally(rows),
+                self._by_question.reasons(group),
+                int(np.count_nonzero(rows)),
             )
         return self._answers_of[group]
 
@@ -254,6 +257,11 @@ class ResultsEngine:
         hidden = self._absent(question) or answers.hidden[question.id]
         tally = answers.tally
         answered = None if hidden is not None else tally.answered[question.id]
+        skipped = None
+        if answered is not None and question.when is None and question.asked_of is None:
+            # Skips are not stored: everyone in the group was asked, so the rest
+            # skipped (the disclosure gate already counts "no answer" as an answer).
+            skipped = answers.respondents - answered
         favourable = mean = median = change = None
         distribution: tuple[Share, ...] = ()
         if hidden is None and question.scale == Scale.NUMBER:
@@ -281,6 +289,7 @@ class ResultsEngine:
             hidden=hidden,
             measure=question.figure.label if question.figure else "",
             decimals=question.figure.decimals if question.figure else 0,
+            skipped=skipped,
         )
 
     def _change(self, now: float, before: float | None) -> Change | None:

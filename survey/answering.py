@@ -158,7 +158,9 @@ async def save_draft(
         participation=participation,
         key=key,
         draft=await session.get(Draft, key),
-        definition=await campaign_definition(session, campaign=campaign),
+        definition=await campaign_definition(
+            session, campaign=campaign, participation=participation
+        ),
         state=state,
         now=now,
     )
@@ -261,7 +263,9 @@ async def submit(
         AnswerError: required questions are unanswered (it names them).
         AlreadySubmittedError: a second submit, including a concurrent one.
     """
-    await check_can_answer(session, person=person, campaign=campaign, now=now)
+    participation = await check_can_answer(
+        session, person=person, campaign=campaign, now=now
+    )
     await _hold_open(session, campaign=campaign, now=now)
     # Claim the participation first: a concurrent submit waits on this row lock
     # and then finds it completed, instead of finding the draft already gone.
@@ -278,7 +282,9 @@ async def submit(
         raise AlreadySubmittedError(
             f"You have already sent your answers to '{campaign.name}'. Thank you."
         )
-    definition = await campaign_definition(session, campaign=campaign)
+    definition = await campaign_definition(
+        session, campaign=campaign, participation=participation
+    )
     key = draft_key(secret, person_id=person.id, campaign_id=campaign.id)
     draft = await session.get(Draft, key)
     answers = _checked(definition, dict(draft.answers) if draft else {})
@@ -331,7 +337,9 @@ def missing_required(
     return [
         question.id
         for question in definition.questions
-        if question.required and question.applies(given) and question.id not in given
+        if question.required is not None
+        and question.applies(given)
+        and question.id not in given
     ]
 
 
@@ -345,7 +353,7 @@ def _checked(
         if question is None:
             raise AnswerError(f"'{question_id}' is not a question in this survey.")
         if value is None:
-            if question.required:
+            if question.required is not None:
                 raise AnswerError(f"Question {question_id} cannot be skipped.")
             checked[question_id] = None
             continue

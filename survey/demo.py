@@ -23,8 +23,10 @@ from survey.models import Campaign, Organisation, Participation, Person, Team, T
 from survey.organisations import create_organisation
 from survey.questions.bank import TemplateDefinition, load_all
 from survey.questions.catalogue import definition_of, sync_templates
-from survey.questions.definitions import AnswerValue, Question, Scale
+from survey.questions.definitions import AnswerValue, Profile, Question, Scale
+from survey.questions.sets import for_person
 from survey.roster.importing import import_roster
+from survey.roster.roles import workforce_of
 
 DEMO_SLUG = "demo"
 DEMO_NAME = "Demo City Council"
@@ -232,7 +234,9 @@ def generate_answers(
         given = {key: value for key, value in answers.items() if value is not None}
         if not question.applies(given):
             continue
-        if not question.required and rng.random() < 0.35:
+        # Most people skip the comment boxes, and now and then a question.
+        skip_rate = 0.35 if question.scale == Scale.TEXT else 0.03
+        if question.required is None and rng.random() < skip_rate:
             answers[question.id] = None
             continue
         answers[question.id] = _answer(question, rng, mood, answers)
@@ -402,7 +406,12 @@ async def _answer_last_year(
             if rng.random() > rate:
                 continue
             mood = moods[team_names[person.team_id]] + rng.gauss(0, 0.4)
-            answers = generate_answers(definition, rng, mood=mood)
+            profile = Profile(
+                role=person.role,
+                workforce=workforce_of(person.role),
+                employment_type=person.employment_type,
+            )
+            answers = generate_answers(for_person(definition, profile), rng, mood=mood)
             day = when + timedelta(days=rng.randint(0, 20), hours=rng.randint(0, 6))
             async with sessions() as session, session.begin():
                 await save_draft(

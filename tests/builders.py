@@ -37,6 +37,7 @@ SMALL_TEMPLATE = {
             "max": 40,
             "theme": "workload",
             "standard": 3,
+            "required": {"reason": "The hours figure is what the council reports."},
         },
         {
             "id": "BULLIED",

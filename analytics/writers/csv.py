@@ -39,6 +39,8 @@ def _question_records(group: str, question: QuestionResult) -> Iterator[Record]:
         return
     if question.answered is not None:
         yield group, qid, text, "answered", question.answered, "", ""
+    if question.skipped is not None:
+        yield group, qid, text, "skipped", question.skipped, "", ""
     if question.favourable is not None:
         change = _figure(question.change.points) if question.change else ""
         value = _figure(question.favourable)

@@ -61,6 +61,14 @@ def _answered(question: QuestionResult) -> Cell:
     return count_cell(question.answered)
 
 
+def _skipped(question: QuestionResult) -> Cell:
+    if question.hidden is not None:
+        return hidden_cell(question.hidden)
+    if question.skipped is None:
+        return not_applicable()
+    return count_cell(question.skipped)
+
+
 def _national(benchmarks: Sequence[Benchmark], question_id: str) -> Cell:
     found = [b for b in benchmarks if b.question_id == question_id]
     if not found:
@@ -77,7 +85,8 @@ def questions_table(report: Report) -> Table:
     with_change = report.previous_year is not None
     with_targets = any(q.target is not None for q in report.overall.questions)
     national = [b for b in report.benchmarks if b.question_id]
-    columns = ["Question", "ID", "Standard", "Answered", "% favourable", "Mean"]
+    columns = ["Question", "ID", "Standard", "Answered", "Skipped", "% favourable"]
+    columns += ["Mean"]
     columns += [change_heading(report)] if with_change else []
     columns += ["Target", "RAG"] if with_targets else []
     columns += ["Comparison (same wording)"] if national else []
@@ -87,6 +96,7 @@ def questions_table(report: Report) -> Table:
             text_cell(question.question_id),
             text_cell(str(question.standard) if question.standard else "none"),
             _answered(question),
+            _skipped(question),
             _favourable(question),
             _mean(question),
         ]

@@ -18,6 +18,9 @@ class CommandName(StrEnum):
     STATUS = "status"
     START = "start"
     RESUME = "resume"
+    BACK = "back"
+    SKIP = "skip"
+    PAUSE = "pause"
     PRIVACY = "privacy"
     CAMPAIGN = "campaign"
     CAMPAIGN_OPEN = "campaign open"
@@ -61,6 +64,9 @@ _PHRASES: dict[str, CommandName] = {
     "status": CommandName.STATUS,
     "start": CommandName.START,
     "resume": CommandName.RESUME,
+    "back": CommandName.BACK,
+    "skip": CommandName.SKIP,
+    "pause": CommandName.PAUSE,
     "privacy": CommandName.PRIVACY,
     "campaign": CommandName.CAMPAIGN,
     "campaign-open": CommandName.CAMPAIGN_OPEN,

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from bot.commands import psw_handlers, staff_handlers, text
+from bot.commands import controls, psw_handlers, staff_handlers, text
 from bot.commands.access import (
     REQUIRED_ACCESS,
     psw_names,
@@ -171,6 +171,9 @@ _HANDLERS: dict[CommandName, Handler] = {
     CommandName.STATUS: staff_handlers.status,
     CommandName.START: staff_handlers.start,
     CommandName.RESUME: staff_handlers.start,
+    CommandName.BACK: controls.survey_control,
+    CommandName.SKIP: controls.survey_control,
+    CommandName.PAUSE: controls.survey_control,
     CommandName.CAMPAIGN: psw_handlers.campaign,
     CommandName.CAMPAIGN_OPEN: psw_handlers.campaign_open,
     CommandName.CAMPAIGN_CLOSE: psw_handlers.campaign_close,

@@ -319,10 +319,17 @@ def _standards_table(results: list[GroupResults]) -> SummaryTable:
 
 
 def _questions_table(title: str, questions: list[QuestionResult]) -> SummaryTable:
-    rows = tuple((q.text, _percent(q.favourable), _change(q.change)) for q in questions)
-    return SummaryTable(
-        title=title, columns=("Question", "Favourable", "Change"), rows=rows
+    rows = tuple(
+        (q.text, _percent(q.favourable), _change(q.change), _skipped(q))
+        for q in questions
     )
+    return SummaryTable(
+        title=title, columns=("Question", "Favourable", "Change", "Skipped"), rows=rows
+    )
+
+
+def _skipped(question: QuestionResult) -> str:
+    return "" if question.skipped is None else f"{question.skipped} skipped"
 
 
 def _themes_table(

@@ -30,6 +30,13 @@ class SurveyProgress:
     answered: int
     total: int
     closes_on: date | None = None
+    current: str | None = None
+    """Where the person's saved draft stands (a question id or the review)."""
+
+    @property
+    def in_progress(self) -> bool:
+        """Whether the person has begun this survey and not sent it."""
+        return not self.sent and self.current is not None
 
     @property
     def started(self) -> bool:
@@ -51,9 +58,12 @@ async def open_surveys(
             )
         except (CampaignClosedError, NotInvitedError):
             continue
-        context = await flow_context(session, campaign=campaign)
+        context = await flow_context(
+            session, campaign=campaign, participation=participation
+        )
         sent = participation.status == ParticipationStatus.COMPLETED
         answered = total = 0
+        current = None
         if not sent:
             draft = await load_draft(
                 session, secret=secret, person=person, campaign=campaign
@@ -61,6 +71,7 @@ async def open_surveys(
             asked = applicable(context, FlowState(answers=draft.answers))
             total = len(asked)
             answered = sum(1 for question in asked if question.id in draft.answers)
+            current = draft.current
         surveys.append(
             SurveyProgress(
                 campaign=campaign,
@@ -69,6 +80,7 @@ async def open_surveys(
                 answered=answered,
                 total=total,
                 closes_on=context.closes_on,
+                current=current,
             )
         )
     return surveys

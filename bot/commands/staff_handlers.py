@@ -100,6 +100,10 @@ async def start(request: CommandRequest) -> CommandResult:
             return CommandResult(tuple(messages))
     else:
         chosen = unfinished
+        begun = [survey for survey in unfinished if survey.in_progress]
+        if request.command.name == CommandName.RESUME and begun:
+            # "resume" means the survey already begun, not one not yet opened.
+            chosen = begun
         if not chosen:
             return one_notice(text.all_sent() if surveys else text.no_open_surveys())
     if len(chosen) > 1:

@@ -18,6 +18,15 @@ USAGE: dict[CommandName, tuple[str, str]] = {
     CommandName.STATUS: ("status", "your open surveys and how far you have got"),
     CommandName.START: ("start [survey]", "answer a survey, e.g. 'start pulse'"),
     CommandName.RESUME: ("resume [survey]", "carry on where you left off"),
+    CommandName.BACK: ("back", "go back one question in the survey you are answering"),
+    CommandName.SKIP: (
+        "skip",
+        "skip the question you are on, unless it must be answered",
+    ),
+    CommandName.PAUSE: (
+        "pause",
+        "stop for now; your answers are kept until you resume",
+    ),
     CommandName.PRIVACY: ("privacy", "how your answers are kept anonymous"),
     CommandName.YOU_SAID: (
         "you-said [survey]",
@@ -115,6 +124,29 @@ def not_recognised(typed: str) -> str:
     """Before the help text, when a command is not one the bot knows."""
     shown = typed if len(typed) <= 60 else typed[:57] + "..."
     return f"I didn't recognise '{shown}'. Here is what you can ask me."
+
+
+def nothing_in_progress(command: CommandName) -> str:
+    """``back``, ``skip`` or ``pause`` when no survey is being answered."""
+    return (
+        f"You are not in the middle of a survey, so there is nothing to "
+        f"{command.value}. Send 'start' to answer one, or 'status' to see yours."
+    )
+
+
+def which_survey(command: CommandName) -> str:
+    """``back``, ``skip`` or ``pause`` when several surveys are in progress."""
+    return (
+        f"You are answering more than one survey. Which one should I {command.value}?"
+    )
+
+
+def nothing_to_skip() -> str:
+    """``skip`` typed on the review, where every question has been seen."""
+    return (
+        "You have reached the end, so there is no question to skip. Send 'back' "
+        "to change an answer, or use Send to send your answers."
+    )
 
 
 def not_available_yet(command: CommandName, needed: Access) -> str:

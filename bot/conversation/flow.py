@@ -175,6 +175,16 @@ def applicable(context: FlowContext, state: FlowState) -> list[Question]:
     return asked
 
 
+def survey_length(context: FlowContext) -> tuple[int, int]:
+    """Questions this person is asked whatever they answer, and follow-ups they may be.
+
+    The context's questions are already the person's own (by role), so both
+    counts are what they will actually get, never a count that grows unannounced.
+    """
+    asked = len(applicable(context, FlowState()))
+    return asked, len(context.definition.questions) - asked
+
+
 def _settled(context: FlowContext, state: FlowState) -> FlowState:
     # A saved draft may point at a question no longer asked: carry on instead at
     # the first unanswered one.
@@ -247,8 +257,8 @@ def _skip(context: FlowContext, state: FlowState, question_id: str) -> Outcome:
     if question_id != state.current or question_id == REVIEW:
         return _stale(context, state, question_id)
     question = context.definition.question(question_id)
-    if question.required:
-        problem = text.cannot_skip()
+    if question.required is not None:
+        problem = text.cannot_skip(question.required.reason)
         return Outcome(state, (_prompt(context, state, question, problem=problem),))
     answers = {**state.answers, question_id: None}
     return _advance(context, _kept(context, answers), question_id)
@@ -309,7 +319,7 @@ def _missing(context: FlowContext, state: FlowState) -> list[Question]:
     return [
         question
         for question in applicable(context, state)
-        if question.required and state.answers.get(question.id) is None
+        if question.required is not None and state.answers.get(question.id) is None
     ]
 
 
@@ -341,7 +351,9 @@ def _prompt(
         unit=question.unit,
         max_length=question.text_limit if question.scale == Scale.TEXT else None,
         progress=Progress(position=position, total=len(ids)),
-        controls=Controls(back=position > 1, skip=not question.required, pause=True),
+        controls=Controls(
+            back=position > 1, skip=question.required is None, pause=True
+        ),
         current=state.answers.get(question.id),
         problem=problem,
     )

@@ -35,7 +35,7 @@ from survey.answering import (
 from survey.campaigns import require_open
 from survey.db import SessionFactory
 from survey.errors import SurveyError
-from survey.models import Campaign, Organisation, Person
+from survey.models import Campaign, Organisation, Participation, Person
 from survey.questions.bank import TemplateDefinition
 from survey.questions.sets import campaign_definition
 
@@ -57,9 +57,19 @@ class Turn:
     refused: bool = False
 
 
-async def flow_context(session: AsyncSession, *, campaign: Campaign) -> FlowContext:
-    """The flow's view of a campaign: its questions, name and closing date."""
-    definition = await campaign_definition(session, campaign=campaign)
+async def flow_context(
+    session: AsyncSession,
+    *,
+    campaign: Campaign,
+    participation: Participation | None = None,
+) -> FlowContext:
+    """The flow's view of a campaign: its questions, name and closing date.
+
+    With ``participation``, only the questions asked of that person's role.
+    """
+    definition = await campaign_definition(
+        session, campaign=campaign, participation=participation
+    )
     organisation = await session.get(Organisation, campaign.organisation_id)
     return _context(campaign, organisation, definition)
 
@@ -151,7 +161,9 @@ async def apply_event(
         participation=sheet.participation,
         now=now,
     )
-    definition = await campaign_definition(session, campaign=campaign)
+    definition = await campaign_definition(
+        session, campaign=campaign, participation=participation
+    )
     context = _context(campaign, sheet.organisation, definition)
     outcome = step(
         context, FlowState(answers=draft.answers, current=draft.current), event

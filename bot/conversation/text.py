@@ -13,14 +13,22 @@ def paused(campaign: str) -> str:
     )
 
 
+def survey_length(questions: int, follow_ups: int, minutes: int) -> str:
+    """How long a survey is for this person, before they start."""
+    count = f"{questions} question{'s' if questions != 1 else ''}"
+    if follow_ups:
+        count += f" (up to {questions + follow_ups}, depending on your answers)"
+    return f"{count}, about {minutes} minute{'s' if minutes != 1 else ''}."
+
+
 def welcome_back(campaign: str) -> str:
     """On resuming."""
     return f"Welcome back to '{campaign}'. Here is where you left off."
 
 
-def cannot_skip() -> str:
-    """When skipping a required question."""
-    return "This question needs an answer before you move on."
+def cannot_skip(reason: str) -> str:
+    """When skipping a question its bank marks required, with the bank's reason."""
+    return f"This question needs an answer before you move on. {reason}"
 
 
 def moved_on() -> str:

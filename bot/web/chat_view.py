@@ -13,7 +13,15 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.conversation.flow import FlowContext, FlowState, Start, applicable, step
+from bot.conversation import text as conversation_text
+from bot.conversation.flow import (
+    FlowContext,
+    FlowState,
+    Start,
+    applicable,
+    step,
+    survey_length,
+)
 from bot.conversation.messages import Message, Notice, Tone
 from bot.web import text
 from bot.web.form_tokens import NO_DRAFT, draft_version
@@ -21,7 +29,13 @@ from survey.answering import DraftState, check_can_answer
 from survey.campaigns import require_open
 from survey.errors import AlreadySubmittedError, SurveyError
 from survey.invitations import drafts_of, open_invitations
-from survey.models import Campaign, Organisation, ParticipationStatus, Person
+from survey.models import (
+    Campaign,
+    Organisation,
+    Participation,
+    ParticipationStatus,
+    Person,
+)
 from survey.questions.sets import campaign_definition
 
 
@@ -55,6 +69,14 @@ class Intro:
     description: str
     questions: int
     minutes: int
+    follow_ups: int = 0
+
+    @property
+    def length(self) -> str:
+        """The count of questions this person will get, and the time, in words."""
+        return conversation_text.survey_length(
+            self.questions, self.follow_ups, self.minutes
+        )
 
 
 @dataclass(frozen=True)
@@ -91,7 +113,7 @@ async def build_chat_view(
     for campaign, participation in invited:
         if not _takes_answers(campaign, now):
             continue
-        context = await _context(session, campaign, zone)
+        context = await _context(session, campaign, zone, participation)
         contexts[campaign.id] = context
         draft = drafts.get(campaign.id.hex, DraftState())
         state = FlowState(answers=draft.answers, current=draft.current)
@@ -128,12 +150,14 @@ async def build_chat_view(
     saved = drafts.get(active.id.hex)
     if saved is None:
         definition = context.definition
+        questions, follow_ups = survey_length(context)
         intro = Intro(
             campaign_id=active.id,
             name=active.name,
             description=definition.description,
-            questions=len(applicable(context, FlowState())),
+            questions=questions,
             minutes=definition.minutes,
+            follow_ups=follow_ups,
         )
         return ChatView(surveys=tuple(cards), screen=(), intro=intro, active=active)
     outcome = step(
@@ -156,9 +180,14 @@ def _takes_answers(campaign: Campaign, now: datetime) -> bool:
 
 
 async def _context(
-    session: AsyncSession, campaign: Campaign, zone: ZoneInfo
+    session: AsyncSession,
+    campaign: Campaign,
+    zone: ZoneInfo,
+    participation: Participation,
 ) -> FlowContext:
-    definition = await campaign_definition(session, campaign=campaign)
+    definition = await campaign_definition(
+        session, campaign=campaign, participation=participation
+    )
     closes_on = (
         campaign.closes_at.astimezone(zone).date() if campaign.closes_at else None
     )

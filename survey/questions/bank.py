@@ -10,7 +10,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from survey.errors import QuestionBankError
-from survey.questions.definitions import Question
+from survey.questions.definitions import BANK_FILE, Question
 
 BANK_DIR = Path(__file__).parents[1] / "question_banks"
 
@@ -96,7 +96,7 @@ def parse_template(raw: Any, *, source: str) -> TemplateDefinition:
         raise QuestionBankError([f"{source}: the top level must be a mapping"])
     problems = _question_problems(raw.get("questions"), source)
     try:
-        template = TemplateDefinition.model_validate(raw)
+        template = TemplateDefinition.model_validate(raw, context={BANK_FILE: True})
     except ValidationError as error:
         problems += _describe(error, raw, source)
         raise QuestionBankError(_unique(problems)) from None

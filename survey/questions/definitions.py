@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from enum import StrEnum
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, model_validator
 
 from survey.errors import AnswerError
 from survey.questions.themes import STANDARDS, THEMES
+from survey.roster.roles import EmploymentType, Workforce, role_codes
 
 PREFER_NOT_TO_SAY = "prefer_not_to_say"
 NOT_APPLICABLE = "not_applicable"
@@ -95,6 +97,19 @@ CHOICE_SCALES = {*FIXED_SCALES, Scale.CHOICE, Scale.MULTI_CHOICE}
 TEXT_LIMIT = 2000
 WHOLE_NUMBER = re.compile(r"-?\d{1,6}")
 ZERO_TO_TEN_CODES = frozenset(str(number) for number in range(11))
+BANK_FILE = "bank_file"
+"""Validation context key set when reading a bank file (not a stored version)."""
+EARLIER_RULE = "Every question had to be answered in this version of the survey."
+"""The reason stored versions from before reasons were written give for
+``required: true``: then every question was required unless marked otherwise."""
+
+
+class Required(BaseModel):
+    """Why a question must be answered; every other question may be skipped."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    reason: str = Field(min_length=10, max_length=200)
 
 
 class Condition(BaseModel):
@@ -113,6 +128,64 @@ class Condition(BaseModel):
         if isinstance(given, list):
             return any(item in self.any_of for item in given)
         return str(given) in self.any_of
+
+
+@dataclass(frozen=True)
+class Profile:
+    """Who is answering, in the roster's words, frozen when they were invited."""
+
+    role: str
+    workforce: str
+    employment_type: str
+
+
+class AskedOf(BaseModel):
+    """Ask a question only of people whose roster entry fits.
+
+    Each given list must contain the person's value: ``{role: [asye_social_worker]}``
+    asks newly qualified social workers only.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    role: tuple[str, ...] | None = None
+    workforce: tuple[str, ...] | None = None
+    employment_type: tuple[str, ...] | None = None
+
+    @model_validator(mode="after")
+    def _check_codes(self) -> AskedOf:
+        catalogues = {
+            "role": role_codes(),
+            "workforce": [str(code) for code in Workforce],
+            "employment_type": [str(code) for code in EmploymentType],
+        }
+        given = {name: getattr(self, name) for name in catalogues}
+        if all(codes is None for codes in given.values()):
+            raise ValueError("give a role, workforce or employment_type list")
+        for name, codes in given.items():
+            if codes is None:
+                continue
+            if not codes:
+                raise ValueError(f"the {name} list is empty")
+            for code in codes:
+                if code not in catalogues[name]:
+                    raise ValueError(
+                        f"{name} '{code}' is not one of: {', '.join(catalogues[name])}"
+                        if name != "role"
+                        else f"role '{code}' is not in the role catalogue"
+                    )
+        return self
+
+    def holds(self, profile: Profile) -> bool:
+        """Whether ``profile`` is one of the people this question is for."""
+        return (
+            (self.role is None or profile.role in self.role)
+            and (self.workforce is None or profile.workforce in self.workforce)
+            and (
+                self.employment_type is None
+                or profile.employment_type in self.employment_type
+            )
+        )
 
 
 class Figure(BaseModel):
@@ -148,7 +221,7 @@ class Question(BaseModel):
     scale: Scale
     standard: int | None = None
     theme: str
-    required: bool = True
+    required: Required | None = None
     options: tuple[Option, ...] = ()
     favourable: tuple[str, ...] | None = None
     min: int | None = None
@@ -159,6 +232,24 @@ class Question(BaseModel):
     not_applicable: bool = False
     when: Condition | None = None
     figure: Figure | None = None
+    asked_of: AskedOf | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _required_with_reason(cls, data: Any, info: ValidationInfo) -> Any:
+        if not isinstance(data, dict) or not isinstance(data.get("required"), bool):
+            return data
+        data = dict(data)
+        if not data["required"]:
+            data["required"] = None
+        elif info.context and info.context.get(BANK_FILE):
+            raise ValueError(
+                "required: give the reason people may not skip it, like "
+                "required: {reason: Needed to route the follow-up questions}"
+            )
+        else:
+            data["required"] = {"reason": EARLIER_RULE}
+        return data
 
     @model_validator(mode="before")
     @classmethod

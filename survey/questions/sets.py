@@ -10,18 +10,47 @@ from __future__ import annotations
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from survey.models import Campaign
+from survey.models import Campaign, Participation
 from survey.questions.bank import TemplateDefinition
 from survey.questions.catalogue import template_definition
-from survey.questions.definitions import AnswerValue, Question
+from survey.questions.definitions import AnswerValue, Profile, Question
 
 
 async def campaign_definition(
-    session: AsyncSession, *, campaign: Campaign
+    session: AsyncSession,
+    *,
+    campaign: Campaign,
+    participation: Participation | None = None,
 ) -> TemplateDefinition:
-    """The campaign's template, cut down to the questions the campaign asks."""
+    """The campaign's template, cut down to the questions the campaign asks.
+
+    With ``participation``, cut down further to the questions asked of that
+    person's role, workforce and employment type (as frozen when invited).
+    """
     definition = await template_definition(session, template_id=campaign.template_id)
-    return asked_only(definition, campaign.question_keys)
+    definition = asked_only(definition, campaign.question_keys)
+    if participation is None:
+        return definition
+    return for_person(definition, profile_of(participation))
+
+
+def profile_of(participation: Participation) -> Profile:
+    """The roster facts a question's ``asked_of`` may use, frozen at invitation."""
+    return Profile(
+        role=participation.role,
+        workforce=participation.workforce,
+        employment_type=participation.employment_type,
+    )
+
+
+def for_person(definition: TemplateDefinition, profile: Profile) -> TemplateDefinition:
+    """``definition`` with only the questions asked of people like ``profile``."""
+    kept = tuple(
+        question
+        for question in definition.questions
+        if question.asked_of is None or question.asked_of.holds(profile)
+    )
+    return definition.model_copy(update={"questions": kept})
 
 
 def asked_only(
@@ -89,9 +118,14 @@ def everyone_questions(definition: TemplateDefinition) -> list[Question]:
     """The questions asked of everyone (no follow-ups), for progress counts.
 
     Progress that others may see (a reminder's "answered 4 of 6") counts only
-    these: a count that grew with follow-ups would hint at an answer.
+    these: a count that grew with follow-ups would hint at an answer, and one
+    with questions for some roles only would differ between people.
     """
-    return [question for question in definition.questions if question.when is None]
+    return [
+        question
+        for question in definition.questions
+        if question.when is None and question.asked_of is None
+    ]
 
 
 def answered_count(

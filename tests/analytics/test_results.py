@@ -107,3 +107,28 @@ async def test_a_question_few_people_answered_is_hidden_in_a_shown_group(
     assert who.hidden == "fewer than 5 responses"
     assert who.distribution == ()
     assert who.favourable is None
+
+
+async def test_skips_are_counted_and_left_out_of_the_favourable_share(
+    sessions: SessionFactory,
+) -> None:
+    _, campaign, people, _ = await org_with_teams(
+        sessions, teams={"Alpha": ("Adults", 8), "Beta": ("Adults", 8)}
+    )
+    for n, person in enumerate(people["Alpha"] + people["Beta"]):
+        answers: dict[str, object] = dict(full_answers())
+        if n < 4:
+            answers["Q1"] = None  # skipped
+        else:
+            answers["Q1"] = "agree" if n < 10 else "disagree"
+        await answer_as(sessions, person, campaign, answers)
+    await _close(sessions, campaign)
+
+    whole = (await _engine(sessions, campaign)).group(everyone())
+
+    q1 = next(q for q in whole.questions if q.question_id == "Q1")
+    assert (q1.answered, q1.skipped) == (12, 4)
+    assert q1.favourable == pytest.approx(6 / 12 * 100)
+    # A follow-up is asked of some only, so its skips cannot be told apart.
+    who = next(q for q in whole.questions if q.question_id == "WHO")
+    assert who.skipped is None

@@ -342,7 +342,7 @@ def test_campaign_create_open_list_close(westmere: RunCli, database: Path) -> No
         f'`healthcheck campaign open "{name}"`.\n'
     )
     assert westmere.ok("campaign", "list", *org) == (
-        f"{name}\tdraft\tsocial-worker-health-check v1\tsocial_work\n"
+        f"{name}\tdraft\tsocial-worker-health-check v2\tsocial_work\n"
     )
     invited = social_workers_in_example()
     assert invited > 0
@@ -574,3 +574,32 @@ def test_make_run_chooses_development_mode_explicitly() -> None:
     assert all(line.startswith("HEALTHCHECK_MODE=development ") for line in commands)
     procfile = (ROOT / "Procfile").read_text()
     assert "development" not in procfile
+
+
+def test_template_check_asks_for_the_reason_a_question_is_required(
+    run: RunCli, tmp_path: Path
+) -> None:
+    bad = tmp_path / "forced.yaml"
+    bad.write_text(
+        "key: forced\nversion: 1\ntitle: Forced\nkind: pulse\naudience: everyone\n"
+        "questions:\n"
+        "  - id: WB01\n"
+        "    text: My job often makes me feel stressed.\n"
+        "    scale: agree5\n"
+        "    theme: stress_wellbeing\n"
+        "    required: true\n",
+        encoding="utf-8",
+    )
+    result = run.refused("template", "check", bad)
+    assert result.error_line == (
+        "Error: forced.yaml: WB01: required: give the reason people may not skip "
+        "it, like required: {reason: Needed to route the follow-up questions}"
+    )
+
+    bad.write_text(
+        bad.read_text(encoding="utf-8").replace(
+            "required: true", "required: {reason: Needed to count who is stressed.}"
+        ),
+        encoding="utf-8",
+    )
+    assert run.ok("template", "check", bad).startswith("forced v1: 1 questions")

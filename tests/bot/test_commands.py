@@ -826,3 +826,121 @@ async def test_someone_who_has_left_is_treated_as_not_on_the_roster(
     assert await table_counts(sessions) == before
     async with sessions() as session:
         assert (await session.exec(select(func.count()).select_from(Draft))).one() == 0
+
+
+# typed survey controls: back, skip, pause, resume
+
+
+async def test_typed_back_skip_and_pause_drive_the_survey_in_progress(
+    sessions: SessionFactory,
+) -> None:
+    c = await council(sessions)
+    await run(sessions, c.staff, "start")
+    await answer(sessions, c, c.staff, Answer("Q1", "Agree"))
+
+    back = await run(sessions, c.staff, "back")
+    prompt = back.messages[-1]
+    assert isinstance(prompt, Prompt)
+    assert (prompt.question_id, prompt.current) == ("Q1", "agree")
+    assert back.campaign_id == c.org.campaign.id
+
+    await answer(sessions, c, c.staff, Answer("Q1", "Agree"))
+    paused = await run(sessions, c.staff, "pause")
+    (notice,) = paused.messages
+    assert isinstance(notice, Notice)
+    assert "Come back any time with 'resume'" in notice.text
+    assert paused.campaign_id is None
+
+    resumed = await run(sessions, c.staff, "resume")
+    prompt = resumed.messages[-1]
+    assert isinstance(prompt, Prompt)
+    assert prompt.question_id == "HOURS"
+
+
+async def test_typed_skip_skips_an_optional_question_and_refuses_a_required_one(
+    sessions: SessionFactory,
+) -> None:
+    c = await council(sessions)
+    await run(sessions, c.staff, "start")
+
+    skipped = await run(sessions, c.staff, "skip")
+    prompt = skipped.messages[-1]
+    assert isinstance(prompt, Prompt)
+    assert prompt.question_id == "HOURS"
+    async with sessions() as session:
+        draft = await load_draft(
+            session, secret=SECRET, person=c.staff, campaign=c.org.campaign
+        )
+    assert draft.answers == {"Q1": None}
+
+    refused = await run(sessions, c.staff, "skip")
+    prompt = refused.messages[-1]
+    assert isinstance(prompt, Prompt)
+    assert prompt.question_id == "HOURS"
+    assert prompt.problem == (
+        "This question needs an answer before you move on. "
+        "The hours figure is what the council reports."
+    )
+    async with sessions() as session:
+        kept = await load_draft(
+            session, secret=SECRET, person=c.staff, campaign=c.org.campaign
+        )
+    assert (kept.answers, kept.current) == ({"Q1": None}, "HOURS")
+
+
+async def test_typed_controls_with_no_survey_in_progress_say_so(
+    sessions: SessionFactory,
+) -> None:
+    c = await council(sessions)
+    before = await table_counts(sessions)
+
+    for typed in ("back", "skip", "pause"):
+        result = await run(sessions, c.staff, typed)
+        (notice,) = result.messages
+        assert isinstance(notice, Notice)
+        assert notice.text.startswith("You are not in the middle of a survey")
+        assert "didn't recognise" not in words(result)
+    assert await table_counts(sessions) == before
+
+
+async def test_resume_picks_the_survey_in_progress_over_one_not_begun(
+    sessions: SessionFactory,
+) -> None:
+    c = await council(sessions)
+    await add_campaign(
+        sessions, c.org, name="Pulse check November 2026", template_key="pulse-check"
+    )
+    await run(sessions, c.staff, "start small")
+    await answer(sessions, c, c.staff, Answer("Q1", "Agree"))
+    await run(sessions, c.staff, "pause")
+
+    result = await run(sessions, c.staff, "resume")
+
+    assert result.campaign_id == c.org.campaign.id
+    prompt = result.messages[-1]
+    assert isinstance(prompt, Prompt)
+    assert prompt.question_id == "HOURS"
+
+
+async def test_typed_controls_ask_which_survey_when_two_are_begun(
+    sessions: SessionFactory,
+) -> None:
+    c = await council(sessions)
+    await add_campaign(
+        sessions, c.org, name="Pulse check November 2026", template_key="pulse-check"
+    )
+    await run(sessions, c.staff, "start small")
+    await run(sessions, c.staff, "start pulse")
+
+    result = await run(sessions, c.staff, "pause")
+
+    (menu,) = result.messages
+    assert isinstance(menu, Menu)
+    assert [item.command for item in menu.items] == [
+        'pause "Small check 2026"',
+        'pause "Pulse check November 2026"',
+    ]
+    chosen = await run(sessions, c.staff, menu.items[1].command)
+    (notice,) = chosen.messages
+    assert isinstance(notice, Notice)
+    assert "Pulse check November 2026" in notice.text

@@ -123,9 +123,10 @@ def test_start_shows_the_first_question_with_progress_and_controls() -> None:
     assert shown.campaign_id == CAMPAIGN_ID
     # WHO is only asked after "yes" to BULLIED, so it is not counted yet.
     assert shown.progress.label == "1 of 5"
+    # Not marked required in the bank, so it may be skipped like any question.
     assert (shown.controls.back, shown.controls.skip, shown.controls.pause) == (
         False,
-        False,
+        True,
         True,
     )
     assert shown.kind == InputKind.CHOICE
@@ -508,7 +509,23 @@ def test_skipping_a_required_question_re_asks_it() -> None:
     assert outcome.effect == Effect.NONE
     shown = prompt(outcome)
     assert shown.question_id == "HOURS"
-    assert shown.problem == text.cannot_skip()
+    assert shown.problem == (
+        "This question needs an answer before you move on. "
+        "The hours figure is what the council reports."
+    )
+    assert shown.controls.skip is False
+
+
+@pytest.mark.parametrize("question_id", ["Q1", "BULLIED", "NPS", "TX1"])
+def test_every_question_not_marked_required_can_be_skipped(question_id: str) -> None:
+    state = at(question_id)
+    assert prompt(step(SMALL_CONTEXT, state, Start())).controls.skip is True
+
+    outcome = step(SMALL_CONTEXT, state, Skip(question_id))
+
+    assert outcome.state.answers[question_id] is None
+    assert outcome.effect == Effect.SAVE
+    assert outcome.state.current != question_id
 
 
 # Pause and resume

@@ -310,3 +310,27 @@ async def test_someone_not_on_the_roster_is_told_and_nothing_is_stored(
         ).all()
     assert linked == []
     assert await counts(org) == (0, 0)
+
+
+async def test_typed_skip_back_pause_and_resume_in_a_direct_message(
+    slack: SlackWorkspace, fake_slack: FakeSlack, org: Org
+) -> None:
+    person = org.small.people[3]
+    user = person.slack_id
+    assert user
+    begin(slack, user)
+
+    slack.dm(user, "skip", event_id="Ev0TYPEDSKIP")
+    assert ids_of(slack.last_dm(user)) == "HOURS"
+    slack.dm(user, "back", event_id="Ev0TYPEDBACK")
+    assert ids_of(slack.last_dm(user)) == "Q1"
+    slack.dm(user, "pause", event_id="Ev0TYPEDPAUSE")
+    paused = slack.last_dm(user)
+    assert "Come back any time with 'resume'" in words(paused)
+    assert "recognise" not in words(paused)
+    slack.dm(user, "resume", event_id="Ev0TYPEDRESUME")
+
+    resumed = slack.last_dm(user)
+    assert "Welcome back" in words(resumed)
+    assert ids_of(resumed) == "Q1"
+    assert await draft_of(org, person) == {"answers": {"Q1": None}, "current": "Q1"}

@@ -292,3 +292,25 @@ def test_a_failed_turn_is_an_apology_without_details(
     assert reply.body is not None
     assert "something went wrong on our side" in reply.body["text"]
     assert "hunter2" not in str(reply.body)
+
+
+def test_typed_skip_back_pause_and_resume_in_a_personal_chat(
+    teams: Teams, council: Council, db: Database
+) -> None:
+    _, member = council.staff[2]
+    [first] = teams.say(member, "start pulse")
+    assert "Question 1 of 7" in words(first)
+
+    [skipped] = teams.say(member, "skip")
+    assert "Question 2 of 7" in words(skipped)
+    [back] = teams.say(member, "back")
+    assert "Question 1 of 7" in words(back)
+    paused = teams.say(member, "pause")
+    said = " ".join(words(card) for card in paused)
+    assert "Come back any time with 'resume'" in said
+    assert "recognise" not in said
+    replies = teams.say(member, "resume")
+
+    assert "Question 1 of 7" in words(replies[-1])
+    assert count(db, Draft) == 1
+    assert count(db, Response) == 0

@@ -551,3 +551,37 @@ def test_signing_out_forgets_the_person(chat: Chat, db: Database) -> None:
     chat._keep(chat.client.post("/sign-out"))
     assert "Who is using the chat?" in chat.html
     assert COOKIE not in chat.client.cookies
+
+
+def test_the_intro_states_the_count_the_person_will_get(
+    chat: Chat, db: Database
+) -> None:
+    pulse = db.campaign("Pulse check")
+    chat.pick(social_worker(db))
+
+    chat.get(f"/?survey={pulse.id}")
+
+    assert "7 questions, about 2 minutes." in chat.html
+    chat.start(pulse)
+    assert chat.progress == "Question 1 of 7"
+
+
+def test_typed_skip_back_pause_and_resume_in_the_chat_box(
+    chat: Chat, db: Database
+) -> None:
+    person = social_worker(db)
+    pulse = started_pulse(chat, db, person)
+
+    chat.command("skip")
+    assert chat.progress == "Question 2 of 7"
+    chat.command("back")
+    assert chat.progress == "Question 1 of 7"
+    chat.command("pause")
+    assert any("Come back any time with" in n for n in chat.notices())
+    assert "didn't recognise" not in chat.html
+    chat.command("resume")
+
+    assert chat.progress == "Question 1 of 7"
+    draft = draft_of(db, person, pulse)
+    assert draft is not None
+    assert draft.answers == {"WL02": None}

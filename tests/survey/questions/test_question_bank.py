@@ -499,3 +499,96 @@ def test_load_all_reports_every_bad_file(tmp_path: Path) -> None:
 def test_a_bank_saved_as_yml_is_not_left_out(tmp_path: Path) -> None:
     (tmp_path / "pulse.yml").write_text(HEADER + QUESTION.format(id="WL01"))
     assert [template.key for template in load_all(tmp_path)] == ["test-bank"]
+
+
+# Skipping and who is asked
+
+
+def test_required_without_a_reason_says_to_give_one(tmp_path: Path) -> None:
+    body = QUESTION.format(id="WL01") + "    required: true\n"
+    (problem,) = bank_problems(tmp_path, body)
+    assert problem.startswith(
+        "bank.yaml: WL01: required: give the reason people may not skip it"
+    )
+
+
+def test_required_with_a_reason_is_kept_and_others_may_be_skipped(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "bank.yaml"
+    path.write_text(
+        HEADER
+        + QUESTION.format(id="WL01")
+        + "    required: {reason: Needed to route the follow-up questions.}\n"
+        + QUESTION.format(id="WL02")
+        + "    required: false\n"
+        + QUESTION.format(id="WL03"),
+        encoding="utf-8",
+    )
+    first, second, third = load_template(path).questions
+    assert first.required is not None
+    assert first.required.reason == "Needed to route the follow-up questions."
+    assert (second.required, third.required) == (None, None)
+
+
+def test_a_version_stored_before_reasons_keeps_its_required_questions() -> None:
+    stored = {
+        "key": "old",
+        "version": 1,
+        "title": "Old bank",
+        "kind": "pulse",
+        "audience": "everyone",
+        "questions": [
+            {
+                "id": "Q1",
+                "text": "Asked?",
+                "scale": "agree5",
+                "theme": "workload",
+                "required": True,
+            },
+            {
+                "id": "Q2",
+                "text": "Asked?",
+                "scale": "agree5",
+                "theme": "workload",
+                "required": False,
+            },
+        ],
+    }
+    first, second = TemplateDefinition.model_validate(stored).questions
+    assert first.required is not None
+    assert second.required is None
+
+
+@EVERY_BANK
+def test_no_shipped_question_is_forced_without_a_reason(
+    shipped: Banks, key: str
+) -> None:
+    forced = [q.id for q in shipped[key].questions if q.required is not None]
+    assert forced == []
+
+
+def test_asye_question_is_asked_of_newly_qualified_social_workers_only(
+    shipped: Banks,
+) -> None:
+    question = shipped[SOCIAL].question("CP06")
+    assert question.asked_of is not None
+    assert question.asked_of.role == ("asye_social_worker",)
+
+
+def test_asked_of_an_unknown_role_is_named(tmp_path: Path) -> None:
+    body = QUESTION.format(id="WL01") + "    asked_of: {role: [wizard]}\n"
+    (problem,) = bank_problems(tmp_path, body)
+    assert (
+        problem
+        == "bank.yaml: WL01: asked_of: role 'wizard' is not in the role catalogue"
+    )
+
+
+def test_asked_of_an_unknown_employment_type_is_named(tmp_path: Path) -> None:
+    body = QUESTION.format(id="WL01") + "    asked_of: {employment_type: [casual]}\n"
+    (problem,) = bank_problems(tmp_path, body)
+    assert problem == (
+        "bank.yaml: WL01: asked_of: employment_type 'casual' is not one of: "
+        "permanent, agency, bank, fixed_term"
+    )
