@@ -81,7 +81,8 @@ def group_themes(
     """The group's most common comment themes with sentiment counts and quotes.
 
     Nothing is returned for a group the suppression gate hides, or when fewer
-    comments than the minimum group size were written (DESIGN.md rule 5). Quotes are
+    comments than the minimum group size were written (README.md, anonymity rule
+    5). Quotes are
     a person's own words, so they need more: the group must have at least twice the
     minimum group size of responses (``QUOTE_GROUP_FACTOR``), and a theme fewer
     than the minimum wrote about gets none ("As the only senior social worker in

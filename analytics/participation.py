@@ -1,6 +1,6 @@
 """Live participation: how many have finished, as counts and rates per group.
 
-DESIGN.md anonymity rule 6: participation is shown only as counts and rates for
+README.md anonymity rule 6: participation is shown only as counts and rates for
 groups meeting the minimum size (and differencing protection), never as names.
 Every figure comes from :meth:`analytics.results.ResultsEngine.response_rate`.
 """

@@ -1,4 +1,4 @@
-"""Small-group suppression and differencing protection (DESIGN.md rules 3, 4, 6).
+"""Small-group suppression and differencing protection (README anonymity rules 3-6).
 
 This is the one gate every figure passes before it leaves ``analytics/``. Which
 groups may be shown at all is decided by :mod:`analytics.disclosure`, once per

@@ -19,7 +19,7 @@ async def create_organisation(
     min_group_size: int = 5,
     timezone: str = "Europe/London",
 ) -> Organisation:
-    """Create a tenant. The minimum group size is never below 3 (DESIGN.md rule 3).
+    """Create a tenant. The minimum group size is never below 3 (README, rule 3).
 
     Raises:
         SettingsError: a group size below 3, or a slug or name that is too long.

@@ -1,4 +1,4 @@
-"""Dependencies point one way: bot -> analytics -> survey (DESIGN.md, Layout)."""
+"""Dependencies point one way: bot -> analytics -> survey (docs/architecture.md)."""
 
 from __future__ import annotations
 

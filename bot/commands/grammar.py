@@ -72,7 +72,7 @@ _PHRASES: dict[str, CommandName] = {
     "campaign-open": CommandName.CAMPAIGN_OPEN,
     "campaign-close": CommandName.CAMPAIGN_CLOSE,
     "campaign-schedule": CommandName.CAMPAIGN_SCHEDULE,
-    # DESIGN.md lists a bare `close`; it means the same as `campaign close`.
+    # The design lists a bare `close`; it means the same as `campaign close`.
     "close": CommandName.CAMPAIGN_CLOSE,
     "who-has-access": CommandName.WHO_HAS_ACCESS,
     "summary": CommandName.SUMMARY,

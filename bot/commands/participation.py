@@ -2,7 +2,7 @@
 
 The PSW may ask about any group; a manager about their own teams only. Groups
 below the minimum size (or hidden so they cannot be worked out by subtraction)
-show no figures, and nobody is ever named (DESIGN.md, anonymity rule 6).
+show no figures, and nobody is ever named (README.md, anonymity rule 6).
 """
 
 from __future__ import annotations

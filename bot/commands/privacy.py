@@ -1,7 +1,7 @@
 """The anonymity promise, built from the real settings and the real tables.
 
-The ``privacy`` command must say exactly what the system does (DESIGN.md,
-anonymity model rule 7), so the facts are read rather than written down: the
+The ``privacy`` command must say exactly what the system does (README.md,
+Anonymity, rule 8), so the facts are read rather than written down: the
 organisation's minimum group size, and what a stored response actually carries,
 taken from the ``Response`` table itself. Add a column to it and the promise
 names it; the wording lives in :mod:`bot.commands.text`.

@@ -309,7 +309,7 @@ def privacy_title(organisation: str | None) -> str:
 
 
 def privacy(facts: PrivacyFacts) -> str:
-    """The anonymity promise (DESIGN.md, anonymity model), from the real facts."""
+    """The anonymity promise (README.md, Anonymity), from the real facts."""
     if facts.min_group_size is not None:
         fewer = f"fewer than {facts.min_group_size} responses"
         groups = f"groups of {facts.min_group_size} or more"

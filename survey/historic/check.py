@@ -54,8 +54,8 @@ class HistoricResponse:
     """One checked respondent, ready to store.
 
     It deliberately has no respondent id: the old tool's id is used only to find
-    duplicates while checking and is then thrown away (DESIGN.md, anonymity
-    model), so an imported response cannot be matched to the old tool's records.
+    duplicates while checking and is then thrown away (README.md,
+    Anonymity), so an imported response cannot be matched to the old tool's records.
 
     Attributes:
         row: The spreadsheet row it came from (for messages; never stored).

@@ -1,4 +1,4 @@
-"""Submitted answers: anonymous by construction (see DESIGN.md, anonymity model).
+"""Submitted answers: anonymous by construction (see README.md, Anonymity).
 
 On SQLite these tables are ``WITHOUT ROWID`` so there is no hidden insertion order.
 """

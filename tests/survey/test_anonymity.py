@@ -1,4 +1,4 @@
-"""The anonymity model (DESIGN.md rules 1, 2 and 9), proved on the real tables."""
+"""The anonymity model (README rules 1, 2 and 9), proved on the real tables."""
 
 from __future__ import annotations
 

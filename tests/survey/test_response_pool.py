@@ -1,4 +1,4 @@
-"""The sealed response pool (DESIGN.md rule 9), proved on the real tables.
+"""The sealed response pool (README.md, anonymity rule 9), proved on the real tables.
 
 A submit leaves only an opaque pool entry; responses appear in batches of at
 least the minimum group size, or all at once at the close; a crash in the middle
