@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections import Counter
+from collections.abc import Sequence
 
 import pandas as pd
 from sqlalchemy import Connection
@@ -21,7 +22,7 @@ from analytics.data import Round
 from analytics.groups import Group
 from analytics.model import ThemeSummary
 from analytics.results import ResultsEngine
-from survey.models import Comment, Person, Response
+from survey.models import Comment, Organisation, Person, Response, Service, Team
 from survey.questions.themes import THEMES
 
 # Quotes only for groups of at least this many times the minimum group size.
@@ -68,6 +69,25 @@ async def roster_names(
     return list(rows.all())
 
 
+async def organisation_words(
+    session: AsyncSession, *, organisation_id: uuid.UUID
+) -> list[str]:
+    """The organisation's own name and its services' and teams' names.
+
+    A quote naming them ("Ashford caseloads are...") names no person, so their
+    words are never redacted as names.
+    """
+    organisation = await session.get(Organisation, organisation_id)
+    services = await session.exec(
+        select(Service.name).where(Service.organisation_id == organisation_id)
+    )
+    teams = await session.exec(
+        select(Team.name).where(Team.organisation_id == organisation_id)
+    )
+    own = [organisation.name] if organisation else []
+    return own + list(services.all()) + list(teams.all())
+
+
 def group_themes(
     engine: ResultsEngine,
     round_: Round,
@@ -75,6 +95,7 @@ def group_themes(
     group: Group,
     *,
     names: list[str],
+    keep: Sequence[str] = (),
     quotes: int = 2,
     top: int = 6,
 ) -> tuple[ThemeSummary, ...]:
@@ -111,7 +132,9 @@ def group_themes(
                 neutral=moods.get("neutral", 0),
                 negative=moods.get("negative", 0),
                 quotes=tuple(
-                    representative_quotes(about, theme, names=names, limit=quotes)
+                    representative_quotes(
+                        about, theme, names=names, keep=keep, limit=quotes
+                    )
                     if quotes_allowed and count >= minimum
                     else ()
                 ),

@@ -13,7 +13,12 @@ import pandas as pd
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from analytics.collection import collection_of
-from analytics.comment_themes import group_themes, load_comments, roster_names
+from analytics.comment_themes import (
+    group_themes,
+    load_comments,
+    organisation_words,
+    roster_names,
+)
 from analytics.data import Names, Round, earlier_campaign, load_names, load_round
 from analytics.groups import Group, everyone, team_group
 from analytics.model import GroupResults, ResponseRate, ThemeSummary
@@ -145,9 +150,12 @@ async def build_report(
         comments = await load_comments(session, campaign_id=campaign.id)
         if not comments.empty:
             redact = await roster_names(session, organisation_id=organisation.id)
+            keep = await organisation_words(session, organisation_id=organisation.id)
             policy = Policy(organisation.min_group_size)
             engine = ResultsEngine(current, policy=policy)
-            themes = group_themes(engine, current, comments, everyone(), names=redact)
+            themes = group_themes(
+                engine, current, comments, everyone(), names=redact, keep=keep
+            )
     collection = await collection_of(session, campaign=campaign)
     report = assemble_report(
         organisation,

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, time
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -164,11 +164,14 @@ async def write_responses(
         # The batch names no one, so the comment model is asked to read its
         # comments only when there are some (see survey.comment_queue).
         campaign = await session.get(Campaign, campaign_id)
+        # Due from the start of the batch's first submission day: at once, on any
+        # clock, and no more precise than the dates the responses carry.
+        first_day = min(date.fromisoformat(r["submitted_on"]) for r in records)
         await queue_comment_analysis(
             session,
             campaign_id=campaign_id,
             organisation_id=campaign.organisation_id if campaign else None,
-            now=datetime.now(UTC),
+            now=datetime.combine(first_day, time.min, tzinfo=UTC),
         )
     return [row["id"] for row in responses]
 

@@ -36,6 +36,7 @@ def representative_quotes(
     theme: str,
     *,
     names: Iterable[str] = (),
+    keep: Iterable[str] = (),
     limit: int = 3,
     sentiment: Sentiment | None = None,
 ) -> list[str]:
@@ -52,6 +53,7 @@ def representative_quotes(
         analyses: Analysed comments (from ``analyse_comments``).
         theme: A key of ``survey.questions.themes.THEMES``.
         names: Roster names to redact.
+        keep: Names known not to be people (organisation, services, teams).
         limit: The most quotes to return.
         sentiment: Only quotes whose sentiment about the theme is this, if given.
 
@@ -77,7 +79,7 @@ def representative_quotes(
         words = set(analysis.text.lower().split())
         if any(_overlap(words, other) >= NEAR_DUPLICATE for other in chosen_words):
             continue
-        chosen.append(redact(analysis.text, names=names))
+        chosen.append(redact(analysis.text, names=names, keep=keep))
         chosen_words.append(words)
         if len(chosen) == limit:
             break

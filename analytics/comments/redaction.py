@@ -16,6 +16,7 @@ from typing import Final
 from analytics.comments.person_names import person_name_spans
 
 NAME: Final = "[name]"
+_WORD: Final = re.compile(r"[^\W\d_]+")
 EMAIL: Final = "[email]"
 PHONE: Final = "[phone]"
 CASE_REF: Final = "[case ref]"
@@ -106,12 +107,16 @@ _SHAPES: Final[tuple[tuple[re.Pattern[str], _Replacer], ...]] = (
 )
 
 
-def redactions(text: str, *, names: Iterable[str] = ()) -> list[Redaction]:
+def redactions(
+    text: str, *, names: Iterable[str] = (), keep: Iterable[str] = ()
+) -> list[Redaction]:
     """Everything in a comment that could identify a person or a case.
 
     Args:
         text: The comment as typed.
         names: Roster names, matched in any case and common spelling variant.
+        keep: Names known not to be people (the organisation, its services and
+            teams): a capitalised word of one of them is never taken for a name.
 
     Returns:
         Non-overlapping redactions in order of position.
@@ -123,7 +128,11 @@ def redactions(text: str, *, names: Iterable[str] = ()) -> list[Redaction]:
             if placeholder != match.group(0):
                 _add(chosen, Redaction(*match.span(), placeholder))
     roster = tuple(sorted({name.strip() for name in names if name.strip()}))
+    known = {word.lower() for phrase in keep for word in _WORD.findall(phrase)}
     for start, end in person_name_spans(text, roster):
+        words = {word.lower() for word in _WORD.findall(text[start:end])}
+        if words and words <= known:
+            continue
         _add(chosen, Redaction(start, end, NAME))
     return sorted(chosen, key=lambda redaction: redaction.start)
 
@@ -135,13 +144,14 @@ def _add(chosen: list[Redaction], candidate: Redaction) -> None:
         chosen.append(candidate)
 
 
-def redact(text: str, *, names: Iterable[str] = ()) -> str:
+def redact(text: str, *, names: Iterable[str] = (), keep: Iterable[str] = ()) -> str:
     """Replace personal and case details in a comment with placeholders.
 
     Args:
         text: The comment as typed.
         names: Roster names ("Priya Shah"), matched in any case, with possessives,
             accents and hyphen variants; names not on the roster are found too.
+        keep: Names known not to be people (the organisation, services, teams).
 
     Returns:
         The comment with ``[name]``, ``[email]``, ``[phone]``, ``[case ref]`` and
@@ -149,7 +159,7 @@ def redact(text: str, *, names: Iterable[str] = ()) -> str:
     """
     pieces: list[str] = []
     position = 0
-    for redaction in redactions(text, names=names):
+    for redaction in redactions(text, names=names, keep=keep):
         pieces.append(text[position : redaction.start])
         pieces.append(redaction.placeholder)
         position = redaction.end

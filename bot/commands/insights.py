@@ -8,7 +8,12 @@ from dataclasses import dataclass
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from analytics.comment_themes import group_themes, load_comments, roster_names
+from analytics.comment_themes import (
+    group_themes,
+    load_comments,
+    organisation_words,
+    roster_names,
+)
 from analytics.data import Names, Round, earlier_campaign, load_names, load_round
 from analytics.groups import Group, everyone, team_group
 from analytics.model import Change, GroupResults, QuestionResult, ThemeSummary
@@ -85,11 +90,14 @@ async def themes_messages(
     async with sessions() as session, session.begin():
         subjects = await _subjects(session, standing, organisation, args)
         names = await roster_names(session, organisation_id=organisation.id)
+        keep = await organisation_words(session, organisation_id=organisation.id)
         messages: list[Message] = []
         for subject in subjects:
             engine, round_ = await _engine(session, organisation, subject.campaign)
             comments = await load_comments(session, campaign_id=subject.campaign.id)
-            found = group_themes(engine, round_, comments, subject.group, names=names)
+            found = group_themes(
+                engine, round_, comments, subject.group, names=names, keep=keep
+            )
             messages.append(_themes_table(subject, found, quotes=True))
         await record_view(
             session,

@@ -228,3 +228,13 @@ def test_development_half_of_the_benchmark_meets_the_recall_goal() -> None:
     assert result.names_caught / result.names >= 0.95
     assert result.name_marks_on_people / result.name_marks >= 0.9
     assert result.references_caught == result.references
+
+
+def test_the_organisation_s_own_names_are_not_taken_for_people() -> None:
+    text = "Ashford caseloads are high. Dave Thompson in Front Door said so."
+    kept = redact(text, names=(), keep=("Ashford Borough Council", "Front Door"))
+    assert kept.startswith("Ashford caseloads are high.")
+    assert "Front Door" in kept
+    assert "Dave Thompson" not in kept
+    # Without them the sentence-opening word is taken for a name, as before.
+    assert redact(text, names=()).startswith("[name] caseloads")

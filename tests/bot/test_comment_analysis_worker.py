@@ -65,7 +65,9 @@ async def _setup(sessions: SessionFactory) -> tuple[Campaign, Person]:
         session.add(psw)
         stored = await session.get(Campaign, campaign.id)
         assert stored is not None
-        await close_campaign(session, campaign=stored, now=NOW + timedelta(days=1))
+        await close_campaign(
+            session, campaign=stored, now=NOW + timedelta(days=1), secret=SECRET
+        )
     return campaign, psw
 
 
