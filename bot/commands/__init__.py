@@ -4,12 +4,11 @@ Adapters pass what a person typed to :func:`dispatch` and render the messages in
 the :class:`CommandResult`.
 """
 
-from bot.commands.grammar import NOT_YET_AVAILABLE, Command, CommandName, parse
+from bot.commands.grammar import Command, CommandName, parse
 from bot.commands.handlers import dispatch
 from bot.commands.request import CommandResult
 
 __all__ = [
-    "NOT_YET_AVAILABLE",
     "Command",
     "CommandName",
     "CommandResult",

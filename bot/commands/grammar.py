@@ -31,30 +31,17 @@ class CommandName(StrEnum):
     PARTICIPATION = "participation"
     THEMES = "themes"
     TARGET = "target"
-    LAUNCH = "launch"
     REMIND = "remind"
     ACTION = "action"
     POST_YOU_SAID = "post you-said"
     BRIEF = "brief"
     YOU_SAID = "you-said"
-    EXPORT = "export"
     MUTE = "mute"
     UNMUTE = "unmute"
     PULSE_SCHEDULE = "pulse schedule"
     TRENDS = "trends"
     UNKNOWN = "unknown"
 
-
-NOT_YET_AVAILABLE: frozenset[CommandName] = frozenset(
-    {
-        CommandName.LAUNCH,
-        CommandName.EXPORT,
-    }
-)
-"""Commands that are planned and recognised, but answer "not available yet".
-
-The one place to change when a later feature lands: take its name out of here.
-"""
 
 # Command words joined by "-", so "who has access", "who-has-access" and
 # "post you said" all meet the same key.
@@ -79,7 +66,8 @@ _PHRASES: dict[str, CommandName] = {
     "participation": CommandName.PARTICIPATION,
     "themes": CommandName.THEMES,
     "target": CommandName.TARGET,
-    "launch": CommandName.LAUNCH,
+    # `launch NAME` is the design's word for opening a survey.
+    "launch": CommandName.CAMPAIGN_OPEN,
     "remind": CommandName.REMIND,
     "action": CommandName.ACTION,
     "actions": CommandName.ACTION,
@@ -87,7 +75,6 @@ _PHRASES: dict[str, CommandName] = {
     "brief": CommandName.BRIEF,
     "you-said": CommandName.YOU_SAID,
     "you-said-we-did": CommandName.YOU_SAID,
-    "export": CommandName.EXPORT,
     "mute": CommandName.MUTE,
     "unmute": CommandName.UNMUTE,
     "pulse-schedule": CommandName.PULSE_SCHEDULE,

@@ -14,7 +14,7 @@ from bot.commands.access import (
     psw_names,
     standing_of,
 )
-from bot.commands.grammar import NOT_YET_AVAILABLE, Command, CommandName, parse
+from bot.commands.grammar import Command, CommandName, parse
 from bot.commands.insights import (
     UNKNOWN_CHANNEL,
     summary_messages,
@@ -69,8 +69,6 @@ async def dispatch(
         organisation = await session.get(Organisation, person.organisation_id)
         if standing is None or organisation is None:
             return _stranger(command)
-        if command.name in NOT_YET_AVAILABLE:
-            return _not_yet(command.name)
         if not standing.permits(command.name):
             psws = await psw_names(session, organisation_id=organisation.id)
             return _refused(command.name, psws)
@@ -100,10 +98,6 @@ def _stranger(command: Command) -> CommandResult:
     if command.name == CommandName.PRIVACY:
         return CommandResult((privacy_notice(None), roster))
     return CommandResult((roster,))
-
-
-def _not_yet(name: CommandName) -> CommandResult:
-    return one_notice(text.not_available_yet(name, REQUIRED_ACCESS[name]))
 
 
 async def _summary(request: CommandRequest) -> CommandResult:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bot.commands import text
 from bot.commands.access import Standing
-from bot.commands.grammar import NOT_YET_AVAILABLE, CommandName
+from bot.commands.grammar import CommandName
 from bot.commands.privacy import privacy_notice
 from bot.commands.progress import SurveyProgress, match_surveys, open_surveys
 from bot.commands.request import CommandRequest, CommandResult, one_notice
@@ -24,9 +24,7 @@ from bot.conversation.service import handle_event
 
 def _help_notice(standing: Standing) -> Notice:
     allowed = [name for name in text.USAGE if standing.may(name)]
-    available = [name for name in allowed if name not in NOT_YET_AVAILABLE]
-    coming = [name for name in allowed if name in NOT_YET_AVAILABLE]
-    return Notice(text.help_text(available, coming), title=text.help_title())
+    return Notice(text.help_text(allowed), title=text.help_title())
 
 
 async def show_help(request: CommandRequest) -> CommandResult:

@@ -64,7 +64,6 @@ USAGE: dict[CommandName, tuple[str, str]] = {
         "target QUESTION PERCENT",
         "set a target % favourable for a question (red/amber/green in reports)",
     ),
-    CommandName.LAUNCH: ("launch", "schedule a survey"),
     CommandName.REMIND: (
         "remind team:NAME|service:NAME [campaign] at=...",
         "a survey-hour nudge to that group's people who have not finished",
@@ -89,7 +88,6 @@ USAGE: dict[CommandName, tuple[str, str]] = {
         "post a briefing now or at=2026-12-01T09:30, to=channel, team:NAME or "
         "service:NAME, with link= and feedback=yes",
     ),
-    CommandName.EXPORT: ("export", "the annual report files"),
 }
 """What each command is for, in the order help lists them."""
 
@@ -110,13 +108,10 @@ def help_title() -> str:
     return "What you can ask me"
 
 
-def help_text(available: Sequence[CommandName], coming: Sequence[CommandName]) -> str:
-    """The help message: the commands this person can use now, and what is coming."""
+def help_text(available: Sequence[CommandName]) -> str:
+    """The help message: the commands this person can use."""
     lines = ["Send me one of these:"]
     lines += [f"- {usage(name)}: {USAGE[name][1]}" for name in available]
-    if coming:
-        later = ", ".join(usage(name) for name in coming)
-        lines.append(f"Coming later: {later}.")
     return "\n".join(lines)
 
 
@@ -146,14 +141,6 @@ def nothing_to_skip() -> str:
     return (
         "You have reached the end, so there is no question to skip. Send 'back' "
         "to change an answer, or use Send to send your answers."
-    )
-
-
-def not_available_yet(command: CommandName, needed: Access) -> str:
-    """A planned command that has not been built yet."""
-    return (
-        f"'{usage(command)}' is not available yet. It is planned, for "
-        f"{_WHO_FOR[needed]}; send 'help' to see what you can do now."
     )
 
 
