@@ -2,15 +2,17 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-STAMP := $(VENV)/.installed-$(shell cksum requirements.lock pyproject.toml | cksum | cut -d' ' -f1)
+STAMP := $(VENV)/.installed-$(shell cksum requirements.lock pyproject.toml package-lock.json | cksum | cut -d' ' -f1)
 
 .PHONY: install run test lint format bench lock clean teams-package
 
-$(STAMP): requirements.lock pyproject.toml
+$(STAMP): requirements.lock pyproject.toml package-lock.json
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11 or newer is needed"'
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --require-hashes -r requirements.lock
 	$(BIN)/python -m pip install --quiet --no-deps -e .
+	@# axe-core, the browser tests' accessibility audit (package-lock.json pins it)
+	if command -v npm >/dev/null 2>&1; then npm ci --no-audit --no-fund --silent; else echo 'npm is missing: browser tests cannot run the accessibility audit (apt-get install -y npm)' >&2; fi
 	rm -f $(VENV)/.installed-* && touch $(STAMP)
 
 install: $(STAMP)
@@ -44,4 +46,4 @@ lock:  ## re-lock dependencies after editing pyproject.toml
 	$(BIN)/uv pip compile pyproject.toml --extra dev --extra model --python-version 3.11 --generate-hashes -o requirements.lock
 
 clean:
-	rm -rf $(VENV) data .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) node_modules data .pytest_cache .mypy_cache .ruff_cache

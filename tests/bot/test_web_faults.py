@@ -160,6 +160,7 @@ async def test_postgres_restarting_mid_answer_loses_nothing_and_sends_nothing_tw
             )
             found = await settle(cluster.url, briefing, seconds=120)
             handed = running.balancer.handed
+            confirmed = running.balancer.confirmed
             twice = await _history(cluster.url, [k for k, n in handed.items() if n > 1])
             alive = [process.alive() for process in running.webs + running.workers]
             logs = "".join(process.log_tail(400) for process in running.workers)
@@ -176,7 +177,9 @@ async def test_postgres_restarting_mid_answer_loses_nothing_and_sends_nothing_tw
         tally, [person.answers for person in crowd], found
     )
     assert twice == [], f"handed over twice:\n{logs}"
-    assert len(handed) == PEOPLE
+    # A POST whose commit landed as the database went down loses its answer; the
+    # worker then asks the inbox, which confirms it, and does not send it again.
+    assert len(set(handed) | set(confirmed)) == PEOPLE
     assert "database unavailable, trying again" in logs
 
 

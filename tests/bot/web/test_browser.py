@@ -4,87 +4,28 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
-import socket
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
-import httpx
 import pytest
+from browser_pages import assert_accessible, launch, served
 from sqlmodel import col, select
 from webchat import SECRET_KEY, Database
 
 from survey.models import Answer, Comment, Draft, Response
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 SCREENSHOT = Path("/tmp/chat.png")
 
 pytestmark = pytest.mark.browser
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
-
-
 @pytest.fixture
 def server(demo_template: Path, tmp_path: Path) -> Iterator[tuple[str, str]]:
     """The real app served by ``healthcheck serve`` on a free loopback port."""
-    if not CHROMIUM.exists():
-        message = f"{CHROMIUM} is missing: apt-get install -y chromium"
-        if os.environ.get("CI"):
-            pytest.fail(f"Browser tests must run in CI, but {message}")
-        pytest.skip(message)
-    database = tmp_path / "browser.db"
-    shutil.copy(demo_template, database)
-    url = f"sqlite:///{database}"
-    env = {
-        **os.environ,
-        "DATABASE_URL": url,
-        "HEALTHCHECK_SECRET_KEY": SECRET_KEY,
-        "HEALTHCHECK_MODE": "development",
-    }
-    command = Path(sys.executable).parent / "healthcheck"
-    subprocess.run([command, "db", "upgrade"], env=env, check=True, capture_output=True)
-    port = _free_port()
-    log = (tmp_path / "server.log").open("w")
-    process = subprocess.Popen(
-        [command, "serve", "--host", "127.0.0.1", "--port", str(port)],
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 90
-        while True:
-            try:
-                if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            if process.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(
-                    "the server did not start: " + (tmp_path / "server.log").read_text()
-                )
-            time.sleep(0.2)
-        yield base, url
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
-        log.close()
+    with served(demo_template, tmp_path) as running:
+        yield running
 
 
 def test_a_persona_answers_the_pulse_with_a_mistake_a_pause_and_a_resume(
@@ -94,9 +35,7 @@ def test_a_persona_answers_the_pulse_with_a_mistake_a_pause_and_a_resume(
 
     base, url = server
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS
-        )
+        browser = launch(playwright)
         context = browser.new_context(viewport={"width": 1280, "height": 900})
         page = context.new_page()
         page.goto(f"{base}/")
@@ -112,6 +51,7 @@ def test_a_persona_answers_the_pulse_with_a_mistake_a_pause_and_a_resume(
         expect(page.locator(".progress-text")).to_have_text("Question 1 of 7")
         heading = page.locator(".screen-heading")
         expect(heading).to_be_focused()
+        assert_accessible(page)
 
         # A mistake: Continue without choosing. The question is asked again.
         page.get_by_role("button", name="Continue").click()
@@ -163,9 +103,11 @@ def test_a_persona_answers_the_pulse_with_a_mistake_a_pause_and_a_resume(
         expect(
             later.get_by_text("Protected time for <b>reflection</b>.")
         ).to_be_visible()
+        assert_accessible(later)
         later.get_by_role("button", name="Send my answers").click()
         expect(later.get_by_role("heading", name="Thank you")).to_be_visible()
         expect(later.get_by_text("Sent. Thank you.")).to_be_visible()
+        assert_accessible(later)
         browser.close()
 
     database = Database(url)
@@ -235,9 +177,7 @@ def test_the_psw_dashboard_shows_a_chart_and_a_hidden_cell(
         ).one()
         teams = list(session.exec(select(Team)).all())
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS
-        )
+        browser = launch(playwright)
         page = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
         page.goto(f"{base}/people")
         page.get_by_label("Person on the roster, by team").select_option(str(psw.id))
@@ -246,6 +186,7 @@ def test_the_psw_dashboard_shows_a_chart_and_a_hidden_cell(
         chart = page.get_by_role("img", name=re.compile("standard", re.I)).first
         expect(chart).to_be_visible()
         assert page.evaluate("(img) => img.naturalWidth > 100", chart.element_handle())
+        assert_accessible(page)
         hidden = False
         for team in teams:
             page.goto(f"{base}/dashboard?team={team.id}&role=social_worker")

@@ -12,8 +12,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
+from browser_pages import CHROMIUM, CHROMIUM_ARGS
 from sqlmodel import select
-from test_browser import CHROMIUM, CHROMIUM_ARGS, server
+from test_browser import server
 from webchat import Database
 
 from survey.models import Campaign
