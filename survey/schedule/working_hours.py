@@ -10,10 +10,11 @@ from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from survey.errors import ScheduleError
+from survey.schedule.plain_dates import PLAIN_EXAMPLE, read_plain_time
 
 START = time(9, 0)
 END = time(17, 0)
-EXAMPLE = "like 2026-12-01T09:00"
+EXAMPLE = f"like {PLAIN_EXAMPLE} or 2026-12-01T09:00"
 
 
 def is_working_time(moment: datetime, *, timezone: str) -> bool:
@@ -34,13 +35,18 @@ def next_working_time(moment: datetime, *, timezone: str) -> datetime:
     return datetime.combine(day, START, tzinfo=zone).astimezone(moment.tzinfo)
 
 
-def parse_local_time(text: str, *, timezone: str, what: str) -> datetime:
-    """Read a typed time such as ``2026-12-01T09:00``, local unless it has an offset.
+def parse_local_time(
+    text: str, *, timezone: str, what: str, now: datetime | None = None
+) -> datetime:
+    """Read a typed time on the organisation's clock, in words or ISO form.
 
     Args:
-        text: What was typed: an ISO date and time, optionally with an offset.
+        text: What was typed: "Monday 9am", "tomorrow 14:30", "3 Dec 10am"
+            (``survey.schedule.plain_dates``), or an ISO date and time such as
+            ``2026-12-01T09:00``, optionally with an offset.
         timezone: The organisation's time zone, for times without an offset.
         what: What the time is for, in words ("opening time"), for messages.
+        now: The time "today" and "Monday" are counted from (default: now).
 
     Returns:
         The time in UTC. An hour that happens twice (clocks going back) is the
@@ -51,17 +57,22 @@ def parse_local_time(text: str, *, timezone: str, what: str) -> datetime:
             skip when they go forward.
     """
     typed = text.strip()
+    zone = ZoneInfo(timezone)
     try:
         moment = datetime.fromisoformat(typed)
     except ValueError:
-        raise ScheduleError(
-            f"I can't read the {what} '{typed}'; write it {EXAMPLE}."
-        ) from None
-    if len(typed) <= len("2026-12-01"):
-        raise ScheduleError(f"The {what} '{typed}' needs a time too, {EXAMPLE}.")
-    if moment.tzinfo is not None:
-        return moment.astimezone(UTC)
-    zone = ZoneInfo(timezone)
+        today = (now or datetime.now(UTC)).astimezone(zone).date()
+        plain = read_plain_time(typed, today=today)
+        if plain is None:
+            raise ScheduleError(
+                f"I can't read the {what} '{typed}'; write it {EXAMPLE}."
+            ) from None
+        moment = plain.local()
+    else:
+        if len(typed) <= len("2026-12-01"):
+            raise ScheduleError(f"The {what} '{typed}' needs a time too, {EXAMPLE}.")
+        if moment.tzinfo is not None:
+            return moment.astimezone(UTC)
     local = moment.replace(tzinfo=zone)
     # A skipped time (01:30 as the clocks go forward) does not survive a round trip.
     if local.astimezone(UTC).astimezone(zone).replace(tzinfo=None) != moment:

@@ -95,7 +95,7 @@ def test_a_typed_offset_is_honoured() -> None:
         ("2026-12-01", "needs a time too"),
         ("tomorrow at nine", "I can't read the opening time 'tomorrow at nine'"),
         ("2026-13-01T09:00", "I can't read"),
-        ("01/12/2026 09:00", "I can't read"),
+        ("31/02/2026 09:00", "I can't read"),  # no such day
         # 01:30 on 29 March 2026 never happens in London: the clocks skip it.
         ("2026-03-29T01:30", "does not exist in Europe/London"),
     ],
