@@ -60,7 +60,10 @@ roster_app = typer.Typer(
     help="The roster of people, teams and services.", no_args_is_help=True
 )
 template_app = typer.Typer(help="Question bank templates.", no_args_is_help=True)
-campaign_app = typer.Typer(help="Campaigns: runs of a template.", no_args_is_help=True)
+campaign_app = typer.Typer(
+    help="Surveys (health checks and pulses): 'survey' and 'campaign' are the same.",
+    no_args_is_help=True,
+)
 demo_app = typer.Typer(help="The demo organisation.", no_args_is_help=True)
 org_app = typer.Typer(help="Organisations (tenants).", no_args_is_help=True)
 for sub, name in (
@@ -68,6 +71,7 @@ for sub, name in (
     (roster_app, "roster"),
     (template_app, "template"),
     (campaign_app, "campaign"),
+    (campaign_app, "survey"),
     (demo_app, "demo"),
     (org_app, "org"),
     (import_app, "import"),
@@ -251,7 +255,7 @@ def campaign_create(
     ] = None,
     org: OrgOption = None,
 ) -> None:
-    """Create a draft campaign of a template for an audience."""
+    """Create a draft survey of a template for an audience."""
     audience = Audience(
         services=service or [],
         teams=team or [],
@@ -276,13 +280,13 @@ def campaign_create(
     _run(work)
     typer.echo(
         f"Created '{name}' for {audience.describe()}. Open it with "
-        f'`healthcheck campaign open "{name}"`.'
+        f'`healthcheck survey open "{name}"`.'
     )
 
 
 @campaign_app.command("open")
 def campaign_open(name: str, org: OrgOption = None) -> None:
-    """Open a campaign and invite its audience."""
+    """Open a survey and invite its audience."""
 
     async def work(runtime: Runtime) -> int:
         async with runtime.sessions() as session, session.begin():
@@ -300,7 +304,7 @@ def campaign_open(name: str, org: OrgOption = None) -> None:
 
 @campaign_app.command("close")
 def campaign_close(name: str, org: OrgOption = None) -> None:
-    """Close a campaign; it accepts no more answers."""
+    """Close a survey; it accepts no more answers."""
 
     async def work(runtime: Runtime) -> None:
         async with runtime.sessions() as session, session.begin():
@@ -323,7 +327,7 @@ def campaign_close(name: str, org: OrgOption = None) -> None:
 
 @campaign_app.command("list")
 def campaign_list(org: OrgOption = None) -> None:
-    """List campaigns with their status."""
+    """List surveys with their status."""
 
     async def work(runtime: Runtime) -> list[str]:
         async with runtime.sessions() as session:
@@ -338,7 +342,7 @@ def campaign_list(org: OrgOption = None) -> None:
         ]
 
     lines = _run(work)
-    typer.echo("\n".join(lines) if lines else "No campaigns yet.")
+    typer.echo("\n".join(lines) if lines else "No surveys yet.")
 
 
 @demo_app.command("seed")

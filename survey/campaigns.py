@@ -12,6 +12,7 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from survey.errors import CampaignClosedError, CampaignStateError, NotFoundError
+from survey.matching import did_you_mean, match_name
 from survey.models import (
     Campaign,
     CampaignStatus,
@@ -79,13 +80,13 @@ async def create_campaign(
     """
     name = name.strip()
     if not name:
-        raise CampaignStateError("A campaign needs a name.")
+        raise CampaignStateError("A survey needs a name.")
     if len(name) > MAX_NAME_LENGTH:
         raise CampaignStateError(
-            f"A campaign name can be at most {MAX_NAME_LENGTH} characters."
+            f"A survey name can be at most {MAX_NAME_LENGTH} characters."
         )
     if await _find_by_name(session, organisation_id=organisation_id, name=name):
-        raise CampaignStateError(f"There is already a campaign called '{name}'.")
+        raise CampaignStateError(f"There is already a survey called '{name}'.")
     if opens_at and closes_at and closes_at <= opens_at:
         raise CampaignStateError("The closing time must be after the opening time.")
     template = await latest_template(session, key=template_key)
@@ -217,23 +218,45 @@ async def list_campaigns(
 
 
 async def find_campaign(
-    session: AsyncSession, *, organisation_id: uuid.UUID, name: str
+    session: AsyncSession,
+    *,
+    organisation_id: uuid.UUID,
+    name: str,
+    partial: bool = False,
 ) -> Campaign:
-    """A campaign by its name (any case).
+    """A survey by its name (any case).
+
+    Args:
+        session: The database session.
+        organisation_id: Whose surveys to look in.
+        name: The name typed.
+        partial: Also accept one survey whose name starts with or contains
+            ``name`` (chat commands; the command line wants the full name).
 
     Raises:
-        NotFoundError: naming the campaigns that exist.
+        NotFoundError: naming the closest survey, or the few that fit.
     """
     campaign = await _find_by_name(session, organisation_id=organisation_id, name=name)
-    if campaign is None:
-        names = (
-            await session.exec(
-                select(Campaign.name).where(Campaign.organisation_id == organisation_id)
-            )
-        ).all()
-        known = ", ".join(f"'{known}'" for known in sorted(names)) or "none yet"
-        raise NotFoundError(f"There is no campaign '{name}'. Campaigns: {known}.")
-    return campaign
+    if campaign is not None:
+        return campaign
+    rows = await session.exec(
+        select(Campaign).where(Campaign.organisation_id == organisation_id)
+    )
+    by_name = {known.name: known for known in rows.all()}
+    match = match_name(name, sorted(by_name))
+    if match.found is not None and (partial or match.exact):
+        return by_name[match.found]
+    if not by_name:
+        raise NotFoundError(f"There is no survey '{name}'; there are no surveys yet.")
+    if match.found is not None:
+        raise NotFoundError(
+            f"There is no survey '{name}'. Did you mean '{match.found}'? "
+            "Give its full name."
+        )
+    hint = did_you_mean(match) or (
+        " Surveys: " + ", ".join(f"'{known}'" for known in sorted(by_name)) + "."
+    )
+    raise NotFoundError(f"There is no survey '{name}'.{hint}")
 
 
 async def open_campaigns(

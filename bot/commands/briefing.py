@@ -1,8 +1,9 @@
 """``brief``: the PSW posts a briefing now or later, optionally asking for feedback.
 
-``brief title="..." body="..." [link=https://...] [feedback=yes]
-[at=2026-12-01T09:30] [to=channel|team:NAME|service:NAME]``. Times are the
-organisation's local time. Everything is checked before anything is stored.
+``brief [to NAME] title="..." body="..." [link=https://...] [feedback=yes]
+[at=Monday 9am] [to=channel|NAME|team:NAME|service:NAME]``. Times are the
+organisation's local time, in words or ISO form; a team or service is named
+without quotes, whole or in part. Everything is checked before anything is stored.
 """
 
 from __future__ import annotations
@@ -10,18 +11,23 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from sqlmodel.ext.asyncio.session import AsyncSession
+
 from bot.commands import follow_up_text as text
+from bot.commands.naming import read_names
 from bot.commands.options import OptionsError, read_options
 from bot.conversation.messages import Message, Notice, Tone
 from survey.db import SessionFactory
+from survey.errors import NotFoundError
 from survey.follow_up.announcements import WORKFORCE, Reach
 from survey.follow_up.briefings import create_briefing
 from survey.models import Organisation
+from survey.schedule.working_hours import parse_local_time
 
 BRIEF_OPTIONS = ("title", "body", "link", "feedback", "at", "to")
 _YES = {"yes", "y", "true", "on"}
 _NO = {"no", "n", "false", "off"}
-_REACHES = ("team", "service")
+_CHANNEL = ("", "channel", "workforce", "everyone")
 
 
 async def brief_messages(
@@ -29,17 +35,30 @@ async def brief_messages(
     *,
     organisation: Organisation,
     typed: str,
+    words: tuple[str, ...] = (),
     now: datetime,
     platforms: tuple[str, ...],
 ) -> tuple[Message, ...]:
-    """Post or schedule a briefing and say what happened."""
+    """Post or schedule a briefing and say what happened.
+
+    ``words`` are those typed before the first setting: ``to Child Protection``
+    says who it is for, as ``to=`` does.
+    """
     options = read_options(typed, allowed=BRIEF_OPTIONS)
     if not options.has("title") or not options.has("body"):
         return (Notice(text.brief_needs(), Tone.WARNING),)
     feedback = _yes_or_no(options.get("feedback"))
     zone = ZoneInfo(organisation.timezone)
-    at = _local_time(options.get("at"), zone)
-    reach = _reach(options.get("to"))
+    at = _local_time(options.get("at"), organisation, now)
+    plain = list(words)
+    if plain and plain[0].casefold() == "to":
+        plain = plain[1:]
+    elif plain:
+        raise OptionsError(text.brief_stray_words(" ".join(plain)))
+    if plain and options.has("to"):
+        raise OptionsError(text.brief_two_reaches())
+    async with sessions() as session:
+        reach = await _reach(session, organisation, options.get("to"), plain)
     async with sessions() as session, session.begin():
         briefing = await create_briefing(
             session,
@@ -97,27 +116,33 @@ def _yes_or_no(typed: str | None) -> bool:
     raise OptionsError(text.not_yes_or_no(typed))
 
 
-def _local_time(typed: str | None, zone: ZoneInfo) -> datetime | None:
-    """A typed time, read in the organisation's time zone unless it names one."""
+def _local_time(
+    typed: str | None, organisation: Organisation, now: datetime
+) -> datetime | None:
+    """A typed time ("Monday 9am", "tomorrow 14:30", ISO), on the council's clock."""
     if typed is None or not typed.strip():
         return None
-    cleaned = typed.strip()
-    if "T" not in cleaned.upper() and " " not in cleaned:
-        raise OptionsError(text.not_a_time(typed))
+    return parse_local_time(
+        typed, timezone=organisation.timezone, what="time to post", now=now
+    )
+
+
+async def _reach(
+    session: AsyncSession,
+    organisation: Organisation,
+    typed: str | None,
+    words: list[str],
+) -> Reach:
+    """Who a briefing is for: the channel, or a team or service named in words."""
+    if not words:
+        if typed is None or typed.strip().casefold() in _CHANNEL:
+            return WORKFORCE
+        words = typed.split()
     try:
-        moment = datetime.fromisoformat(cleaned)
-    except ValueError:
-        raise OptionsError(text.not_a_time(typed)) from None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=zone)
-    return moment
-
-
-def _reach(typed: str | None) -> Reach:
-    if typed is None or typed.strip().casefold() in ("", "channel", "workforce"):
-        return WORKFORCE
-    kind, _, name = typed.partition(":")
-    kind = kind.strip().casefold()
-    if kind not in _REACHES or not name.strip():
-        raise OptionsError(text.not_a_reach(typed))
-    return Reach(kind, name.strip())
+        named = await read_names(
+            session, organisation_id=organisation.id, words=words, groups_only=True
+        )
+    except NotFoundError as error:
+        raise OptionsError(text.not_a_reach(str(error))) from None
+    assert named.group is not None  # words were given, and only groups are read
+    return Reach(named.group.kind.value, named.group.name)

@@ -44,7 +44,12 @@ from survey.questions.themes import THEMES
 
 _FIELDS = ("theme", "campaign", "question", "said", "doing", "owner", "due")
 ACTION_OPTIONS = (*_FIELDS, "status", "reason")
-ACTION_ALIASES = {"did": "doing", "we_did": "doing", "you_said": "said"}
+ACTION_ALIASES = {
+    "did": "doing",
+    "we_did": "doing",
+    "you_said": "said",
+    "survey": "campaign",
+}
 
 
 async def action_messages(

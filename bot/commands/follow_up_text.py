@@ -9,14 +9,13 @@ from survey.follow_up.actions import DONE, IN_PROGRESS, NOT_DOING, ListedAction
 from survey.questions.themes import THEMES
 
 ACTION_EXAMPLE = (
-    'action add theme=workload campaign="Social work health check 2026" '
+    'action add theme=workload survey="Social work health check 2026" '
     'question=WL01 said="Caseloads are too high" doing="Recruiting four more '
     'social workers" owner="Head of Service" due=2027-03-31'
 )
 BRIEF_EXAMPLE = (
-    'brief title="Practice week" body="Join us from 1 December." '
-    "link=https://example.org feedback=yes at=2026-12-01T09:30 "
-    'to="team:Children\'s East"'
+    'brief to Child Protection title="Practice week" body="Join us from 1 '
+    'December." at=Monday 9am feedback=yes link=https://example.org'
 )
 
 
@@ -28,7 +27,7 @@ def action_usage() -> str:
             f"- {ACTION_EXAMPLE}",
             "- action update 3 status=done (or said=, doing=, owner=, due=, "
             "theme=, reason=)",
-            "- action list [campaign]",
+            "- action list [survey]",
             "Statuses: planned, in progress, done, not doing (with reason=...).",
         ]
     )
@@ -44,7 +43,7 @@ def action_theme_needed() -> str:
     """``action add`` with neither a theme nor a question."""
     return (
         "Say which theme it is about (theme=workload) or the question it answers "
-        f"(campaign=... question=...). Themes: {', '.join(THEMES)}."
+        f"(survey=... question=...). Themes: {', '.join(THEMES)}."
     )
 
 
@@ -130,7 +129,7 @@ def no_actions_to_post(campaign: str) -> str:
 def name_the_campaign() -> str:
     """``post you-said`` with no campaign, when no action names one."""
     return (
-        "No action is linked to a survey yet. Link actions with campaign=... and "
+        "No action is linked to a survey yet. Link actions with survey=... and "
         'then send: post you-said "Social work health check 2026".'
     )
 
@@ -259,20 +258,22 @@ def not_yes_or_no(typed: str) -> str:
     return f"feedback= takes yes or no, not '{typed}'."
 
 
-def not_a_time(typed: str) -> str:
-    """A time to post that cannot be read."""
+def not_a_reach(why: str) -> str:
+    """Who a briefing is for names no team or service (``why`` says so)."""
+    return f"{why} To post to the whole workforce channel, leave to= out."
+
+
+def brief_stray_words(words: str) -> str:
+    """Words before a briefing's settings that are not ``to NAME``."""
     return (
-        f"'{typed}' is not a date and time; write it like at=2026-12-01T09:30 "
-        "(your organisation's local time)."
+        f"I couldn't read '{words}'. Start with 'to' and a team or service if the "
+        f"briefing is for one, for example:\n{BRIEF_EXAMPLE}"
     )
 
 
-def not_a_reach(typed: str) -> str:
-    """A ``to=`` that is not channel, team:NAME or service:NAME."""
-    return (
-        f"to= takes channel, team:NAME or service:NAME, not '{typed}'. Put a name "
-        'with spaces in quotes: to="team:Children\'s East".'
-    )
+def brief_two_reaches() -> str:
+    """Both ``to NAME`` and ``to=`` given."""
+    return "Say who the briefing is for once: either 'to NAME' or to=NAME."
 
 
 def briefing_posted(title: str, where: str, people: int | None) -> str:

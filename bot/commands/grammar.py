@@ -59,6 +59,11 @@ _PHRASES: dict[str, CommandName] = {
     "campaign-open": CommandName.CAMPAIGN_OPEN,
     "campaign-close": CommandName.CAMPAIGN_CLOSE,
     "campaign-schedule": CommandName.CAMPAIGN_SCHEDULE,
+    # What people see says "survey"; "campaign" is kept for those used to it.
+    "survey": CommandName.CAMPAIGN,
+    "survey-open": CommandName.CAMPAIGN_OPEN,
+    "survey-close": CommandName.CAMPAIGN_CLOSE,
+    "survey-schedule": CommandName.CAMPAIGN_SCHEDULE,
     # The design lists a bare `close`; it means the same as `campaign close`.
     "close": CommandName.CAMPAIGN_CLOSE,
     "who-has-access": CommandName.WHO_HAS_ACCESS,

@@ -21,6 +21,7 @@ from analytics.results import ResultsEngine
 from analytics.suppression import Policy
 from bot.commands import insights_text as text
 from bot.commands.access import Standing
+from bot.commands.naming import read_names
 from bot.conversation.messages import Message, Notice, SummaryTable, Tone
 from survey.audit import record_event
 from survey.db import SessionFactory
@@ -34,6 +35,7 @@ from survey.models import (
 )
 from survey.retention.tallies import invited_in_teams
 from survey.roster.roles import Access
+from survey.schedule.nudges import GroupKind, NudgeGroup
 
 DEFAULT_TEMPLATE = "social-worker-health-check"
 UNKNOWN_CHANNEL = "chat"
@@ -144,22 +146,11 @@ async def _subjects(
     args: tuple[str, ...],
 ) -> list[Subject]:
     names = await load_names(session, organisation_id=organisation.id)
-    campaigns = list(
-        (
-            await session.exec(
-                select(Campaign).where(Campaign.organisation_id == organisation.id)
-            )
-        ).all()
+    named = await read_names(
+        session, organisation_id=organisation.id, words=list(args), several_groups=True
     )
-    campaign: Campaign | None = None
-    groups: list[Group] = []
-    for arg in args:
-        wanted = arg.casefold()
-        match = next((c for c in campaigns if c.name.casefold() == wanted), None)
-        if match is not None:
-            campaign = match
-            continue
-        groups.append(_group_named(arg, names))
+    campaign = named.campaign
+    groups = [_group_of(group, names) for group in named.groups]
     if standing.access == Access.PSW:
         chosen = groups or [everyone(organisation.name)]
     else:
@@ -177,10 +168,15 @@ def _group_named(name: str, names: Names) -> Group:
     for tid, team in names.teams.items():
         if team.casefold() == wanted:
             return team_group(tid, names.team_service[tid], team)
-    for sid, service in names.services.items():
-        if service.casefold() == wanted:
-            return Group.of(service, service_id=sid)
     raise NotFoundError(text.unknown_group(name, names))
+
+
+def _group_of(group: NudgeGroup, names: Names) -> Group:
+    """A team or service the words named, as analysis groups it."""
+    key = str(group.id)
+    if group.kind == GroupKind.TEAM:
+        return team_group(key, names.team_service[key], group.name)
+    return Group.of(group.name, service_id=key)
 
 
 def _service_of(group: Group, names: Names) -> Group | None:

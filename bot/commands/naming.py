@@ -1,13 +1,15 @@
 """Finding the campaign, team or service named in a command's words.
 
-People type names with or without quotes (``remind team:Team A Health check 2026``
-or ``remind team:"Team A" "Health check 2026"``), so the words are matched
-against the names that exist, longest first. ``team:`` and ``service:`` say
-which kind of group a name is when it could be either.
+People type names with or without quotes (``remind Child Protection Health check
+2026`` or ``remind team:"Child Protection" "Health check 2026"``), whole or in
+part, so the words are matched against the names that exist, longest first
+(:mod:`survey.matching`). ``team:`` and ``service:`` say which kind of group a
+name is when it could be either.
 """
 
 from __future__ import annotations
 
+import calendar
 import uuid
 from dataclasses import dataclass, field
 
@@ -16,6 +18,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.commands import schedule_text as text
 from survey.errors import NotFoundError
+from survey.matching import closest_name, exact_match, match_name, normalised
 from survey.models import Campaign, Service, Team
 from survey.schedule.nudges import GroupKind, NudgeGroup
 
@@ -24,11 +27,29 @@ PREFIXES = {f"{kind.value}:": kind for kind in GroupKind}
 
 @dataclass(frozen=True)
 class Named:
-    """What the words named: at most one campaign and one group."""
+    """What the words named: at most one campaign, and the groups (teams, services).
+
+    Attributes:
+        campaign: The survey named, if any.
+        groups: The teams and services named, in the order typed.
+    """
 
     campaign: Campaign | None = None
-    group: NudgeGroup | None = None
-    group_service: uuid.UUID | None = field(default=None, compare=False)
+    groups: tuple[NudgeGroup, ...] = ()
+    group_services: tuple[uuid.UUID, ...] = field(default=(), compare=False)
+
+    @property
+    def group(self) -> NudgeGroup | None:
+        """The one team or service named, if any."""
+        return self.groups[0] if self.groups else None
+
+    @property
+    def group_service(self) -> uuid.UUID | None:
+        """The service of the one group named (the service itself for a service)."""
+        return self.group_services[0] if self.group_services else None
+
+
+Thing = Campaign | Team | Service
 
 
 @dataclass(frozen=True)
@@ -36,6 +57,17 @@ class _Known:
     campaigns: dict[str, Campaign]
     teams: dict[str, Team]
     services: dict[str, Service]
+
+    def names(self, kind: GroupKind | None) -> dict[str, Thing]:
+        """Display name to thing, for the kinds allowed (teams win a tie)."""
+        found: dict[str, Thing] = {}
+        if kind in (None, GroupKind.SERVICE):
+            found.update({s.name: s for s in self.services.values()})
+        if kind in (None, GroupKind.TEAM):
+            found.update({t.name: t for t in self.teams.values()})
+        if kind is None:
+            found.update({c.name: c for c in self.campaigns.values()})
+        return found
 
 
 def setting_free(args: tuple[str, ...]) -> list[str]:
@@ -50,29 +82,154 @@ def setting_free(args: tuple[str, ...]) -> list[str]:
 
 
 async def read_names(
-    session: AsyncSession, *, organisation_id: uuid.UUID, words: list[str]
+    session: AsyncSession,
+    *,
+    organisation_id: uuid.UUID,
+    words: list[str],
+    several_groups: bool = False,
+    groups_only: bool = False,
 ) -> Named:
-    """Match ``words`` to one campaign and/or one team or service.
+    """Match ``words`` to one survey and one team or service (or several).
+
+    Names need no quotes and may be partial: ``Child Protection``, ``child
+    prot`` and ``team:"Child Protection"`` all name the same team.
+
+    Args:
+        session: The database session.
+        organisation_id: Whose names to look in.
+        words: The words typed after the command.
+        several_groups: Whether more than one team or service may be named.
+        groups_only: Whether only teams and services may be named (no survey).
 
     Raises:
-        NotFoundError: words that name nothing, or two campaigns or two groups.
+        NotFoundError: words that name nothing (with the closest name), a partial
+            name that fits several (listing them), or two surveys or groups.
     """
-    known = await _known(session, organisation_id)
+    known = await _known(session, organisation_id, groups_only=groups_only)
     tokens = [word.strip("\"'") for word in words]
+    tokens = [token for token in tokens if token]
+    found = _read(known, tokens, 0, {})
+    if found is None:
+        raise NotFoundError(_why_not(known, tokens, groups_only=groups_only))
     named = Named()
+    for thing in found:
+        named = _add(named, thing, several_groups=several_groups)
+    return named
+
+
+def _read(
+    known: _Known,
+    tokens: list[str],
+    position: int,
+    seen: dict[int, list[Thing] | None],
+) -> list[Thing] | None:
+    """The things ``tokens[position:]`` name, whole names before partial ones."""
+    if position == len(tokens):
+        return []
+    if position in seen:
+        return seen[position]
+    seen[position] = None
+    kind, first, start = _at(tokens, position)
+    names = known.names(kind)
+    candidates = [
+        (names[exact], end)
+        for run, end in _runs(tokens, start, first)
+        if (exact := exact_match(run, names)) is not None
+    ] + [
+        (thing, end)
+        for run, end in _runs(tokens, start, first)
+        if (thing := _partial(names, run)) is not None
+    ]
+    for thing, end in candidates:
+        rest = _read(known, tokens, end, seen)
+        if rest is not None:
+            seen[position] = [thing, *rest]
+            break
+    return seen[position]
+
+
+def _at(tokens: list[str], position: int) -> tuple[GroupKind | None, str, int]:
+    """The kind a ``team:``/``service:`` prefix asks for, the first word, its index."""
+    kind, first = _prefixed(tokens[position])
+    if not first and position + 1 < len(tokens):
+        # "team: Child Protection": the name is in the next words.
+        return kind, tokens[position + 1], position + 1
+    return kind, first, position
+
+
+def _runs(tokens: list[str], start: int, first: str) -> list[tuple[str, int]]:
+    """Runs of words from ``start``, longest first, with the index after each."""
+    return [
+        (" ".join([first, *tokens[start + 1 : end]]), end)
+        for end in range(len(tokens), start, -1)
+    ]
+
+
+def _partial(names: dict[str, Thing], run: str) -> Thing | None:
+    match = match_name(run, sorted(names))
+    if match.found is not None:
+        return names[match.found]
+    if match.candidates:
+        return _newest_of_one_series([names[name] for name in match.candidates])
+    return None
+
+
+def _why_not(known: _Known, tokens: list[str], *, groups_only: bool) -> str:
+    """Why the words name nothing: from the first words no whole name covers."""
     position = 0
     while position < len(tokens):
-        kind, first = _prefixed(tokens[position])
-        for end in range(len(tokens), position, -1):
-            phrase = " ".join([first, *tokens[position + 1 : end]]).strip()
-            found = _lookup(known, phrase, kind)
-            if found is not None:
-                named = _add(named, found)
-                position = end
-                break
-        else:
-            raise NotFoundError(_unknown(known, kind, [first, *tokens[position + 1 :]]))
-    return named
+        kind, first, start = _at(tokens, position)
+        names = known.names(kind)
+        ends = [
+            end for run, end in _runs(tokens, start, first) if exact_match(run, names)
+        ]
+        if not ends:
+            break
+        position = ends[0]
+    if position == len(tokens):
+        return text.two_of("team or service")
+    kind, first, start = _at(tokens, position)
+    names = known.names(kind)
+    for run, end in _runs(tokens, start, first):
+        match = match_name(run, sorted(names))
+        if match.candidates and _read(known, tokens, end, {}) is not None:
+            return text.which_of(run, match.candidates)
+    phrase = " ".join([first, *tokens[start + 1 :]])
+    closest = None
+    for run, _ in _runs(tokens, start, first):
+        closest = closest_name(run, names)
+        if closest is not None:
+            break
+    if kind is not None:
+        return text.unknown_group(kind.value, phrase, closest, list(names))
+    return text.unknown_words(phrase, closest, groups_only=groups_only)
+
+
+def _newest_of_one_series(things: list[Thing]) -> Campaign | None:
+    """The latest round when every candidate is a round of the same survey.
+
+    "pulse" fits every "Pulse check <month> <year>"; the person means the latest.
+    """
+    if not all(isinstance(thing, Campaign) for thing in things):
+        return None
+    campaigns = [thing for thing in things if isinstance(thing, Campaign)]
+    if len({_series(campaign.name) for campaign in campaigns}) != 1:
+        return None
+    return max(campaigns, key=lambda campaign: (campaign.year, campaign.created_at))
+
+
+_DATE_WORDS = {
+    *(name.casefold() for name in calendar.month_name if name),
+    *(name.casefold() for name in calendar.month_abbr if name),
+}
+
+
+def _series(name: str) -> str:
+    """A survey's name without dates: "Pulse check November 2026" -> "pulse check"."""
+    words = normalised(name).split()
+    return " ".join(
+        word for word in words if not word.isdigit() and word not in _DATE_WORDS
+    )
 
 
 def _prefixed(token: str) -> tuple[GroupKind | None, str]:
@@ -82,53 +239,27 @@ def _prefixed(token: str) -> tuple[GroupKind | None, str]:
     return None, token
 
 
-def _lookup(
-    known: _Known, phrase: str, kind: GroupKind | None
-) -> Campaign | Team | Service | None:
-    wanted = phrase.casefold()
-    if not wanted:
-        return None
-    if kind is None and wanted in known.campaigns:
-        return known.campaigns[wanted]
-    if kind in (None, GroupKind.TEAM) and wanted in known.teams:
-        return known.teams[wanted]
-    if kind in (None, GroupKind.SERVICE) and wanted in known.services:
-        return known.services[wanted]
-    return None
-
-
-def _add(named: Named, found: Campaign | Team | Service) -> Named:
+def _add(named: Named, found: Thing, *, several_groups: bool) -> Named:
     if isinstance(found, Campaign):
         if named.campaign is not None:
-            raise NotFoundError(text.two_of("campaign"))
-        return Named(found, named.group, named.group_service)
-    if named.group is not None:
+            raise NotFoundError(text.two_of("survey"))
+        return Named(found, named.groups, named.group_services)
+    if named.groups and not several_groups:
         raise NotFoundError(text.two_of("team or service"))
     if isinstance(found, Team):
         group = NudgeGroup(GroupKind.TEAM, found.id, found.name)
-        return Named(named.campaign, group, found.service_id)
+        service = found.service_id
+    else:
+        group = NudgeGroup(GroupKind.SERVICE, found.id, found.name)
+        service = found.id
     return Named(
-        named.campaign, NudgeGroup(GroupKind.SERVICE, found.id, found.name), found.id
+        named.campaign, (*named.groups, group), (*named.group_services, service)
     )
 
 
-def _unknown(known: _Known, kind: GroupKind | None, words: list[str]) -> str:
-    """Why ``words`` name nothing, leaving out a campaign name at their end."""
-    phrase = " ".join(word for word in words if word)
-    for name in known.campaigns:
-        if phrase.casefold().endswith(" " + name):
-            phrase = phrase[: -len(name) - 1]
-            break
-    if kind == GroupKind.TEAM:
-        names = [team.name for team in known.teams.values()]
-        return text.unknown_group("team", phrase, names)
-    if kind == GroupKind.SERVICE:
-        names = [service.name for service in known.services.values()]
-        return text.unknown_group("service", phrase, names)
-    return text.unknown_words(phrase)
-
-
-async def _known(session: AsyncSession, organisation_id: uuid.UUID) -> _Known:
+async def _known(
+    session: AsyncSession, organisation_id: uuid.UUID, *, groups_only: bool
+) -> _Known:
     campaigns = await session.exec(
         select(Campaign).where(Campaign.organisation_id == organisation_id)
     )
@@ -139,7 +270,11 @@ async def _known(session: AsyncSession, organisation_id: uuid.UUID) -> _Known:
         select(Service).where(Service.organisation_id == organisation_id)
     )
     return _Known(
-        campaigns={campaign.name.casefold(): campaign for campaign in campaigns.all()},
+        campaigns={
+            campaign.name.casefold(): campaign
+            for campaign in campaigns.all()
+            if not groups_only
+        },
         teams={team.name.casefold(): team for team in teams.all()},
         services={service.name.casefold(): service for service in services.all()},
     )

@@ -1,9 +1,9 @@
 """Reading ``name=value`` settings typed after a command: ``said="..." due=2027-03-31``.
 
-Pure. A value with spaces goes in double or single quotes (curly quotes count);
-inside quotes the text is kept exactly, line breaks included. A word outside
-quotes that is not a setting usually means the quotes were left out, and the
-message says so.
+Pure. A value with spaces may go in double or single quotes (curly quotes
+count); inside quotes the text is kept exactly, line breaks included. Without
+quotes a value runs to the next ``name=`` (``to=Child Protection at=Monday
+9am``), so quotes are only needed when a value itself holds ``name=``.
 """
 
 from __future__ import annotations
@@ -101,8 +101,14 @@ def read_options(
                 f"The quote after {name}= is never closed; end the value with "
                 f"{value[0]}."
             )
+        end = match.end()
+        if match["bare"] is not None:
+            # Unquoted, the value runs on to the next setting.
+            following = _FIRST.search(text, end)
+            end = following.start() if following else len(text)
+            value = " ".join(text[match.start("bare") : end].split())
         values[name] = value
-        position, last = match.end(), name
+        position, last = end, name
     return Options(values, words)
 
 

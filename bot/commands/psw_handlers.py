@@ -11,6 +11,7 @@ from bot.commands.follow_up import (
     you_said_messages,
 )
 from bot.commands.grammar import CommandName
+from bot.commands.naming import setting_free
 from bot.commands.request import CommandRequest, CommandResult, one_notice
 from bot.commands.schedule import (
     campaign_schedule_messages,
@@ -34,7 +35,7 @@ async def campaign_open(request: CommandRequest) -> CommandResult:
         return one_notice(text.campaign_name_needed(CommandName.CAMPAIGN_OPEN))
     async with request.sessions() as session, session.begin():
         campaign = await find_campaign(
-            session, organisation_id=request.organisation.id, name=name
+            session, organisation_id=request.organisation.id, name=name, partial=True
         )
         invited = await open_campaign(session, campaign=campaign, now=request.now)
     return one_notice(text.campaign_opened(campaign.name, invited), Tone.SUCCESS)
@@ -47,7 +48,7 @@ async def campaign_close(request: CommandRequest) -> CommandResult:
         return one_notice(text.campaign_name_needed(CommandName.CAMPAIGN_CLOSE))
     async with request.sessions() as session, session.begin():
         campaign = await find_campaign(
-            session, organisation_id=request.organisation.id, name=name
+            session, organisation_id=request.organisation.id, name=name, partial=True
         )
         await close_campaign(
             session, campaign=campaign, now=request.now, secret=request.secret
@@ -116,6 +117,7 @@ async def brief(request: CommandRequest) -> CommandResult:
         request.sessions,
         organisation=request.organisation,
         typed=request.typed or request.command.text,
+        words=tuple(setting_free(request.command.args)),
         now=request.now,
         platforms=request.platforms,
     )

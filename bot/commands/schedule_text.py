@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from survey.matching import one_of
+
 SCHEDULE_EXAMPLE = (
-    'campaign schedule "Health check 2026" opens=2026-12-01T09:00 '
+    'survey schedule "Health check 2026" opens=2026-12-01T09:00 '
     "closes=2026-12-21T17:00 remind=3,7,-1"
 )
-REMIND_EXAMPLE = 'remind team:"Team A" "Health check 2026" at=2026-12-03T14:00'
+REMIND_EXAMPLE = "remind Child Protection Health check 2026 at=Thursday 2pm"
 PULSE_EXAMPLE = (
     "pulse schedule every=4 weeks audience=service:Adults questions=4 cooldown=14"
 )
@@ -30,10 +32,10 @@ def _list(names: Sequence[str]) -> str:
 def schedule_usage() -> str:
     """``campaign schedule`` without a name or closing time."""
     return (
-        "Give the campaign's name and its times (your local time), for example:\n"
+        "Give the survey's name and its times (your local time), for example:\n"
         f"{SCHEDULE_EXAMPLE}\n"
         "remind= lists reminder days: 3 is three days after opening, -1 the day "
-        "before closing. An open campaign needs only closes= and remind=."
+        "before closing. An open survey needs only closes= and remind=."
     )
 
 
@@ -68,23 +70,20 @@ def remind_usage() -> str:
     return (
         "Name the team or service and the time of their survey hour, for "
         f"example:\n{REMIND_EXAMPLE}\n"
-        "The campaign can be left out when only one is open."
+        "The survey can be left out when only one is open."
     )
 
 
 def remind_needs_group() -> str:
     """``remind`` naming a campaign but no team or service."""
-    return (
-        "Which team or service? Add team:NAME or service:NAME, for example:\n"
-        f"{REMIND_EXAMPLE}"
-    )
+    return f"Which team or service? Add its name, for example:\n{REMIND_EXAMPLE}"
 
 
 def which_campaign(open_names: Sequence[str]) -> str:
     """No campaign named and not exactly one open."""
     if not open_names:
         return "No survey is open right now; name the campaign."
-    return f"Which campaign? Name one of {_list(open_names)}."
+    return f"Which survey? Name one of {_list(open_names)}."
 
 
 def nudge_planned(group: str, campaign: str, at: str) -> str:
@@ -179,7 +178,7 @@ def no_teams_managed() -> str:
 
 def no_campaign_to_show() -> str:
     """Participation when there is no campaign at all."""
-    return "There are no open or closed campaigns yet."
+    return "There are no open or closed surveys yet."
 
 
 # pulse schedule
@@ -264,19 +263,31 @@ def no_rounds_yet(title: str) -> str:
 
 
 def two_of(kind: str) -> str:
-    """Two campaigns, or two groups, named in one command."""
+    """Two surveys, or two groups, named in one command."""
     return f"That names more than one {kind}; name one."
 
 
-def unknown_group(kind: str, name: str, names: Sequence[str]) -> str:
+def which_of(typed: str, names: Sequence[str]) -> str:
+    """A partial name that fits several teams, services or surveys."""
+    return f"'{typed}' could be {one_of(names)}. Which one? Type more of its name."
+
+
+def unknown_group(
+    kind: str, name: str, closest: str | None, names: Sequence[str]
+) -> str:
     """A team or service that does not exist."""
+    if closest is not None:
+        return f"There is no {kind} '{name}'. Did you mean '{closest}'?"
     known = ", ".join(sorted(names)) or "none"
     return f"There is no {kind} '{name}'. {kind.capitalize()}s: {known}."
 
 
-def unknown_words(words: str) -> str:
-    """Words that name no campaign, team or service."""
+def unknown_words(words: str, closest: str | None, *, groups_only: bool) -> str:
+    """Words that name no survey, team or service."""
+    what = "team or service" if groups_only else "survey, team or service"
+    if closest is not None:
+        return f"I don't know '{words}': it is not a {what}. Did you mean '{closest}'?"
     return (
-        f"I don't know '{words}': it is not a campaign, team or service. Put "
-        'names in quotes, like team:"Team A".'
+        f"I don't know '{words}': it is not a {what}. Type a name as it appears "
+        "in 'participation' or 'summary', with or without quotes."
     )

@@ -39,33 +39,41 @@ USAGE: dict[CommandName, tuple[str, str]] = {
     CommandName.UNMUTE: ("unmute [survey]", "turn those reminders back on"),
     CommandName.HELP: ("help", "this list"),
     CommandName.CAMPAIGN_OPEN: (
-        "campaign open NAME",
+        "survey open NAME",
         "open a survey and invite everyone in its audience",
     ),
     CommandName.CAMPAIGN_CLOSE: (
-        "campaign close NAME",
+        "survey close NAME",
         "close a survey so it takes no more answers",
     ),
     CommandName.CAMPAIGN_SCHEDULE: (
-        "campaign schedule NAME opens=... closes=... remind=3,7,-1",
+        "survey schedule NAME opens=Monday 9am closes=... remind=3,7,-1",
         "plan when a survey opens, closes and reminds (replaces any earlier plan)",
     ),
     CommandName.WHO_HAS_ACCESS: (
         "who-has-access",
         "who can ask for which summaries",
     ),
-    CommandName.SUMMARY: ("summary", "your teams' results"),
+    CommandName.SUMMARY: (
+        "summary [team or service] [survey]",
+        "results compared with the service and the council, e.g. 'summary "
+        "Child Protection'",
+    ),
     CommandName.PARTICIPATION: (
-        "participation [campaign] [team or service]",
+        "participation [survey] [team or service]",
         "how many have finished, as counts and rates (never names)",
     ),
-    CommandName.THEMES: ("themes", "what comments are about"),
+    CommandName.THEMES: (
+        "themes [team or service] [survey]",
+        "what comments are about",
+    ),
     CommandName.TARGET: (
         "target QUESTION PERCENT",
-        "set a target % favourable for a question (red/amber/green in reports)",
+        "set a target % favourable for a question, by its words or id "
+        "(red/amber/green in reports)",
     ),
     CommandName.REMIND: (
-        "remind team:NAME|service:NAME [campaign] at=...",
+        "remind TEAM OR SERVICE [survey] at=Monday 9am",
         "a survey-hour nudge to that group's people who have not finished",
     ),
     CommandName.PULSE_SCHEDULE: (
@@ -79,14 +87,14 @@ USAGE: dict[CommandName, tuple[str, str]] = {
         "send 'action' for examples",
     ),
     CommandName.POST_YOU_SAID: (
-        "post you-said [campaign]",
+        "post you-said [survey]",
         "post 'you said, we did' to the workforce channel, with a note to "
         "everyone who took part",
     ),
     CommandName.BRIEF: (
-        'brief title="..." body="..."',
-        "post a briefing now or at=2026-12-01T09:30, to=channel, team:NAME or "
-        "service:NAME, with link= and feedback=yes",
+        'brief [to TEAM OR SERVICE] title="..." body="..."',
+        "post a briefing now or later (at=Monday 9am) to everyone or to one team "
+        "or service, with link= and feedback=yes",
     ),
 }
 """What each command is for, in the order help lists them."""
@@ -108,10 +116,67 @@ def help_title() -> str:
     return "What you can ask me"
 
 
+HELP_GROUPS: tuple[tuple[str, tuple[CommandName, ...]], ...] = (
+    (
+        "Answering",
+        (
+            CommandName.STATUS,
+            CommandName.START,
+            CommandName.RESUME,
+            CommandName.BACK,
+            CommandName.SKIP,
+            CommandName.PAUSE,
+            CommandName.MUTE,
+            CommandName.UNMUTE,
+            CommandName.PRIVACY,
+        ),
+    ),
+    (
+        "My team's results",
+        (
+            CommandName.SUMMARY,
+            CommandName.THEMES,
+            CommandName.PARTICIPATION,
+            CommandName.TRENDS,
+        ),
+    ),
+    (
+        "Running surveys",
+        (
+            CommandName.CAMPAIGN_OPEN,
+            CommandName.CAMPAIGN_CLOSE,
+            CommandName.CAMPAIGN_SCHEDULE,
+            CommandName.PULSE_SCHEDULE,
+            CommandName.REMIND,
+            CommandName.WHO_HAS_ACCESS,
+        ),
+    ),
+    (
+        "Follow-up",
+        (
+            CommandName.YOU_SAID,
+            CommandName.ACTION,
+            CommandName.TARGET,
+            CommandName.POST_YOU_SAID,
+            CommandName.BRIEF,
+        ),
+    ),
+)
+"""Help's sections, by task; a section nobody may use is left out."""
+
+
 def help_text(available: Sequence[CommandName]) -> str:
-    """The help message: the commands this person can use."""
+    """The help message: the commands this person can use, by task."""
     lines = ["Send me one of these:"]
-    lines += [f"- {usage(name)}: {USAGE[name][1]}" for name in available]
+    for heading, commands in HELP_GROUPS:
+        mine = [name for name in commands if name in available]
+        if not mine:
+            continue
+        lines += ["", f"{heading}:"]
+        lines += [f"- {usage(name)}: {USAGE[name][1]}" for name in mine]
+    if CommandName.CAMPAIGN_OPEN in available:
+        lines += ["", "'campaign' still works wherever 'survey' is written."]
+    lines += ["", f"- {usage(CommandName.HELP)}: {USAGE[CommandName.HELP][1]}"]
     return "\n".join(lines)
 
 
@@ -232,15 +297,15 @@ def start_command(campaign_name: str) -> str:
 def campaign_usage() -> str:
     """A bare or mistyped ``campaign`` command."""
     return (
-        "Use 'campaign open NAME', 'campaign close NAME' or 'campaign schedule "
+        "Use 'survey open NAME', 'survey close NAME' or 'survey schedule "
         "NAME opens=... closes=... remind=...', for example: "
-        'campaign close "Pulse check November 2026".'
+        "survey close Pulse check November 2026."
     )
 
 
 def campaign_name_needed(command: CommandName) -> str:
-    """Campaign open or close without a name."""
-    return f"Which campaign? Send '{usage(command)}' with the campaign's name."
+    """Survey open or close without a name."""
+    return f"Which survey? Send '{usage(command)}' with the survey's name."
 
 
 def campaign_opened(name: str, invited: int) -> str:

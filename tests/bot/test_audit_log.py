@@ -104,7 +104,7 @@ async def test_a_refused_or_failed_view_logs_nothing(
     refused = await _ask(council_sessions, built.manager, "summary Beta")
     assert "only see summaries for the teams you manage" in refused
     unknown = await _ask(council_sessions, built.psw, "summary Nowhere")
-    assert "There is no team or service called 'Nowhere'" in unknown
+    assert "I don't know 'Nowhere': it is not a survey, team or service." in unknown
     assert (await _events(council_sessions)).keys() == before.keys()
 
 

@@ -339,7 +339,7 @@ def test_campaign_create_open_list_close(westmere: RunCli, database: Path) -> No
     )
     assert created == (
         f"Created '{name}' for social_work. Open it with "
-        f'`healthcheck campaign open "{name}"`.\n'
+        f'`healthcheck survey open "{name}"`.\n'
     )
     assert westmere.ok("campaign", "list", *org) == (
         f"{name}\tdraft\tsocial-worker-health-check v2\tsocial_work\n"
@@ -357,7 +357,7 @@ def test_campaign_create_open_list_close(westmere: RunCli, database: Path) -> No
 
 def test_campaign_mistakes_are_one_line_each(westmere: RunCli, database: Path) -> None:
     org = ("--org", "westmere")
-    assert westmere.ok("campaign", "list", *org) == "No campaigns yet.\n"
+    assert westmere.ok("campaign", "list", *org) == "No surveys yet.\n"
     unknown_template = westmere.refused(
         "campaign", "create", "Pulse", "--template", "pulse", *org
     )
@@ -378,15 +378,13 @@ def test_campaign_mistakes_are_one_line_each(westmere: RunCli, database: Path) -
     assert unknown_team.error_line.startswith("Error: There is no team 'Nope'. Teams: ")
     unknown_campaign = westmere.refused("campaign", "open", "Pulse", *org)
     assert unknown_campaign.error_line == (
-        "Error: There is no campaign 'Pulse'. Campaigns: none yet."
+        "Error: There is no survey 'Pulse'; there are no surveys yet."
     )
     westmere.ok("campaign", "create", "Pulse", "--template", "pulse-check", *org)
     duplicate = westmere.refused(
         "campaign", "create", "PULSE", "--template", "pulse-check", *org
     )
-    assert duplicate.error_line == (
-        "Error: There is already a campaign called 'PULSE'."
-    )
+    assert duplicate.error_line == ("Error: There is already a survey called 'PULSE'.")
     draft_close = westmere.refused("campaign", "close", "Pulse", *org)
     assert draft_close.error_line == (
         "Error: 'Pulse' is draft, so it cannot be closed."
@@ -518,7 +516,7 @@ def test_the_installed_command_prints_no_traceback(
     )
     assert (unknown.code, unknown.error_line) == (
         1,
-        "Error: There is no campaign 'Nope'. Campaigns: none yet.",
+        "Error: There is no survey 'Nope'; there are no surveys yet.",
     )
     bad_port = run_process(
         ["db", "current"], environment | {"HEALTHCHECK_PORT": "abc"}, tmp_path

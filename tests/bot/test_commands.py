@@ -310,8 +310,8 @@ async def test_help_for_the_psw_lists_campaign_commands(
 
     help_text = words(await run(sessions, c.psw, "help"))
 
-    assert "- campaign open NAME:" in help_text
-    assert "- campaign close NAME:" in help_text
+    assert "- survey open NAME:" in help_text
+    assert "- survey close NAME:" in help_text
     assert "- who-has-access:" in help_text
     assert "Coming later" not in help_text
     assert "not available yet" not in help_text
@@ -658,7 +658,7 @@ async def test_closing_an_unknown_campaign_names_the_real_ones(
     (notice,) = result.messages
     assert isinstance(notice, Notice)
     assert notice.tone == Tone.ERROR
-    assert "There is no campaign 'Nonsense'" in notice.text
+    assert "There is no survey 'Nonsense'" in notice.text
     assert "'Small check 2026'" in notice.text
     assert await table_counts(sessions) == before
 
@@ -679,9 +679,9 @@ async def test_campaign_commands_need_a_name_or_subcommand(
 ) -> None:
     c = await council(sessions)
 
-    assert "Which campaign?" in words(await run(sessions, c.psw, "campaign close"))
-    assert "Which campaign?" in words(await run(sessions, c.psw, "campaign open"))
-    assert "campaign open NAME" in words(await run(sessions, c.psw, "campaign"))
+    assert "Which survey?" in words(await run(sessions, c.psw, "campaign close"))
+    assert "Which survey?" in words(await run(sessions, c.psw, "survey open"))
+    assert "survey open NAME" in words(await run(sessions, c.psw, "campaign"))
 
 
 @pytest.mark.parametrize(

@@ -174,9 +174,8 @@ def test_settings_take_aliases_and_empty_values() -> None:
     ("typed", "problem"),
     [
         (
-            "brief title=Team update body=x",
-            "'update' after title= is not part of any setting. If the title has "
-            'spaces in it, put it in quotes: title="..."',
+            'brief title="Team update" stray body=x',
+            "'stray' after title= is not part of any setting.",
         ),
         (
             'brief title="Team update body=x',
@@ -230,8 +229,8 @@ async def test_help_lists_the_follow_up_commands_as_available(
     assert "Coming later" not in psw_help
     for usage in (
         "- action add|update|list:",
-        "- post you-said [campaign]:",
-        '- brief title="..." body="...":',
+        "- post you-said [survey]:",
+        '- brief [to TEAM OR SERVICE] title="..." body="...":',
         "- you-said [survey]:",
     ):
         assert usage in available
@@ -301,7 +300,7 @@ async def test_action_add_says_when_the_figure_is_hidden(
         (
             'action add theme=workload campaign="Health check 1999" said="x" '
             'doing="y" owner="z"',
-            "There is no campaign 'Health check 1999'. Campaigns: 'Small check 2026'.",
+            "There is no survey 'Health check 1999'. Did you mean 'Small check 2026'?",
         ),
         (
             f'action add campaign="{CAMPAIGN}" question=WL01 said="x" doing="y" '
@@ -331,11 +330,6 @@ async def test_action_add_says_when_the_figure_is_hidden(
         (
             'action add theme=workload said="x" doing="y" owner="z" status="not doing"',
             "an action marked 'not doing' needs a reason",
-        ),
-        (
-            'action add theme=workload said=Caseloads are high doing="y" owner="z"',
-            "'are' after said= is not part of any setting. If the said has spaces "
-            'in it, put it in quotes: said="..."',
         ),
         (
             'action add theme=workload said="Caseloads doing=y owner=z',
@@ -476,7 +470,7 @@ async def test_action_list_when_empty_or_for_an_unknown_survey(
     unknown = only_notice(await run(sessions, c.psw, "action list Nope"))
 
     assert empty.text == "No actions have been logged yet."
-    assert unknown.text.startswith("There is no campaign 'Nope'.")
+    assert unknown.text.startswith("There is no survey 'Nope'.")
 
 
 # you-said (anyone)
@@ -600,7 +594,7 @@ async def test_a_long_digest_is_cut_to_one_post_and_says_how_many_more(
             "post you-said small check 2026",
             "There are no actions for 'Small check 2026' yet",
         ),
-        ("", "post you-said Nope", "There is no campaign 'Nope'."),
+        ("", "post you-said Nope", "There is no survey 'Nope'."),
     ],
 )
 async def test_post_you_said_with_nothing_to_post_explains_and_sends_nothing(
@@ -730,11 +724,30 @@ async def test_brief_at_a_time_schedules_one_job_that_posts_once(
             'brief title="Late" body="x" at=2026-03-01T09:00',
             "09:00 on 1 March 2026 has already passed; choose a later time.",
         ),
-        ('brief title="When" body="x" at=2026-12-01', "'2026-12-01' is not a date"),
-        ('brief title="When" body="x" at=tomorrow', "'tomorrow' is not a date"),
+        (
+            'brief title="When" body="x" at=2026-12-01',
+            "The time to post '2026-12-01' needs a time too, like \"Monday 9am\"",
+        ),
+        (
+            'brief title="When" body="x" at=tomorrow',
+            "I can't read the time to post 'tomorrow'; write it like \"Monday 9am\"",
+        ),
         (
             'brief title="Who" body="x" to="team:Team Z"',
-            "There is no team 'Team Z'. Teams: Team A.",
+            "There is no team 'Team Z'. Did you mean 'Team A'? To post to the whole "
+            "workforce channel, leave to= out.",
+        ),
+        (
+            'brief to Team Z title="Who" body="x"',
+            "I don't know 'Team Z': it is not a team or service. Did you mean 'Team A'?",
+        ),
+        (
+            'brief please title="Who" body="x"',
+            "I couldn't read 'please'. Start with 'to' and a team or service",
+        ),
+        (
+            'brief to Team A title="Who" body="x" to=channel',
+            "Say who the briefing is for once",
         ),
         (
             'brief title="Who" body="x" to=service:Housing',
@@ -742,7 +755,7 @@ async def test_brief_at_a_time_schedules_one_job_that_posts_once(
         ),
         (
             'brief title="Who" body="x" to=everyone-please',
-            "to= takes channel, team:NAME or service:NAME, not 'everyone-please'.",
+            "I don't know 'everyone-please': it is not a team or service.",
         ),
         (
             'brief title="Link" body="x" link=www.example.org',
@@ -752,10 +765,6 @@ async def test_brief_at_a_time_schedules_one_job_that_posts_once(
         (
             'brief title="Link" body="x" link=javascript:alert(1)',
             "is not a web link",
-        ),
-        (
-            "brief title=Practice week body=x",
-            "'week' after title= is not part of any setting.",
         ),
         ('brief title="Practice week body=x', "The quote after title= is never closed"),
         (

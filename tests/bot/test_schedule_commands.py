@@ -199,10 +199,10 @@ async def test_a_quoted_name_and_an_offset_work_too(sessions: SessionFactory) ->
         (SCHEDULE.replace("3,7,-1", "3,40"), "day 40 would fall outside"),
         (SCHEDULE.replace("3,7,-1", "3,x"), "'x' is not a day number"),
         (SCHEDULE.replace("2026-12-01T09:00", "2026-12-01"), "needs a time too"),
-        (SCHEDULE.replace("Health check 2026", "Nope"), "There is no campaign 'Nope'"),
+        (SCHEDULE.replace("Health check 2026", "Nope"), "There is no survey 'Nope'"),
         (SCHEDULE + " closes=2026-12-22T17:00", "'closes=' is given twice"),
         (SCHEDULE + " at=2026-12-22T17:00", "'at=' is not a setting here"),
-        ("campaign schedule Health check 2026", "Give the campaign's name and"),
+        ("campaign schedule Health check 2026", "Give the survey's name and"),
     ],
 )
 async def test_bad_schedules_are_explained_and_nothing_is_stored(
@@ -480,10 +480,6 @@ async def test_the_psw_schedules_a_recurring_pulse(sessions: SessionFactory) -> 
             "There is no team 'Team Z'",
         ),
         ("pulse schedule every=4 template=small-health", "health check template"),
-        (
-            "pulse schedule every=4 audience=team:Team A template=small-pulse",
-            'put it in quotes: audience="..."',
-        ),
     ],
 )
 async def test_bad_pulses_are_explained_and_nothing_is_stored(

@@ -219,7 +219,7 @@ async def test_a_duplicate_name_is_refused_in_any_case(
     message = await refused_create(
         sessions, council, CampaignStateError, name="HEALTH CHECK 2026 "
     )
-    assert message == "There is already a campaign called 'HEALTH CHECK 2026'."
+    assert message == "There is already a survey called 'HEALTH CHECK 2026'."
     assert await campaign_names(sessions) == ["Health check 2026"]
 
 
@@ -227,7 +227,7 @@ async def test_a_blank_name_is_refused(
     sessions: SessionFactory, council: Council
 ) -> None:
     message = await refused_create(sessions, council, CampaignStateError, name="   ")
-    assert message == "A campaign needs a name."
+    assert message == "A survey needs a name."
     assert await campaign_names(sessions) == []
 
 
@@ -237,7 +237,7 @@ async def test_a_name_too_long_to_store_is_refused(
     message = await refused_create(
         sessions, council, CampaignStateError, name="Health check " + "x" * 108
     )
-    assert message == "A campaign name can be at most 120 characters."
+    assert message == "A survey name can be at most 120 characters."
     longest = "Health check " + "x" * 107
     await create(sessions, council, longest)
     assert await campaign_names(sessions) == [longest]
@@ -567,7 +567,9 @@ async def test_an_unknown_campaign_is_refused_naming_the_known_ones(
             await find_campaign(
                 session, organisation_id=council.organisation_id, name="Pulse"
             )
-    assert str(none_yet.value) == "There is no campaign 'Pulse'. Campaigns: none yet."
+    assert str(none_yet.value) == (
+        "There is no survey 'Pulse'; there are no surveys yet."
+    )
     await create(sessions, council, "Pulse March")
     await create(sessions, council, "Health check 2026")
     async with sessions() as session:
@@ -575,9 +577,22 @@ async def test_an_unknown_campaign_is_refused_naming_the_known_ones(
             await find_campaign(
                 session, organisation_id=council.organisation_id, name="Pulse"
             )
+    # The command line wants the whole name, but says which one was meant.
     assert str(refused.value) == (
-        "There is no campaign 'Pulse'. Campaigns: 'Health check 2026', 'Pulse March'."
+        "There is no survey 'Pulse'. Did you mean 'Pulse March'? Give its full name."
     )
+    async with sessions() as session:
+        with pytest.raises(NotFoundError) as far_off:
+            await find_campaign(
+                session, organisation_id=council.organisation_id, name="Xylophone"
+            )
+        partial = await find_campaign(
+            session, organisation_id=council.organisation_id, name="pulse", partial=True
+        )
+    assert str(far_off.value) == (
+        "There is no survey 'Xylophone'. Surveys: 'Health check 2026', 'Pulse March'."
+    )
+    assert partial.name == "Pulse March"
 
 
 async def test_campaigns_belong_to_their_organisation(
@@ -589,7 +604,7 @@ async def test_campaigns_belong_to_their_organisation(
         session.add(other)
     async with sessions() as session:
         assert await list_campaigns(session, organisation_id=other.id) == []
-        with pytest.raises(NotFoundError, match="Campaigns: none yet"):
+        with pytest.raises(NotFoundError, match="there are no surveys yet"):
             await find_campaign(
                 session, organisation_id=other.id, name="Health check 2026"
             )
