@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import UTC, date, datetime, time
 from typing import Annotated
+from zoneinfo import ZoneInfo
 
 import typer
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -20,7 +21,7 @@ audit_app = typer.Typer(
     rich_markup_mode=None,
 )
 
-COLUMNS = ("When (UTC)", "Who", "Where", "What", "Which results")
+COLUMNS = ("When", "Who", "Where", "What", "Which results")
 WIDEST = 60
 
 
@@ -29,7 +30,7 @@ class AuditOptionError(SurveyError):
 
 
 def parse_since(value: str) -> datetime:
-    """The start (UTC) of the day ``YYYY-MM-DD``; a clear error otherwise."""
+    """The start of the day ``YYYY-MM-DD`` (UTC until the organisation is known)."""
     try:
         day = date.fromisoformat(value.strip())
     except ValueError:
@@ -39,15 +40,20 @@ def parse_since(value: str) -> datetime:
     return datetime.combine(day, time(), tzinfo=UTC)
 
 
-def audit_table(events: Sequence[AuditEvent]) -> str:
-    """The events as an aligned plain-text table, newest first."""
+def audit_table(events: Sequence[AuditEvent], *, timezone: str = "UTC") -> str:
+    """The events as an aligned plain-text table, newest first.
+
+    Times are on the organisation's clock (``timezone``), as the heading says.
+    """
     if not events:
         return "No results have been viewed or exported in that time."
+    zone = ZoneInfo(timezone)
+    columns = (f"When ({timezone})", *COLUMNS[1:])
     rows: list[tuple[str, ...]] = [
         tuple(
             _fit(cell)
             for cell in (
-                f"{event.at.astimezone(UTC):%Y-%m-%d %H:%M}",
+                f"{event.at.astimezone(zone):%Y-%m-%d %H:%M}",
                 event.actor,
                 event.channel,
                 event.action,
@@ -56,10 +62,10 @@ def audit_table(events: Sequence[AuditEvent]) -> str:
         )
         for event in events
     ]
-    widths = [max(len(row[n]) for row in [COLUMNS, *rows]) for n in range(len(COLUMNS))]
+    widths = [max(len(row[n]) for row in [columns, *rows]) for n in range(len(columns))]
     lines = [
         "  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip()
-        for row in [COLUMNS, *rows]
+        for row in [columns, *rows]
     ]
     lines.insert(1, "  ".join("-" * w for w in widths))
     return "\n".join(lines)
@@ -91,9 +97,17 @@ def audit_list(
 
     async def listed(
         session: AsyncSession, organisation: Organisation
-    ) -> Sequence[AuditEvent]:
-        return await list_events(
-            session, organisation_id=organisation.id, since=start, limit=limit
+    ) -> tuple[Sequence[AuditEvent], str]:
+        # --since is a day on the organisation's own clock.
+        local = (
+            start.replace(tzinfo=ZoneInfo(organisation.timezone))
+            if start is not None
+            else None
         )
+        events = await list_events(
+            session, organisation_id=organisation.id, since=local, limit=limit
+        )
+        return events, organisation.timezone
 
-    typer.echo(audit_table(in_organisation(org, listed, writes=False)))
+    events, timezone = in_organisation(org, listed, writes=False)
+    typer.echo(audit_table(events, timezone=timezone))

@@ -176,7 +176,11 @@ async def post_you_said_messages(
             platforms=platforms,
         )
     if posted.repeat:
-        words = text.you_said_repeat(posted.announcement.posted_at, posted.notes)
+        posted_at = posted.announcement.posted_at
+        local = (
+            posted_at.astimezone(ZoneInfo(organisation.timezone)) if posted_at else None
+        )
+        words = text.you_said_repeat(local, posted.notes)
         return (Notice(words),)
     words = text.you_said_posted(
         title=title,
@@ -235,7 +239,6 @@ async def _list(
         rows.append(
             (
                 str(item.number),
-                item.short_id,
                 text.theme_label(item.action.theme),
                 item.action.you_said,
                 item.action.we_did,

@@ -70,7 +70,7 @@ def action_added(listed: ListedAction, figure: SupportingFigure | None) -> str:
     action = listed.action
     where = f" for '{listed.campaign.name}'" if listed.campaign else ""
     lines = [
-        f"Action {listed.number} (id {listed.short_id}) is logged under "
+        f"Action {listed.number} is logged under "
         f"{theme_label(action.theme)}{where}: {status_words(listed)}."
     ]
     if figure is not None:
@@ -80,10 +80,7 @@ def action_added(listed: ListedAction, figure: SupportingFigure | None) -> str:
 
 def action_updated(listed: ListedAction) -> str:
     """After ``action update``."""
-    return (
-        f"Action {listed.number} (id {listed.short_id}) is updated: "
-        f"{status_words(listed)}."
-    )
+    return f"Action {listed.number} is updated: {status_words(listed)}."
 
 
 def actions_title(campaign: str | None) -> str:
@@ -93,7 +90,6 @@ def actions_title(campaign: str | None) -> str:
 
 ACTION_COLUMNS = (
     "#",
-    "Id",
     "Theme",
     "You said",
     "We did",

@@ -21,7 +21,7 @@ from analytics.results import ResultsEngine
 from analytics.suppression import Policy
 from bot.commands import insights_text as text
 from bot.commands.access import Standing
-from bot.commands.naming import read_names
+from bot.commands.naming import read_names, read_target
 from bot.conversation.messages import Message, Notice, SummaryTable, Tone
 from survey.audit import record_event
 from survey.db import SessionFactory
@@ -368,15 +368,12 @@ async def target_messages(
     standing: Standing | None = None,
     channel: str = UNKNOWN_CHANNEL,
 ) -> tuple[Message, ...]:
-    """``target QUESTION PERCENT [template]``: set a RAG target (logged if who)."""
-    if len(args) not in (2, 3):
-        raise NotFoundError(text.TARGET_USAGE)
-    question, percent_text = args[0], args[1].rstrip("%")
-    template = args[2] if len(args) == 3 else DEFAULT_TEMPLATE
-    try:
-        percent = float(percent_text)
-    except ValueError:
-        raise NotFoundError(text.TARGET_USAGE) from None
+    """``target QUESTION PERCENT [template]``: set a RAG target (logged if who).
+
+    The question is its id or some of its words: ``target workload is
+    manageable 70%``.
+    """
+    question, percent, template = read_target(args, default=DEFAULT_TEMPLATE)
     async with sessions() as session, session.begin():
         target = await set_target(
             session,

@@ -278,3 +278,28 @@ async def _known(
         teams={team.name.casefold(): team for team in teams.all()},
         services={service.name.casefold(): service for service in services.all()},
     )
+
+
+def read_target(args: tuple[str, ...], *, default: str) -> tuple[str, float, str]:
+    """``target QUESTION PERCENT [template]``: the question's words, %, template.
+
+    The question may be several words; the percent is the last number typed.
+
+    Raises:
+        NotFoundError: no percent, or no question before it (says how to write it).
+    """
+    numbers = [index for index, arg in enumerate(args) if _percent(arg) is not None]
+    if not numbers or numbers[-1] == 0 or len(args) - numbers[-1] > 2:
+        raise NotFoundError(text.TARGET_USAGE)
+    at = numbers[-1]
+    percent = _percent(args[at])
+    assert percent is not None
+    template = args[at + 1] if at + 1 < len(args) else default
+    return " ".join(args[:at]), percent, template
+
+
+def _percent(typed: str) -> float | None:
+    try:
+        return float(typed.rstrip("%"))
+    except ValueError:
+        return None

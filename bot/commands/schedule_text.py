@@ -261,6 +261,12 @@ def no_rounds_yet(title: str) -> str:
 
 # naming
 
+TARGET_USAGE = (
+    "Set a target like this: target workload is manageable 70 (some of the "
+    "question's words or its id, then the percent favourable). For another "
+    "survey's questions add its template, e.g. target PL01 60 pulse-check."
+)
+
 
 def two_of(kind: str) -> str:
     """Two surveys, or two groups, named in one command."""

@@ -21,7 +21,7 @@ from survey.errors import NotFoundError, SurveyError
 from survey.models import Action, Campaign
 from survey.models.columns import utcnow
 from survey.questions.catalogue import template_definition
-from survey.questions.themes import THEMES
+from survey.questions.naming import find_question, theme_key
 
 PLANNED = "planned"
 IN_PROGRESS = "in progress"
@@ -67,21 +67,6 @@ class ListedAction:
 def short_id(action: Action) -> str:
     """The first characters of an action's id, as lists show it."""
     return action.id.hex[:SHORT_ID_LENGTH]
-
-
-def theme_key(typed: str) -> str:
-    """The taxonomy key for a theme typed as its key or its label, in any case.
-
-    Raises:
-        NotFoundError: naming every theme.
-    """
-    wanted = " ".join(typed.replace("_", " ").replace("-", " ").split()).casefold()
-    for key, label in THEMES.items():
-        if wanted in (key.replace("_", " "), label.casefold()):
-            return key
-    raise NotFoundError(
-        f"There is no theme '{typed.strip()}'. Themes: {', '.join(THEMES)}."
-    )
 
 
 def parse_status(typed: str) -> str:
@@ -326,15 +311,8 @@ async def _campaign_and_question(
             "as the question."
         )
     definition = await template_definition(session, template_id=found.template_id)
-    wanted = question.strip().casefold()
-    for candidate in definition.questions:
-        if candidate.id.casefold() == wanted:
-            return found, candidate.id, candidate.theme
-    ids = ", ".join(candidate.id for candidate in definition.questions)
-    raise NotFoundError(
-        f"There is no question '{question.strip()}' in '{found.name}'. "
-        f"Its questions are {ids}."
-    )
+    chosen = find_question(definition, question, where=f"'{found.name}'")
+    return found, chosen.id, chosen.theme
 
 
 def _text(value: str, *, what: str, limit: int) -> str:

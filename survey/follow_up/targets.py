@@ -11,6 +11,7 @@ from survey.errors import SurveyError
 from survey.models import Target
 from survey.models.columns import utcnow
 from survey.questions.catalogue import definition_of, latest_template
+from survey.questions.naming import find_question
 
 
 class TargetError(SurveyError):
@@ -35,13 +36,7 @@ async def set_target(
     if not 0 <= percent <= 100:
         raise TargetError(f"A target is a percentage from 0 to 100, not {percent:g}.")
     definition = definition_of(await latest_template(session, key=template_key))
-    ids = {question.id.upper(): question for question in definition.questions}
-    question = ids.get(question_key.upper())
-    if question is None:
-        raise TargetError(
-            f"'{question_key}' is not a question in {definition.title}. "
-            f"Questions: {', '.join(sorted(ids))}."
-        )
+    question = find_question(definition, question_key, where=definition.title)
     if not question.reported_codes():
         raise TargetError(
             f"{question.id} has no favourable answers, so it cannot have a target."

@@ -266,9 +266,10 @@ async def test_audit_list_prints_the_newest_first_within_the_options(
     code = await _in_thread(cli.main, ["audit", "list", "--org", "teams-org"])
     assert code == 0
     lines = capsys.readouterr().out.splitlines()
+    # On the council's clock (January: the same as UTC in London).
     assert lines[0].split() == [
         "When",
-        "(UTC)",
+        "(Europe/London)",
         "Who",
         "Where",
         "What",

@@ -178,7 +178,7 @@ async def test_the_psw_sets_a_target_and_staff_cannot(sessions: SessionFactory) 
     answer = await _ask(sessions, people["psw"], "target q1 70 small-check")
     assert "Target set: 70% favourable for Q1 in small-check" in answer
     wrong = await _ask(sessions, people["psw"], "target NOPE 70 small-check")
-    assert "'NOPE' is not a question" in wrong
+    assert "No question in Small check matches 'NOPE'" in wrong
     too_high = await _ask(sessions, people["psw"], "target Q1 170 small-check")
     assert "from 0 to 100" in too_high
     no_favourable = await _ask(sessions, people["psw"], "target TX1 50 small-check")

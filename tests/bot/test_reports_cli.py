@@ -95,7 +95,7 @@ def test_an_unknown_campaign_is_one_clear_error(demo_db: Path, tmp_path: Path) -
     assert isinstance(result.exception, NotFoundError)
     message = str(result.exception)
     assert "\n" not in message
-    assert "There is no campaign 'Health check 1999'" in message
+    assert "There is no survey 'Health check 1999'" in message
     assert f"'{CLOSED}'" in message, "names the campaigns that do exist"
     assert not out.exists()
 
@@ -127,7 +127,7 @@ def test_the_main_cli_prints_one_error_line(
     assert cli.main(["report", "Nope", "--format", "docx"]) == 1
     errors = capsys.readouterr().err.strip().splitlines()
     assert len(errors) == 1
-    assert errors[0].startswith("Error: There is no campaign 'Nope'.")
+    assert errors[0].startswith("Error: There is no survey 'Nope'.")
 
 
 def _log_actions(path: Path) -> None:

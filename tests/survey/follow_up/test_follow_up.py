@@ -104,8 +104,10 @@ def test_an_unknown_theme_lists_the_themes() -> None:
     with pytest.raises(NotFoundError) as caught:
         theme_key("morale")
 
-    assert str(caught.value).startswith("There is no theme 'morale'. Themes: workload,")
-    assert "practice_model" in str(caught.value)
+    assert str(caught.value).startswith(
+        "There is no theme 'morale'. Themes: Workload and caseload,"
+    )
+    assert "Practice model" in str(caught.value)
 
 
 @pytest.mark.parametrize(
@@ -168,16 +170,16 @@ async def test_text_is_stored_exactly_as_written(sessions: SessionFactory) -> No
     [
         (
             {"theme": "morale"},
-            "There is no theme 'morale'. Themes: workload, stress_wellbeing,",
+            "There is no theme 'morale'. Themes: Workload and caseload, Stress and",
         ),
         (
             {"campaign": "Health check 1999"},
-            "There is no campaign 'Health check 1999'. Campaigns: 'Small check 2026'.",
+            "There is no survey 'Health check 1999'. Did you mean 'Small check 2026'?",
         ),
         (
             {"campaign": CAMPAIGN, "question": "WL01"},
-            "There is no question 'WL01' in 'Small check 2026'. Its questions are "
-            "Q1, HOURS, BULLIED, WHO, NPS, TX1.",
+            "No question in 'Small check 2026' matches 'WL01'. Type some of the "
+            "words the question asks, or its id.",
         ),
         ({"question": "Q1"}, "Name the survey question Q1 was asked in"),
         ({"theme": None}, "Say which theme the action is about"),
@@ -383,7 +385,7 @@ async def test_numbers_stay_the_same_when_the_list_is_filtered(
     assert [(item.number, item.action.you_said) for item in for_survey] == [
         (2, "From the survey")
     ]
-    with pytest.raises(NotFoundError, match="There is no campaign 'Nope'"):
+    with pytest.raises(NotFoundError, match="There is no survey 'Nope'"):
         await listed(sessions, org, "Nope")
 
 
