@@ -9,10 +9,13 @@ from typing import Any
 from builders import NOW, SECRET
 from sqlmodel import col, func, select
 
+from analytics.comments import analyse_comment
 from survey.db import SessionFactory
-from survey.demo import DEMO_NAME, DEMO_SLUG, seed_demo
+from survey.demo import DEMO_NAME, DEMO_SLUG, FEATURED_MANAGER, seed_demo
+from survey.demo.comments import GRIPES, PRAISE
 from survey.models import (
     Action,
+    Announcement,
     Answer,
     Campaign,
     CampaignStatus,
@@ -115,7 +118,7 @@ async def test_last_year_is_closed_with_some_but_not_all_answering(
             await session.exec(
                 select(Campaign, Template)
                 .join(Template, col(Template.id) == col(Campaign.template_id))
-                .where(Campaign.year == last_year)
+                .where(Campaign.year == last_year, Template.kind == "health_check")
             )
         ).all()
         assert sorted((c.status, t.key) for c, t in rows) == [
@@ -201,3 +204,61 @@ async def test_seeding_again_changes_nothing(sessions: SessionFactory) -> None:
     said = await seed_demo(sessions, secret=SECRET, now=NOW + timedelta(days=3))
     assert said == "The demo organisation already exists; nothing to do."
     assert await everything(sessions) == before
+
+
+async def test_two_closed_years_a_pulse_series_actions_and_a_briefing(
+    sessions: SessionFactory,
+) -> None:
+    await seed_demo(sessions, secret=SECRET, now=NOW)
+    async with sessions() as session:
+        rows = (
+            await session.exec(
+                select(Campaign, Template).join(
+                    Template, col(Template.id) == col(Campaign.template_id)
+                )
+            )
+        ).all()
+        actions = (await session.exec(select(Action))).all()
+        announcements = (await session.exec(select(Announcement))).all()
+    closed = Counter(
+        (template.kind, campaign.year)
+        for campaign, template in rows
+        if campaign.status == CampaignStatus.CLOSED
+    )
+    assert closed[("health_check", NOW.year - 2)] == 2
+    assert closed[("health_check", NOW.year - 1)] == 2
+    assert sum(n for (kind, _), n in closed.items() if kind == "pulse") >= 3
+    last_year = {
+        campaign.id
+        for campaign, _ in rows
+        if campaign.name == f"Social work health check {NOW.year - 1}"
+    }
+    assert len(actions) >= 4
+    assert {action.campaign_id for action in actions} == last_year
+    assert {action.status for action in actions} >= {"done", "in progress"}
+    assert [a.title for a in announcements] == ["This year's health check opens today"]
+
+
+async def test_every_team_is_big_enough_to_show_or_has_none_of_a_workforce(
+    sessions: SessionFactory,
+) -> None:
+    # A team with one to seven people of a workforce would be hidden, and hide a
+    # neighbour with it so it cannot be worked out by subtraction.
+    await seed_demo(sessions, secret=SECRET, now=NOW)
+    async with sessions() as session:
+        people = (await session.exec(select(Person))).all()
+        teams = {team.id: team.name for team in (await session.exec(select(Team)))}
+    sizes = Counter((teams[p.team_id], workforce_of(p.role)) for p in people)
+    assert all(size >= 8 for size in sizes.values()), sizes
+    featured = [p for p in people if p.name == FEATURED_MANAGER]
+    assert [(p.role, teams[p.team_id]) for p in featured] == [
+        ("team_manager", "Adult Mental Health")
+    ]
+
+
+def test_each_comment_is_about_the_theme_it_is_written_for() -> None:
+    for pool in (GRIPES, PRAISE):
+        for theme, texts in pool.items():
+            assert len(set(texts)) == len(texts), theme
+            for text in texts:
+                assert theme in analyse_comment(text).themes, text

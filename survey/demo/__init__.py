@@ -1,0 +1,13 @@
+"""The demo council: a made-up council with two years of history and a story."""
+
+from survey.demo.council import DEMO_NAME, DEMO_SLUG, FEATURED_MANAGER, TEAMS, DemoTeam
+from survey.demo.seeding import seed_demo
+
+__all__ = [
+    "DEMO_NAME",
+    "DEMO_SLUG",
+    "FEATURED_MANAGER",
+    "TEAMS",
+    "DemoTeam",
+    "seed_demo",
+]
