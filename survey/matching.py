@@ -49,8 +49,16 @@ def exact_match(typed: str, names: Iterable[str]) -> str | None:
     return next((name for name in names if normalised(name) == wanted), None)
 
 
-def match_name(typed: str, names: Sequence[str]) -> Match:
-    """Match ``typed`` against ``names`` as the module docstring describes."""
+def match_name(typed: str, names: Sequence[str], *, prefer_start: bool = True) -> Match:
+    """Match ``typed`` against ``names`` as the module docstring describes.
+
+    Args:
+        typed: What the person typed.
+        names: The names that exist.
+        prefer_start: Whether one name starting with ``typed`` wins over others
+            merely containing it (right for names; for sentences, such as a
+            question's wording, every sentence containing the words is a candidate).
+    """
     exact = exact_match(typed, names)
     if exact is not None:
         return Match(found=exact, exact=True)
@@ -59,9 +67,11 @@ def match_name(typed: str, names: Sequence[str]) -> Match:
         return Match()
     keyed = [(name, normalised(name)) for name in names]
     starting = [name for name, key in keyed if _starts(key, wanted)]
-    if len(starting) == 1:
+    if len(starting) == 1 and prefer_start:
         return Match(found=starting[0])
-    containing = starting or [name for name, key in keyed if wanted in key]
+    containing = (starting if prefer_start else []) or [
+        name for name, key in keyed if wanted in key or _starts(key, wanted)
+    ]
     if len(containing) == 1:
         return Match(found=containing[0])
     if containing:

@@ -71,13 +71,15 @@ async def campaign_schedule_messages(
     zone = organisation.timezone
     opens = options.get("opens")
     opens_at = (
-        parse_local_time(opens, timezone=zone, what="opening time") if opens else None
+        parse_local_time(opens, timezone=zone, what="opening time", now=now)
+        if opens
+        else None
     )
-    closes_at = parse_local_time(closes, timezone=zone, what="closing time")
+    closes_at = parse_local_time(closes, timezone=zone, what="closing time", now=now)
     days = parse_reminder_days(options.get("remind") or "")
     async with sessions() as session, session.begin():
         campaign = await find_campaign(
-            session, organisation_id=organisation.id, name=name
+            session, organisation_id=organisation.id, name=name, partial=True
         )
         reminders = await schedule_campaign(
             session,
@@ -114,7 +116,7 @@ async def remind_messages(
     if not at or not words:
         return _notice(text.remind_usage(), Tone.WARNING)
     zone = organisation.timezone
-    when = parse_local_time(at, timezone=zone, what="time")
+    when = parse_local_time(at, timezone=zone, what="time", now=now)
     async with sessions() as session, session.begin():
         named = await read_names(session, organisation_id=organisation.id, words=words)
         if named.group is None:
@@ -197,7 +199,7 @@ async def pulse_schedule_messages(
             template_key=options.get("template") or DEFAULT_TEMPLATE,
             name=options.get("name"),
             first_run_at=(
-                parse_local_time(start, timezone=zone, what="first pulse")
+                parse_local_time(start, timezone=zone, what="first pulse", now=now)
                 if start
                 else None
             ),

@@ -33,7 +33,7 @@ def find_question(
         if question.id.casefold() == wanted.casefold():
             return question
     by_wording = {question.text: question for question in definition.questions}
-    match = match_name(wanted, list(by_wording))
+    match = match_name(wanted, list(by_wording), prefer_start=False)
     if match.found is not None:
         return by_wording[match.found]
     if match.candidates:

@@ -351,8 +351,9 @@ def test_campaign_create_open_list_close(westmere: RunCli, database: Path) -> No
     )
     assert rows_of(database, "SELECT COUNT(*) FROM participation") == [(invited,)]
     assert westmere.ok("campaign", "list", *org).split("\t")[:2] == [name, "open"]
-    assert westmere.ok("campaign", "close", name, *org) == f"Closed '{name}'.\n"
-    assert westmere.ok("campaign", "list", *org).split("\t")[:2] == [name, "closed"]
+    # 'healthcheck survey ...' is the same command as 'healthcheck campaign ...'.
+    assert westmere.ok("survey", "close", name, *org) == f"Closed '{name}'.\n"
+    assert westmere.ok("survey", "list", *org).split("\t")[:2] == [name, "closed"]
 
 
 def test_campaign_mistakes_are_one_line_each(westmere: RunCli, database: Path) -> None:
@@ -418,9 +419,11 @@ def test_demo_seed_twice(run: RunCli, database: Path) -> None:
         "The demo organisation already exists; nothing to do.\n"
     )
     assert rows_of(database, "SELECT COUNT(*) FROM person") == people
-    listed = run.ok("campaign", "list").splitlines()
-    assert len(listed) == 5
+    listed = run.ok("survey", "list").splitlines()
+    # Two closed years of both health checks, three closed pulses, three open.
+    assert len(listed) == 10
     assert sum("\topen\t" in line for line in listed) == 3
+    assert sum("\tclosed\tpulse-check" in line for line in listed) == 3
 
 
 # Settings

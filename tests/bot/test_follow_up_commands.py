@@ -170,6 +170,20 @@ def test_settings_take_aliases_and_empty_values() -> None:
     assert not options.has("owner")
 
 
+def test_a_value_without_quotes_runs_to_the_next_setting() -> None:
+    options = read_options(
+        "brief to=Child Protection title=Team update at=Monday 9am body=x",
+        allowed=("to", "title", "at", "body"),
+    )
+
+    assert options.values == {
+        "to": "Child Protection",
+        "title": "Team update",
+        "at": "Monday 9am",
+        "body": "x",
+    }
+
+
 @pytest.mark.parametrize(
     ("typed", "problem"),
     [

@@ -285,6 +285,21 @@ async def test_the_psw_plans_a_survey_hour_once(sessions: SessionFactory) -> Non
     assert len(await jobs_of(sessions, kind=NUDGE_JOB)) == 2
 
 
+async def test_a_survey_hour_in_plain_words(sessions: SessionFactory) -> None:
+    r = await roster(sessions)
+    await opened_campaign(sessions, r)
+    tuesday = datetime(2026, 12, 1, 10, 0, tzinfo=UTC)
+
+    planned = await run(
+        sessions, r.psw, "remind team a health check 2026 at=Thursday 2pm", now=tuesday
+    )
+
+    assert tone(planned) == Tone.SUCCESS
+    assert "Survey hour for Team A is set for Thursday 3 December 2026 14:00" in said(
+        planned
+    )
+
+
 @pytest.mark.parametrize(
     ("typed", "says"),
     [
