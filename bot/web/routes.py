@@ -11,6 +11,7 @@ from bot.runtime import Runtime, database_unreachable
 from bot.web import (
     channel,
     dashboard,
+    follow_up,
     inbox,
     links,
     outage,
@@ -42,6 +43,7 @@ def register(app: FastAPI) -> None:
     posts.register(app)
     sign_in.register(app)
     dashboard.register(app)
+    follow_up.register(app)
 
     @app.get("/healthz", include_in_schema=False)
     async def healthz() -> dict[str, str]:

@@ -1,0 +1,7 @@
+"""stub."""
+
+from fastapi import FastAPI
+
+
+def register(app: FastAPI) -> None:
+    """Stub."""
