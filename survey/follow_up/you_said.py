@@ -67,6 +67,12 @@ def check_survey_closed(campaign: Campaign, *, timezone: str = "UTC") -> None:
     )
 
 
+def you_said_key(campaign: Campaign, title: str, body: str) -> str:
+    """The content key of one digest: the same digest again posts nothing new."""
+    title, body = check_title_and_body(title, body)
+    return content_key(campaign.organisation_id, campaign.id, title, body)
+
+
 def you_said_payloads(
     *, announcement_id: str, campaign: Campaign, title: str, body: str, note: str
 ) -> tuple[dict[str, str], dict[str, str]]:
@@ -126,7 +132,7 @@ async def post_you_said(
     """
     check_survey_closed(campaign)
     title, body = check_title_and_body(title, body)
-    key = content_key(campaign.organisation_id, campaign.id, title, body)
+    key = you_said_key(campaign, title, body)
     earlier = (
         await session.exec(
             select(Announcement).where(
