@@ -22,6 +22,7 @@ from bot.commands.access import standing_of
 from bot.web.pages import notice_page, organisation_of, page, runtime_of, visitor_in
 from survey.audit import record_event
 from survey.errors import SurveyError
+from survey.follow_up.targets import targets_for
 from survey.models import Campaign
 from survey.roster.roles import Access, role_label
 
@@ -77,6 +78,11 @@ def register(app: FastAPI) -> None:
             before = await earlier_campaign(session, campaign=chosen)
             previous = await load_round(session, campaign=before) if before else None
             actions = await report_actions(session, campaign=chosen)
+            targets = await targets_for(
+                session,
+                organisation_id=organisation.id,
+                template_key=current.definition.key,
+            )
         try:
             group = _group(names, service=service, team=team, role=role)
         except SurveyError as error:
@@ -96,8 +102,12 @@ def register(app: FastAPI) -> None:
                 action="dashboard.viewed",
                 subject=f"{chosen.name} · {group.label}",
             )
+        # RAG comes from the engine's own figures, so a hidden figure has none.
         engine = ResultsEngine(
-            current, policy=Policy(organisation.min_group_size), previous=previous
+            current,
+            policy=Policy(organisation.min_group_size),
+            previous=previous,
+            targets=targets,
         )
         results = engine.group(group)
         charts = await asyncio.to_thread(_charts, results)
@@ -130,6 +140,7 @@ def register(app: FastAPI) -> None:
             ],
             selected={"service": service, "team": team, "role": role},
             actions=actions,
+            has_targets=bool(targets),
         )
 
 

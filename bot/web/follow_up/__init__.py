@@ -1,4 +1,4 @@
-"""The PSW's posts pages at ``/workspace/posts``: briefings, "you said, we did", actions, targets."""
+"""The PSW's pages at ``/workspace/posts``: briefings, you said, actions, targets."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Scheduled posts: the list, and cancelling one (with a confirm page) before it goes."""
+"""Scheduled posts: the list, and cancelling one, confirmed first, before it goes."""
 
 from __future__ import annotations
 

@@ -8,6 +8,7 @@ disclosure gate (:mod:`analytics.follow_up_figures`), and posting from
 
 from __future__ import annotations
 
+import contextlib
 import uuid
 from dataclasses import dataclass
 
@@ -103,7 +104,11 @@ def register(app: FastAPI) -> None:
                 return visitor
             try:
                 digest = await _digest(
-                    session, organisation, survey_id=survey_id, title=title, ticked=ticked
+                    session,
+                    organisation,
+                    survey_id=survey_id,
+                    title=title,
+                    ticked=ticked,
                 )
             except SurveyError as error:
                 return await _choose(
@@ -132,7 +137,11 @@ def register(app: FastAPI) -> None:
                 if isinstance(visitor, Response):
                     return visitor
                 digest = await _digest(
-                    session, organisation, survey_id=survey_id, title=title, ticked=ticked
+                    session,
+                    organisation,
+                    survey_id=survey_id,
+                    title=title,
+                    ticked=ticked,
                 )
                 if not previewed(request, fields.get("key", ""), digest.key):
                     return _preview_page(
@@ -185,12 +194,10 @@ def register(app: FastAPI) -> None:
             if isinstance(visitor, Response):
                 return visitor
             announcement = None
-            try:
+            with contextlib.suppress(ValueError):
                 announcement = await session.get(
                     Announcement, uuid.UUID(announcement_id)
                 )
-            except ValueError:
-                pass
         if (
             announcement is None
             or announcement.organisation_id != organisation.id
@@ -291,10 +298,8 @@ async def _digest(
         SurveyError: no such survey, one still open, or nothing ticked.
     """
     campaign = None
-    try:
+    with contextlib.suppress(ValueError):
         campaign = await session.get(Campaign, uuid.UUID(survey_id))
-    except ValueError:
-        pass
     if campaign is None or campaign.organisation_id != organisation.id:
         raise NotFoundError(text.CHOOSE_SURVEY)
     check_survey_closed(campaign, timezone=organisation.timezone)
