@@ -140,18 +140,23 @@ async def cancel_briefing(
     now_state = await find_scheduled(
         session, organisation_id=organisation_id, announcement_id=announcement_id
     )
+    raise CancelError(why_not_cancellable(now_state, timezone=timezone))
+
+
+def why_not_cancellable(item: ScheduledBriefing, *, timezone: str = "UTC") -> str:
+    """Why a scheduled briefing can no longer be cancelled, in words."""
     title = item.announcement.title
-    if now_state.state == SENDING:
-        raise CancelError(
-            f"'{title}' is being posted right now, so it can no longer be cancelled."
-        )
+    if item.state == WITHDRAWN:
+        return f"'{title}' is already cancelled; it will not be posted."
+    if item.state == SENDING:
+        return f"'{title}' is being posted right now, so it can no longer be cancelled."
     posted = item.announcement.posted_at or item.announcement.scheduled_for
     when = (
         f" at {posted.astimezone(ZoneInfo(timezone)):%H:%M on %-d %B %Y}"
         if posted
         else ""
     )
-    raise CancelError(
+    return (
         f"'{title}' was already posted{when}, so it cannot be cancelled: "
         "everyone it was for has it."
     )

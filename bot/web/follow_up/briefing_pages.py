@@ -32,8 +32,8 @@ from bot.web.pages import (
     runtime_of,
 )
 from survey.errors import SurveyError
-from survey.follow_up.briefing_checks import BriefingPreview, preview_briefing
-from survey.follow_up.briefings import BRIEFING, Briefing, create_briefing
+from survey.follow_up.briefing_checks import BRIEFING, BriefingPreview, preview_briefing
+from survey.follow_up.briefings import Briefing, create_briefing
 from survey.follow_up.scheduled_posts import find_scheduled
 from survey.models import Announcement, Organisation
 

@@ -17,6 +17,7 @@ from survey.follow_up.scheduled_posts import (
     cancel_briefing,
     find_scheduled,
     scheduled_briefings,
+    why_not_cancellable,
 )
 from survey.models import Organisation
 
@@ -64,7 +65,7 @@ def register(app: FastAPI) -> None:
                 return _missing(request, str(error))
         problem = None
         if not item.cancellable:
-            problem = _why_not(item, organisation)
+            problem = why_not_cancellable(item, timezone=organisation.timezone)
         return posts_page(
             request,
             "posts_cancel.html",
@@ -145,21 +146,6 @@ def _row(item: ScheduledBriefing, organisation: Organisation) -> dict[str, objec
         "state": item.state,
         "cancellable": item.cancellable,
     }
-
-
-def _why_not(item: ScheduledBriefing, organisation: Organisation) -> str:
-    title = item.announcement.title
-    if item.state == "cancelled":
-        return f"'{title}' is already cancelled; it will not be posted."
-    if item.state == "being posted":
-        return f"'{title}' is being posted right now, so it can no longer be cancelled."
-    posted = local_time(
-        item.announcement.posted_at or item.announcement.scheduled_for, organisation
-    )
-    return (
-        f"'{title}' was already posted on {posted}, so it cannot be cancelled: "
-        "everyone it was for has it."
-    )
 
 
 def _missing(request: Request, message: str) -> Response:

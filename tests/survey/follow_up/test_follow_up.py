@@ -638,10 +638,10 @@ async def test_a_digest_for_a_survey_still_open_is_refused_and_nothing_is_sent(
     await answer_as(sessions, org.people[0], org.campaign, full_answers())
     before = await counts(sessions)
 
-    with pytest.raises(SurveyStillOpenError) as caught:
-        async with sessions() as session, session.begin():
-            campaign = await session.get(Campaign, org.campaign.id)
-            assert campaign is not None
+    async with sessions() as session, session.begin():
+        campaign = await session.get(Campaign, org.campaign.id)
+        assert campaign is not None
+        with pytest.raises(SurveyStillOpenError) as caught:
             await post_you_said(
                 session,
                 campaign=campaign,

@@ -39,7 +39,10 @@ def as_dict(fields: list[tuple[str, str]]) -> dict[str, Any]:
     found: dict[str, Any] = {}
     for name, value in fields:
         if name in found:
-            found[name] = [*([found[name]] if isinstance(found[name], str) else found[name]), value]
+            found[name] = [
+                *([found[name]] if isinstance(found[name], str) else found[name]),
+                value,
+            ]
         else:
             found[name] = value
     return found

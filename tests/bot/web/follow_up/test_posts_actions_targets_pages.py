@@ -19,9 +19,7 @@ WL01 = "I can do my workload safely within my contracted hours."
 
 
 def _option(page: str, label_start: str) -> str:
-    found = re.search(
-        rf'<option value="([^"]+)"[^>]*>{re.escape(label_start)}', page
-    )
+    found = re.search(rf'<option value="([^"]+)"[^>]*>{re.escape(label_start)}', page)
     assert found, f"no option {label_start!r}"
     return found.group(1)
 
@@ -33,9 +31,7 @@ def test_an_action_is_logged_against_a_question_picked_by_its_wording(
     as_psw(chat, db)
     page = chat.get("/workspace/posts/actions")
     assert f"{WL01} (WL01)" in page
-    question = _option(
-        page.split(f'<optgroup label="{closed.name}">')[1], WL01
-    )
+    question = _option(page.split(f'<optgroup label="{closed.name}">')[1], WL01)
 
     answer = chat.client.post(
         "/workspace/posts/actions",
@@ -111,9 +107,7 @@ def test_a_bad_action_is_refused_with_its_reason_and_nothing_stored(
         ),
     ]
     for change, reason in cases:
-        answer = chat.client.post(
-            "/workspace/posts/actions", data={**good, **change}
-        )
+        answer = chat.client.post("/workspace/posts/actions", data={**good, **change})
         assert answer.status_code == 400, change
         assert reason in problem(answer.text), (change, problem(answer.text))
     assert counts(db) == before
@@ -183,7 +177,10 @@ def test_the_dashboard_shows_rag_against_the_target(chat: Chat, db: Database) ->
     ):
         chat.client.post(
             "/workspace/posts/targets",
-            data={"question": "social-worker-health-check:WL01", "percent": str(target)},
+            data={
+                "question": "social-worker-health-check:WL01",
+                "percent": str(target),
+            },
         )
 
         page = chat.get(f"/dashboard?campaign={closed.id}")
@@ -204,7 +201,9 @@ def _favourable(page: str) -> int:
     return int(found.group(1))
 
 
-def test_no_colour_is_shown_where_the_figure_is_hidden(chat: Chat, db: Database) -> None:
+def test_no_colour_is_shown_where_the_figure_is_hidden(
+    chat: Chat, db: Database
+) -> None:
     _set_target(db, 50)
     as_psw(chat, db)
     closed = survey(db, "closed")
@@ -245,7 +244,7 @@ def test_the_report_shows_the_target_and_rag(db: Database, tmp_path: Path) -> No
     html = asyncio.run(build())
 
     table = html.split('id="table-questions"')[1].split("</table>")[0]
-    assert "<th scope=\"col\">Target</th>" in table
+    assert '<th scope="col">Target</th>' in table
     row = table.split(f"{WL01}</th>")[1].split("</tr>")[0]
     assert ">50%<" in row
     assert re.search(r">(Green|Amber|Red)<", row)

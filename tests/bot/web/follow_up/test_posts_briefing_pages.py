@@ -1,4 +1,4 @@
-"""Writing a briefing on the web: compose, preview on every channel, post or schedule."""
+"""A briefing on the web: compose, preview on every channel, post or schedule."""
 
 from __future__ import annotations
 
@@ -65,7 +65,8 @@ def test_a_briefing_is_previewed_on_web_slack_and_teams_before_anything_is_sent(
     assert "Nothing has been posted yet" in words
     assert "For the workforce channel" in words
     # The web channel's own rendering, escaped as the inbox draws it.
-    assert "<h2" in page and "Practice week &lt;b&gt;</h2>" in page
+    assert "<h2" in page
+    assert "Practice week &lt;b&gt;</h2>" in page
     # Slack: the real Block Kit, readable and as JSON.
     slack = page.split(">Slack</h3>")[1].split("</section>")[0]
     assert "Join us for practice week &amp; more." in slack
@@ -148,9 +149,7 @@ def test_a_briefing_for_a_team_says_how_many_people_it_reaches(
     )
 
 
-def test_a_briefing_for_a_role_reaches_everyone_in_it(
-    chat: Chat, db: Database
-) -> None:
+def test_a_briefing_for_a_role_reaches_everyone_in_it(chat: Chat, db: Database) -> None:
     as_psw(chat, db)
     social_workers = db.people(role="social_worker", active=True)
     page = chat.client.post(

@@ -18,7 +18,9 @@ from webchat import Chat, Database
 from survey.models import Action, Campaign
 
 
-def _action(db: Database, campaign: Campaign, said: str = "Caseloads are too high") -> Action:
+def _action(
+    db: Database, campaign: Campaign, said: str = "Caseloads are too high"
+) -> Action:
     with db.session() as session:
         action = Action(
             organisation_id=campaign.organisation_id,
@@ -101,7 +103,8 @@ def test_a_closed_survey_s_digest_is_previewed_on_every_channel_then_posted_once
     assert len(channel_posts) == 1
     assert "Caseloads are too high" in channel_posts[0].payload["body"]
     assert left_out.you_said not in channel_posts[0].payload["body"]
-    assert notes and all(
+    assert notes
+    assert all(
         note.payload["text"].startswith(f"Thank you for taking part in '{closed.name}'")
         for note in notes
     )
