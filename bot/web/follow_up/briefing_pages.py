@@ -22,6 +22,7 @@ from bot.web.follow_up.shared import (
     preview_of,
     previewed,
     psw_in,
+    where_posts_go,
 )
 from bot.web.pages import (
     Visitor,
@@ -255,7 +256,7 @@ def _preview_page(
         summary=[
             ("For", where),
             ("When", local_time(at, organisation) if at else "As soon as you post it"),
-            ("Goes to", ", ".join(_platform_names(platforms_of(request)))),
+            ("Goes to", where_posts_go(request)),
         ],
         previews=[
             preview_of(request, "The briefing", checked.payload, prefix="preview-")
@@ -266,11 +267,6 @@ def _preview_page(
         key=idempotency_key(request, checked.checked.key),
         confirm_label="Schedule it" if at else "Post it now",
     )
-
-
-def _platform_names(platforms: tuple[str, ...]) -> list[str]:
-    names = {"local": "the web channel", "slack": "Slack", "teams": "Microsoft Teams"}
-    return [names.get(platform, platform) for platform in platforms]
 
 
 async def _announcement(

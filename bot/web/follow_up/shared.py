@@ -101,6 +101,17 @@ def platforms_of(request: Request) -> tuple[str, ...]:
     return ("local", *chats)
 
 
+def where_posts_go(request: Request) -> str:
+    """The channels in use, in words, and which previews show a channel not in use."""
+    names = {"local": "the web channel", "slack": "Slack", "teams": "Microsoft Teams"}
+    used = platforms_of(request)
+    words = ", ".join(names[platform] for platform in used)
+    unused = [names[chat] for chat in ("slack", "teams") if chat not in used]
+    if unused:
+        words += text.not_turned_on(unused)
+    return words
+
+
 async def form_of(request: Request) -> dict[str, str]:
     """A posted form's single-valued fields, as text."""
     form = await request.form()

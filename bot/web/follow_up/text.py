@@ -88,3 +88,16 @@ def reach_count(people: int) -> str:
     return (
         f"{people} {'person' if people == 1 else 'people'}, each as a personal message"
     )
+
+
+def not_turned_on(platforms: list[str]) -> str:
+    """A note that some previews show a platform this deployment does not use."""
+    if len(platforms) == 1:
+        return (
+            f" ({platforms[0]} is not turned on here: its preview shows what "
+            "would be sent if it were)"
+        )
+    return (
+        f" ({' and '.join(platforms)} are not turned on here: their previews "
+        "show what would be sent if they were)"
+    )

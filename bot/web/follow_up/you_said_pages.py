@@ -32,6 +32,7 @@ from bot.web.follow_up.shared import (
     preview_of,
     previewed,
     psw_in,
+    where_posts_go,
 )
 from bot.web.pages import (
     Visitor,
@@ -357,7 +358,7 @@ def _preview_page(
             (
                 "Goes to",
                 f"the workforce channel, and a note to the {digest.participants} "
-                f"{people} who took part",
+                f"{people} who took part, on {where_posts_go(request)}",
             ),
         ],
         previews=[
