@@ -266,3 +266,25 @@ def _unescape(found: re.Match[str] | None) -> str:
 
     assert found is not None
     return html.unescape(found.group(1))
+
+
+def test_change_it_goes_back_to_the_form_with_everything_kept(
+    chat: Chat, db: Database
+) -> None:
+    as_psw(chat, db)
+    page = chat.client.post(
+        "/workspace/posts/briefing",
+        data={**BRIEF, "when": "later", "time": "tomorrow 14:30"},
+    ).text
+    fields = as_dict(confirm_fields(page))
+
+    back = chat.client.post(
+        "/workspace/posts/briefing", data={**fields, "action": "edit"}
+    )
+
+    assert back.status_code == 200
+    assert 'value="Practice week &lt;b&gt;"' in back.text
+    assert "Join us for practice week &amp; more." in back.text
+    assert 'value="tomorrow 14:30"' in back.text
+    assert 'id="when-later" name="when" value="later" checked' in back.text
+    assert outbox(db) == []

@@ -67,7 +67,8 @@ def test_the_psw_posts_schedules_cancels_is_refused_and_sets_targets(
         )
         page.get_by_role("button", name="Preview").click()
         for channel in ("Web channel", "Slack", "Microsoft Teams"):
-            expect(page.get_by_role("heading", name=channel, exact=True)).to_be_visible()
+            heading = page.get_by_role("heading", name=channel, exact=True)
+            expect(heading).to_be_visible()
         slack = page.locator("section.channel").filter(
             has=page.get_by_role("heading", name="Slack", exact=True)
         )
