@@ -27,7 +27,7 @@ from analytics.model import (
     Share,
     StandardScore,
 )
-from analytics.scoring import HOURS_BANDS, band, points
+from analytics.scoring import HOURS_BANDS, band, favourable_words, points
 from analytics.suppression import Policy, QuestionSuppressor, Suppressor
 from analytics.tally import AnswerArrays, HoursArrays, Tally
 from survey.models import CampaignStatus
@@ -290,6 +290,7 @@ class ResultsEngine:
             measure=question.figure.label if question.figure else "",
             decimals=question.figure.decimals if question.figure else 0,
             skipped=skipped,
+            favourable_means=favourable_words(question),
         )
 
     def _change(self, now: float, before: float | None) -> Change | None:
