@@ -17,13 +17,14 @@ from analytics.comment_themes import (
 )
 from analytics.data import Names, load_names
 from analytics.groups import Group, everyone, team_group
+from analytics.manager_view import ManagerView
 from analytics.model import ThemeSummary
 from analytics.summary import PULSE, LoadedView, load_manager_view
-from analytics.trends import pulse_rounds, pulse_trends
+from analytics.trends import PulseTrends, pulse_rounds, pulse_trends
 from bot.commands import insights_text as text
 from bot.commands.access import Standing
-from bot.commands.insights_summary import trends_table, view_messages
-from bot.conversation.messages import Message, Notice, SummaryTable, Tone
+from bot.commands.insights_summary import page_messages, themes_of
+from bot.conversation.messages import Message, Notice, Tone
 from survey.audit import record_event
 from survey.db import SessionFactory
 from survey.errors import NotFoundError, SurveyError
@@ -56,6 +57,54 @@ class Subject:
     pulse: bool = False
 
 
+@dataclass(frozen=True)
+class SummaryPage:
+    """Everything one summary shows about one group, each figure through the gate.
+
+    Attributes:
+        subject: the group and survey asked about.
+        view: the manager's view (the group's figures, or its service's).
+        themes: comment themes of the group the view shows.
+        trends: for a pulse, its recent rounds for the group the view shows.
+    """
+
+    subject: Subject
+    view: ManagerView
+    themes: tuple[ThemeSummary, ...]
+    trends: PulseTrends | None
+
+
+async def summary_pages(
+    sessions: SessionFactory,
+    *,
+    standing: Standing,
+    organisation: Organisation,
+    args: tuple[str, ...],
+    channel: str = UNKNOWN_CHANNEL,
+    action: str = "summary.viewed",
+) -> list[SummaryPage]:
+    """What ``summary [pulse] [team] [survey]`` shows, for the chat or the web.
+
+    The view is written to the audit log as ``action`` in the same transaction.
+    """
+    async with sessions() as session, session.begin():
+        subjects = await _subjects(session, standing, organisation, args)
+        names = await roster_names(session, organisation_id=organisation.id)
+        keep = await organisation_words(session, organisation_id=organisation.id)
+        pages = [
+            await _page(session, organisation, subject, names, keep)
+            for subject in subjects
+        ]
+        await record_view(
+            session,
+            standing=standing,
+            channel=channel,
+            action=action,
+            subject=_audit_subject(subjects),
+        )
+    return pages
+
+
 async def summary_messages(
     sessions: SessionFactory,
     *,
@@ -64,21 +113,19 @@ async def summary_messages(
     args: tuple[str, ...],
     channel: str = UNKNOWN_CHANNEL,
 ) -> tuple[Message, ...]:
-    """The ``summary [team] [campaign]`` answer for a manager or the PSW; logged."""
-    async with sessions() as session, session.begin():
-        subjects = await _subjects(session, standing, organisation, args)
-        names = await roster_names(session, organisation_id=organisation.id)
-        messages: list[Message] = []
-        for subject in subjects:
-            messages += await _summary(session, organisation, subject, names)
-        messages.append(Notice(text.NEXT_STEPS))
-        await record_view(
-            session,
-            standing=standing,
-            channel=channel,
-            action="summary.viewed",
-            subject=_audit_subject(subjects),
-        )
+    """The ``summary [pulse] [team] [survey]`` answer for a manager or the PSW."""
+    pages = await summary_pages(
+        sessions,
+        standing=standing,
+        organisation=organisation,
+        args=args,
+        channel=channel,
+    )
+    messages: list[Message] = []
+    for found in pages:
+        messages += page_messages(found.view, found.trends)
+        messages += themes_of(found.view, found.themes, quotes=False)
+    messages.append(Notice(text.NEXT_STEPS))
     return tuple(messages)
 
 
@@ -90,22 +137,20 @@ async def themes_messages(
     args: tuple[str, ...],
     channel: str = UNKNOWN_CHANNEL,
 ) -> tuple[Message, ...]:
-    """The ``themes [team] [campaign]`` answer: themes with quotes; logged."""
-    async with sessions() as session, session.begin():
-        subjects = await _subjects(session, standing, organisation, args)
-        names = await roster_names(session, organisation_id=organisation.id)
-        keep = await organisation_words(session, organisation_id=organisation.id)
-        messages: list[Message] = []
-        for subject in subjects:
-            loaded = await _load(session, organisation, subject)
-            messages += await _themes(session, loaded, subject, names, keep, True)
-        await record_view(
-            session,
-            standing=standing,
-            channel=channel,
-            action="themes.viewed",
-            subject=_audit_subject(subjects),
-        )
+    """The ``themes [team] [survey]`` answer: themes with quotes; logged."""
+    pages = await summary_pages(
+        sessions,
+        standing=standing,
+        organisation=organisation,
+        args=args,
+        channel=channel,
+        action="themes.viewed",
+    )
+    messages: list[Message] = []
+    for found in pages:
+        if found.view.fallback is not None:
+            messages.append(Notice(text.where_from(found.view)))
+        messages += themes_of(found.view, found.themes, quotes=True)
     return tuple(messages)
 
 
@@ -266,20 +311,25 @@ async def _load(
     )
 
 
-async def _summary(
+async def _page(
     session: AsyncSession,
     organisation: Organisation,
     subject: Subject,
     names: list[str],
-) -> list[Message]:
+    keep: Sequence[str],
+) -> SummaryPage:
     loaded = await _load(session, organisation, subject)
-    messages = view_messages(loaded.view)
-    if loaded.view.shown.hidden is not None:
-        return messages
+    view = loaded.view
+    if view.shown.hidden is not None:
+        return SummaryPage(subject, view, (), None)
+    trends = None
     if subject.pulse:
-        messages.append(await _pulse_trends(session, organisation, subject, loaded))
-    messages += await _themes(session, loaded, subject, names, (), False)
-    return messages
+        trends = await _pulse_trends(session, organisation, subject, loaded)
+    comments = await load_comments(session, campaign_id=subject.campaign.id)
+    found = group_themes(
+        loaded.engine, loaded.round, comments, view.shown_group, names=names, keep=keep
+    )
+    return SummaryPage(subject, view, found, trends)
 
 
 async def _pulse_trends(
@@ -287,72 +337,18 @@ async def _pulse_trends(
     organisation: Organisation,
     subject: Subject,
     loaded: LoadedView,
-) -> SummaryTable:
+) -> PulseTrends:
     """The pulse's recent rounds for the group the summary shows."""
     template = await session.get(Template, subject.campaign.template_id)
     assert template is not None
     campaigns = await pulse_rounds(
         session, organisation_id=organisation.id, template_key=template.key
     )
-    trends = await pulse_trends(
+    return await pulse_trends(
         session,
         title=f"{template.title}: {loaded.view.shown.label}",
         campaigns=campaigns,
         group=loaded.view.shown_group,
-    )
-    return trends_table(trends)
-
-
-async def _themes(
-    session: AsyncSession,
-    loaded: LoadedView,
-    subject: Subject,
-    names: list[str],
-    keep: Sequence[str],
-    quotes: bool,
-) -> list[Message]:
-    """What people wrote about, for the group the summary shows, never silent."""
-    view = loaded.view
-    messages: list[Message] = []
-    if quotes and view.fallback is not None:
-        messages.append(Notice(text.where_from(view)))
-    if view.shown.hidden is not None:
-        messages.append(
-            Notice(text.hidden_note(view.shown.hidden, view.min_group_size))
-        )
-        return messages
-    comments = await load_comments(session, campaign_id=subject.campaign.id)
-    found = group_themes(
-        loaded.engine, loaded.round, comments, view.shown_group, names=names, keep=keep
-    )
-    if not found:
-        messages.append(Notice(text.no_themes(view.shown.label, view.min_group_size)))
-        return messages
-    messages.append(_themes_table(view.shown.label, found, quotes=quotes))
-    return messages
-
-
-def _themes_table(
-    label: str, found: tuple[ThemeSummary, ...], *, quotes: bool
-) -> SummaryTable:
-    columns = ("Theme", "Comments", "Positive", "Neutral", "Negative")
-    rows: list[tuple[str, ...]] = []
-    for theme in found:
-        row: tuple[str, ...] = (
-            theme.label,
-            str(theme.comments),
-            str(theme.positive),
-            str(theme.neutral),
-            str(theme.negative),
-        )
-        if quotes:
-            row = (*row, " / ".join(f"“{quote}”" for quote in theme.quotes) or "–")
-        rows.append(row)
-    return SummaryTable(
-        title=text.themes_title(label),
-        columns=(*columns, "Quotes (redacted)") if quotes else columns,
-        rows=tuple(rows),
-        note=text.THEMES_NOTE if quotes else None,
     )
 
 

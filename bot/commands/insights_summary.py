@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 from analytics.manager_view import ManagerView
-from analytics.model import GroupResults, QuestionResult, ResponseRate
+from analytics.model import GroupResults, QuestionResult, ResponseRate, ThemeSummary
 from analytics.trends import PulseTrends, TrendCell
 from bot.commands import insights_text as text
 from bot.commands import schedule_text
 from bot.conversation.messages import Message, Notice, SummaryTable, Tone
 
 
-def view_messages(view: ManagerView) -> list[Message]:
-    """The summary: who it is about, three headlines, rates, standards, questions."""
+def page_messages(view: ManagerView, trends: PulseTrends | None) -> list[Message]:
+    """The summary: who it is about, three headlines, rates, standards, questions.
+
+    A pulse's trends follow the questions.
+    """
     opening = [text.where_from(view)]
     if view.shown.hidden is not None:
         opening.append(text.hidden_note(view.shown.hidden, view.min_group_size))
@@ -37,7 +40,39 @@ def view_messages(view: ManagerView) -> list[Message]:
     messages.append(standards_table(comparators, since=view.previous))
     messages.append(questions_table(text.WEAKEST, view.shown.weakest(5), view))
     messages.append(questions_table(text.STRONGEST, view.shown.strongest(5), view))
+    if trends is not None:
+        messages.append(trends_table(trends))
     return messages
+
+
+def themes_of(
+    view: ManagerView, found: tuple[ThemeSummary, ...], *, quotes: bool
+) -> list[Message]:
+    """What people wrote about, for the group the view shows; never silent."""
+    if view.shown.hidden is not None:
+        return [Notice(text.hidden_note(view.shown.hidden, view.min_group_size))]
+    if not found:
+        return [Notice(text.no_themes(view.shown.label, view.min_group_size))]
+    columns = ("Theme", "Comments", "Positive", "Neutral", "Negative")
+    rows: list[tuple[str, ...]] = []
+    for theme in found:
+        row: tuple[str, ...] = (
+            theme.label,
+            str(theme.comments),
+            str(theme.positive),
+            str(theme.neutral),
+            str(theme.negative),
+        )
+        if quotes:
+            row = (*row, " / ".join(f"“{quote}”" for quote in theme.quotes) or "–")
+        rows.append(row)
+    table = SummaryTable(
+        title=text.themes_title(view.shown.label),
+        columns=(*columns, "Quotes (redacted)") if quotes else columns,
+        rows=tuple(rows),
+        note=text.THEMES_NOTE if quotes else None,
+    )
+    return [table]
 
 
 def rates_table(rates: tuple[ResponseRate, ...]) -> SummaryTable:
