@@ -47,6 +47,7 @@ def register(app: FastAPI) -> None:
                 return RedirectResponse("/", status_code=303)
             standing = await standing_of(session, person=visitor.person)
             if standing is None or standing.access != Access.PSW:
+                manager = standing is not None and standing.access == Access.MANAGER
                 security_log.page_refused(
                     person_id=visitor.person.id,
                     page=request.url.path,
@@ -56,8 +57,10 @@ def register(app: FastAPI) -> None:
                 return notice_page(
                     request,
                     heading="Only the Principal Social Worker can open the dashboard",
-                    message="Managers can ask for their team's summary in the "
-                    "chat: type 'summary'.",
+                    message="Managers can see their team's summary on the Team "
+                    "summary page (/summary), or type 'summary' in the chat.",
+                    next_href="/summary" if manager else None,
+                    next_label="Open your team's summary",
                     status_code=403,
                 )
             campaigns = list(
