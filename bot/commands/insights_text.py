@@ -39,7 +39,7 @@ def no_themes(label: str, minimum: int) -> str:
 
 NEXT_STEPS = (
     "Type themes for what people wrote, summary pulse for the pulse survey, or "
-    "open Summary in the web app for every question."
+    "open Team summary in the web app for every question."
 )
 
 
