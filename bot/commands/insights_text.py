@@ -60,6 +60,20 @@ def hidden_note(reason: str, minimum: int) -> str:
     )
 
 
+def why_hidden(reason: str, minimum: int) -> str:
+    """The gate's reason for hiding a group, in plain words."""
+    if reason.startswith("fewer than"):
+        return f"this group has fewer than the {minimum} answers needed to show figures"
+    if reason.startswith("hidden so a smaller group"):
+        return (
+            "its figures could be set against other groups' to work out how fewer "
+            f"than {minimum} people answered"
+        )
+    if reason.startswith("results are shown once"):
+        return "results are shown once the survey has closed"
+    return reason
+
+
 def where_from(view: ManagerView) -> str:
     """One sentence: whose figures these are, and why if not the group asked."""
     if view.fallback is None:

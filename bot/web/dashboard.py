@@ -19,6 +19,7 @@ from analytics.results import ResultsEngine
 from analytics.suppression import Policy
 from bot import security_log
 from bot.commands.access import standing_of
+from bot.commands.insights_text import why_hidden
 from bot.web.pages import notice_page, organisation_of, page, runtime_of, visitor_in
 from survey.audit import record_event
 from survey.errors import SurveyError
@@ -133,6 +134,7 @@ def register(app: FastAPI) -> None:
             ],
             selected={"service": service, "team": team, "role": role},
             actions=actions,
+            why_hidden=why_hidden,
         )
 
 
