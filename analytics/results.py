@@ -100,6 +100,11 @@ class ResultsEngine:
         self._favourable_of: dict[Group, dict[str, float]] = {}
 
     @property
+    def compared(self) -> bool:
+        """Whether changes are measured: there is an earlier round, and it closed."""
+        return self._previous is not None and self._previous.closed
+
+    @property
     def closed(self) -> bool:
         """Answer figures are only released once the campaign has closed."""
         return self.round.campaign.status == CampaignStatus.CLOSED

@@ -123,6 +123,6 @@ async def load_manager_view(
         group,
         organisation=whole,
         service=service,
-        previous=before.name if before is not None and previous is not None else None,
+        previous=before.name if before is not None and engine.compared else None,
     )
     return LoadedView(view, engine, current)
