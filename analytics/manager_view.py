@@ -25,6 +25,8 @@ LOWEST = "lowest"
 MOVED = "moved"
 BELOW = "below"
 HIGHEST = "highest"
+NEXT_LOWEST = "next_lowest"
+HEADLINES = 3
 SMALLEST_MOVE = 1.0
 """Points of change below which a question has not really moved."""
 
@@ -176,7 +178,7 @@ def _highlights(view: ManagerView) -> tuple[Highlight, ...]:
     """Three different questions: the lowest, the one that moved most, the highest.
 
     With no change to measure, the middle one is the furthest below the
-    organisation instead.
+    organisation instead, or failing that the next lowest.
     """
     scored = [
         q for q in view.shown.questions if q.favourable is not None and not q.measure
@@ -208,7 +210,16 @@ def _highlights(view: ManagerView) -> tuple[Highlight, ...]:
     left = [q for q in rest if all(h.question is not q for h in picked)]
     if left:
         pick(HIGHEST, max(left, key=lambda q: (q.favourable or 0, q.question_id)))
+    left = [q for q in rest if all(h.question is not q for h in picked)]
+    if len(picked) < HEADLINES and left:
+        # Nothing moved or stands out against the organisation: the next lowest.
+        found = min(left, key=lambda q: (q.favourable or 0, q.question_id))
+        picked.insert(1, Highlight(NEXT_LOWEST, found, _figure(view, found)))
     return tuple(picked)
+
+
+def _figure(view: ManagerView, question: QuestionResult) -> float | None:
+    return view.organisation_figure(question.question_id)
 
 
 def _points(question: QuestionResult) -> float:

@@ -11,13 +11,15 @@ from sqlmodel import col, select
 
 from analytics.charts import Chart, favourable_chart, standards_chart
 from analytics.data import Names, earlier_campaign, load_names, load_round
-from analytics.groups import Group, team_group
+from analytics.groups import Group, everyone, team_group
+from analytics.manager_view import manager_view
 from analytics.model import GroupResults
 from analytics.report import audience_of
 from analytics.report_actions import report_actions
 from analytics.results import ResultsEngine
 from analytics.suppression import Policy
 from bot import security_log
+from bot.commands import insights_text
 from bot.commands.access import standing_of
 from bot.commands.insights_text import why_hidden
 from bot.web.pages import notice_page, organisation_of, page, runtime_of, visitor_in
@@ -105,6 +107,12 @@ def register(app: FastAPI) -> None:
         )
         results = engine.group(group)
         charts = await asyncio.to_thread(_charts, results)
+        view = manager_view(
+            engine,
+            group,
+            organisation=everyone(organisation.name),
+            previous=before.name if before is not None and engine.compared else None,
+        )
         roles = sorted(audience_of(current)["role"].dropna().unique())
         services = sorted(names.services.items(), key=lambda item: item[1])
         teams = sorted(names.teams.items(), key=lambda item: item[1])
@@ -135,6 +143,8 @@ def register(app: FastAPI) -> None:
             selected={"service": service, "team": team, "role": role},
             actions=actions,
             why_hidden=why_hidden,
+            view=view if view.fallback is None else None,
+            text=insights_text,
         )
 
 
