@@ -11,14 +11,17 @@ from sqlmodel import col, select
 
 from analytics.charts import Chart, favourable_chart, standards_chart
 from analytics.data import Names, earlier_campaign, load_names, load_round
-from analytics.groups import Group, team_group
+from analytics.groups import Group, everyone, team_group
+from analytics.manager_view import manager_view
 from analytics.model import GroupResults
 from analytics.report import audience_of
 from analytics.report_actions import report_actions
 from analytics.results import ResultsEngine
 from analytics.suppression import Policy
 from bot import security_log
+from bot.commands import insights_text
 from bot.commands.access import standing_of
+from bot.commands.insights_text import why_hidden
 from bot.web.pages import notice_page, organisation_of, page, runtime_of, visitor_in
 from survey.audit import record_event
 from survey.errors import SurveyError
@@ -48,6 +51,7 @@ def register(app: FastAPI) -> None:
                 return RedirectResponse("/", status_code=303)
             standing = await standing_of(session, person=visitor.person)
             if standing is None or standing.access != Access.PSW:
+                manager = standing is not None and standing.access == Access.MANAGER
                 security_log.page_refused(
                     person_id=visitor.person.id,
                     page=request.url.path,
@@ -57,8 +61,10 @@ def register(app: FastAPI) -> None:
                 return notice_page(
                     request,
                     heading="Only the Principal Social Worker can open the dashboard",
-                    message="Managers can ask for their team's summary in the "
-                    "chat: type 'summary'.",
+                    message="Managers can see their team's summary on the Team "
+                    "summary page (/summary), or type 'summary' in the chat.",
+                    next_href="/summary" if manager else None,
+                    next_label="Open your team's summary",
                     status_code=403,
                 )
             campaigns = list(
@@ -111,6 +117,12 @@ def register(app: FastAPI) -> None:
         )
         results = engine.group(group)
         charts = await asyncio.to_thread(_charts, results)
+        view = manager_view(
+            engine,
+            group,
+            organisation=everyone(organisation.name),
+            previous=before.name if before is not None and engine.compared else None,
+        )
         roles = sorted(audience_of(current)["role"].dropna().unique())
         services = sorted(names.services.items(), key=lambda item: item[1])
         teams = sorted(names.teams.items(), key=lambda item: item[1])
@@ -141,6 +153,9 @@ def register(app: FastAPI) -> None:
             selected={"service": service, "team": team, "role": role},
             actions=actions,
             has_targets=bool(targets),
+            why_hidden=why_hidden,
+            view=view if view.fallback is None else None,
+            text=insights_text,
         )
 
 

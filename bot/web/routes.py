@@ -19,6 +19,7 @@ from bot.web import (
     personas,
     posts,
     sign_in,
+    summary_page,
 )
 from bot.web.csrf import CsrfMiddleware
 from bot.web.headers import SecurityHeadersMiddleware
@@ -44,6 +45,7 @@ def register(app: FastAPI) -> None:
     sign_in.register(app)
     dashboard.register(app)
     follow_up.register(app)
+    summary_page.register(app)
 
     @app.get("/healthz", include_in_schema=False)
     async def healthz() -> dict[str, str]:
