@@ -18,6 +18,7 @@ from bot.web import (
     personas,
     posts,
     sign_in,
+    workspace,
 )
 from bot.web.csrf import CsrfMiddleware
 from bot.web.headers import SecurityHeadersMiddleware
@@ -42,6 +43,7 @@ def register(app: FastAPI) -> None:
     posts.register(app)
     sign_in.register(app)
     dashboard.register(app)
+    workspace.register(app)
 
     @app.get("/healthz", include_in_schema=False)
     async def healthz() -> dict[str, str]:
