@@ -43,14 +43,15 @@ def register(app: FastAPI) -> None:
 
     @app.post("/workspace/roster/preview", response_model=None)
     async def preview(request: Request) -> Response:
-        form = await request.form()
-        upload = form.get("file")
-        create_teams = form.get("create_teams") == "yes"
+        async with request.form() as form:
+            upload = form.get("file")
+            create_teams = form.get("create_teams") == "yes"
+            filename = upload.filename or "" if isinstance(upload, UploadFile) else ""
+            data = await upload.read() if isinstance(upload, UploadFile) else b""
         async with runtime_of(request).read_sessions() as session:
             psw = await psw_in(request, session)
             if not isinstance(psw, Psw):
                 return psw
-            data = await upload.read() if isinstance(upload, UploadFile) else b""
             if not data:
                 return _upload_page(request, psw, errors={"file": text.NO_FILE})
             found = await preview_roster(
@@ -65,7 +66,7 @@ def register(app: FastAPI) -> None:
                 psw,
                 errors={"file": text.ROSTER_PROBLEMS},
                 problems=[text.in_survey_words(p) for p in found.problems],
-                filename=getattr(upload, "filename", "") or "",
+                filename=filename,
             )
         sealed = seal(
             runtime_of(request).settings.secret,
@@ -80,7 +81,7 @@ def register(app: FastAPI) -> None:
             section=SECTION,
             preview=found,
             sealed=sealed,
-            filename=getattr(upload, "filename", "") or "",
+            filename=filename,
         )
 
     @app.post("/workspace/roster/apply", response_model=None)
