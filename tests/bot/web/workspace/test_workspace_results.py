@@ -1,4 +1,4 @@
-"""Results in the workspace: rates by team within the rules, downloads, the audit log."""
+"""Workspace results: rates by team within the rules, downloads, the audit log."""
 
 from __future__ import annotations
 
@@ -52,6 +52,7 @@ def test_an_open_survey_shows_stepped_rates_by_team_and_why_some_are_hidden(
     assert shown
     for _, invited, finished, rate in shown:
         assert int(finished) % 5 == 0, "finished counts move in steps of 5 while open"
+        assert int(finished) <= int(invited)
         assert rate.endswith("%")
     for _, why in hidden:
         assert why.startswith(HIDDEN)

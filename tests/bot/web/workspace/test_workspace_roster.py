@@ -1,4 +1,4 @@
-"""The roster in the workspace: a CSV is checked and previewed, then applied on confirm."""
+"""The workspace roster: a CSV is checked and previewed, then applied on confirm."""
 
 from __future__ import annotations
 
