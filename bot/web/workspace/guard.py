@@ -139,7 +139,7 @@ def workspace_page(
     return response
 
 
-class Unchanged(Exception):  # noqa: N818 - it names the outcome, not a failure
+class Unchanged(Exception):
     """Leave a ``writing`` block with this page to show; nothing it did is kept."""
 
     def __init__(self, response: Response) -> None:

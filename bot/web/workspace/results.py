@@ -17,7 +17,7 @@ from fastapi.responses import HTMLResponse, Response
 from analytics.participation import Scope, live_participation
 from analytics.writers import FORMATS, write_report
 from bot.reports_cli import default_path
-from bot.web.pages import runtime_of
+from bot.web.pages import notice_page, runtime_of
 from bot.web.workspace import text
 from bot.web.workspace.guard import (
     Psw,
@@ -63,7 +63,9 @@ def register(app: FastAPI) -> None:
 
     @app.get("/workspace/surveys/{survey_id}/results", response_class=HTMLResponse)
     async def survey_results(request: Request, survey_id: str) -> Response:
-        async with writing(request) as session:
+        # Reading a round can take seconds: do it outside the write gate, then
+        # record the view in a short transaction of its own (as the dashboard).
+        async with runtime_of(request).read_sessions() as session:
             psw = await psw_in(request, session)
             if not isinstance(psw, Psw):
                 return psw
@@ -75,6 +77,8 @@ def register(app: FastAPI) -> None:
                 rows = await live_participation(
                     session, campaign=campaign, scope=Scope(roles=False)
                 )
+        if rows:
+            async with writing(request) as session:
                 await record(
                     session,
                     psw,
@@ -102,8 +106,6 @@ def register(app: FastAPI) -> None:
     async def download(request: Request, survey_id: str, fmt: str) -> Response:
         from analytics.annual_report import annual_report
 
-        if fmt not in FORMATS:
-            return no_such_survey(request)
         async with runtime_of(request).read_sessions() as session:
             psw = await psw_in(request, session)
             if not isinstance(psw, Psw):
@@ -111,6 +113,15 @@ def register(app: FastAPI) -> None:
             campaign = await survey_of(session, psw, survey_id)
             if campaign is None:
                 return no_such_survey(request)
+            if fmt not in FORMATS or campaign.status == CampaignStatus.DRAFT:
+                return notice_page(
+                    request,
+                    heading="No such report",
+                    message=text.NO_REPORT.format(formats=text.listed(FORMATS)),
+                    status_code=404,
+                    next_href=f"/workspace/surveys/{campaign.id}/results",
+                    next_label=f"Results of {campaign.name}",
+                )
             report = await annual_report(session, campaign=campaign)
         name = default_path(campaign.name, fmt).name
         with tempfile.TemporaryDirectory(prefix="hc-report-") as folder:

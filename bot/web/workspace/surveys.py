@@ -24,7 +24,7 @@ from bot.web.workspace.guard import (
     writing,
 )
 from survey.campaigns import Audience, create_campaign, list_campaigns
-from survey.errors import SurveyError
+from survey.errors import NotFoundError, SurveyError
 from survey.models import Campaign, Template
 from survey.questions.catalogue import definition_of, latest_templates
 from survey.roster.roles import Workforce
@@ -114,6 +114,8 @@ def register(app: FastAPI) -> None:
                             else [],
                         ),
                     )
+                except NotFoundError as error:
+                    errors["template"] = text.in_survey_words(str(error))
                 except SurveyError as error:
                     errors["name"] = text.in_survey_words(str(error))
             if campaign is None:

@@ -148,6 +148,10 @@ def listed(names: Sequence[str]) -> str:
     return ", ".join(names[:-1]) + " and " + names[-1]
 
 
+NO_REPORT = (
+    "A survey has a report once it has opened, as a file in one of these "
+    "formats: {formats}."
+)
 CONFIRM_CLOSE = "Tick the box to confirm you want to close the survey."
 ROSTER_PROBLEMS = (
     "The roster file has problems, so nothing has been changed. Correct them in "

@@ -122,12 +122,22 @@ def test_each_download_is_the_report_the_command_line_writes(
     assert response.content == out.read_bytes()
 
 
-def test_an_unknown_format_is_not_found(chat: Chat, db: Database) -> None:
+def test_an_unknown_format_or_a_draft_has_no_report(chat: Chat, db: Database) -> None:
     survey = campaign(db, "closed")
     as_psw(chat, db)
-    assert (
-        chat.client.get(f"/workspace/surveys/{survey.id}/report.pdf").status_code == 404
+    chat.get(f"/workspace/surveys/{survey.id}/report.pdf")
+    assert chat.status == 404
+    assert "html, xlsx, csv and docx" in words(chat.html)
+    made = chat.client.post(
+        "/workspace/surveys",
+        data={"template": "pulse-check", "name": "Draft pulse", "year": "2027"},
+        follow_redirects=False,
     )
+    page = made.headers["location"].split("?")[0]
+    chat.get(page + "/report.csv")
+    assert chat.status == 404
+    assert "once it has opened" in words(chat.html)
+    assert "report.exported" not in [action for _, action, _ in audit_actions(db)]
 
 
 def test_the_audit_log_lists_actions_in_words_newest_first(

@@ -169,12 +169,16 @@ def test_an_altered_or_forged_confirmation_changes_nothing(
     assert active(db) == before
 
 
-def test_an_upload_without_the_form_token_is_refused(chat: Chat, db: Database) -> None:
+def test_an_upload_without_the_right_form_token_is_refused(
+    chat: Chat, db: Database
+) -> None:
     as_psw(chat, db)
     data, _ = changed_file(db)
-    response = chat.client.post(
-        "/workspace/roster/preview",
-        data={"csrf_token": None},
-        files={"file": ("roster.csv", data, "text/csv")},
-    )
-    assert response.status_code == 403
+    for token in (None, "not-the-token"):
+        response = chat.client.post(
+            "/workspace/roster/preview",
+            data={"csrf_token": token},
+            files={"file": ("roster.csv", data, "text/csv")},
+        )
+        assert response.status_code == 403
+        assert "Check the changes" not in response.text
