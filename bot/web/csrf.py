@@ -230,9 +230,12 @@ async def _refuse(scope: Scope, reason: str, send: Send) -> None:
     # Drawn here rather than with bot.web.pages, which imports this module.
     channel = request.app.state.channel
     organisation = channel.organisation
+    large = reason == "too-large"
     html = channel.environment.get_template("notice_page.html").render(
-        heading=text.forged_post_heading(),
-        text=text.forged_post(),
+        heading=text.too_large_heading() if large else text.forged_post_heading(),
+        text=text.too_large(LARGEST_FORM // 1_000_000)
+        if large
+        else text.forged_post(),
         tone="error",
         next_href="/",
         next_label="Back to the chat",
@@ -240,6 +243,6 @@ async def _refuse(scope: Scope, reason: str, send: Send) -> None:
         min_group_size=organisation.min_group_size if organisation else 5,
         has_problem=False,
     )
-    response = HTMLResponse(html, status_code=403)
+    response = HTMLResponse(html, status_code=413 if large else 403)
     response.headers["Cache-Control"] = "no-store"
     await response(scope, _replay(b""), send)

@@ -182,3 +182,18 @@ def test_an_upload_without_the_right_form_token_is_refused(
         )
         assert response.status_code == 403
         assert "Check the changes" not in response.text
+
+
+def test_a_file_over_the_upload_limit_is_refused_plainly(
+    chat: Chat, db: Database
+) -> None:
+    as_psw(chat, db)
+    before = active(db)
+    rows = roster_rows(db)
+    data = roster_file(rows * (1_100_000 // len(roster_file(rows)) + 1))
+    status, html = upload(chat, data)
+    assert status == 413
+    text = words(html)
+    assert "That was too large to send" in text
+    assert "at most 1 MB" in text
+    assert active(db) == before
