@@ -233,9 +233,7 @@ async def _refuse(scope: Scope, reason: str, send: Send) -> None:
     large = reason == "too-large"
     html = channel.environment.get_template("notice_page.html").render(
         heading=text.too_large_heading() if large else text.forged_post_heading(),
-        text=text.too_large(LARGEST_FORM // 1_000_000)
-        if large
-        else text.forged_post(),
+        text=text.too_large(LARGEST_FORM // 1_000_000) if large else text.forged_post(),
         tone="error",
         next_href="/",
         next_label="Back to the chat",
