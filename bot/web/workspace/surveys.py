@@ -26,7 +26,9 @@ from bot.web.workspace.guard import (
 from survey.campaigns import Audience, create_campaign, list_campaigns
 from survey.errors import NotFoundError, SurveyError
 from survey.models import Campaign, Template
+from survey.questions.bank import TemplateDefinition
 from survey.questions.catalogue import definition_of, latest_templates
+from survey.questions.sets import campaign_definition
 from survey.roster.roles import Workforce
 from survey.schedule.working_hours import local_words
 
@@ -193,7 +195,7 @@ async def new_survey_context(
     return {
         "templates": [_template_words(template) for template in templates],
         "chosen": _template_words(chosen) if chosen else None,
-        "questions": _questions(chosen) if chosen else [],
+        "questions": _questions(definition_of(chosen)) if chosen else [],
         "services": sorted(names.services.values()),
         "audiences": AUDIENCES,
         "typed": {
@@ -219,7 +221,7 @@ async def survey_context(
         "state": text.state_words(campaign),
         "audience": text.audience_words(campaign),
         "template_title": template.title,
-        "questions": _questions(template),
+        "questions": _questions(await campaign_definition(session, campaign=campaign)),
         "opens": _local(campaign.opens_at, zone),
         "closes": _local(campaign.closes_at, zone),
         "reminder_choices": REMINDER_CHOICES,
@@ -251,7 +253,7 @@ def _template_words(template: Template) -> dict[str, Any]:
     }
 
 
-def _questions(template: Template) -> list[dict[str, str]]:
+def _questions(definition: TemplateDefinition) -> list[dict[str, str]]:
     return [
         {
             "id": question.id,
@@ -259,7 +261,7 @@ def _questions(template: Template) -> list[dict[str, str]]:
             "answer": text.scale_words(question),
             "optional": "" if question.required else "optional",
         }
-        for question in definition_of(template).questions
+        for question in definition.questions
     ]
 
 

@@ -259,3 +259,16 @@ def _count(db: Database) -> int:
 def _names(db: Database) -> list[str]:
     with db.session() as session:
         return list(session.exec(select(Campaign.name)).all())
+
+
+def test_a_survey_lists_only_the_questions_it_asks(chat: Chat, db: Database) -> None:
+    with db.session() as session:
+        pulse = session.exec(
+            select(Campaign).where(col(Campaign.name).startswith("Pulse check"))
+        ).one()
+        pulse.question_keys = ["WB01", "LD05"]
+        session.add(pulse)
+        session.commit()
+    html = as_psw(chat, db).get(f"/workspace/surveys/{pulse.id}")
+    asked = html.split('id="questions-heading"')[1]
+    assert re.findall(r'<span class="qid">(\w+)</span>', asked) == ["WB01", "LD05"]
