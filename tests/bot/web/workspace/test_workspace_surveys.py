@@ -272,3 +272,30 @@ def test_a_survey_lists_only_the_questions_it_asks(chat: Chat, db: Database) -> 
     html = as_psw(chat, db).get(f"/workspace/surveys/{pulse.id}")
     asked = html.split('id="questions-heading"')[1]
     assert re.findall(r'<span class="qid">(\w+)</span>', asked) == ["WB01", "LD05"]
+
+
+def test_an_open_survey_keeps_its_opening_and_takes_a_new_close(
+    chat: Chat, db: Database
+) -> None:
+    survey = db.campaign("Social work health check")
+    page = f"/workspace/surveys/{survey.id}"
+    assert "only its closing time and reminders can change" in words(
+        as_psw(chat, db).get(page)
+    )
+    response = chat.client.post(
+        page + "/schedule",
+        data={"opens_text": "ignored", "closes_text": "3 weeks"},
+    )
+    assert response.status_code == 400
+    assert "I can't read the closing time '3 weeks'" in words(response.text)
+    response = chat.client.post(
+        page + "/schedule",
+        data={"closes_text": "tomorrow 14:30", "remind": "-1"},
+        follow_redirects=False,
+    )
+    assert response.status_code == 303
+    changed = stored(db, survey.name)
+    assert changed.opens_at == survey.opens_at
+    assert changed.closes_at is not None
+    closes = changed.closes_at.astimezone(LONDON)
+    assert (closes.hour, closes.minute) == (14, 30)
