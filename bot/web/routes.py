@@ -20,6 +20,7 @@ from bot.web import (
     posts,
     sign_in,
     summary_page,
+    workspace,
 )
 from bot.web.csrf import CsrfMiddleware
 from bot.web.headers import SecurityHeadersMiddleware
@@ -46,6 +47,7 @@ def register(app: FastAPI) -> None:
     dashboard.register(app)
     follow_up.register(app)
     summary_page.register(app)
+    workspace.register(app)
 
     @app.get("/healthz", include_in_schema=False)
     async def healthz() -> dict[str, str]:
