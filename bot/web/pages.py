@@ -105,15 +105,22 @@ class Nav:
     Attributes:
         psw: Whether to link the dashboard and the workspace (the roster's PSW).
         sign_out: Whether to show a Sign out button (pages with their own omit it).
+        summary: Whether to link the Team summary (managers and the PSW).
     """
 
     psw: bool
     sign_out: bool = True
+    summary: bool = False
 
 
 def nav_for(visitor: Visitor, *, sign_out: bool = True) -> Nav:
     """The header links for ``visitor``: the PSW's pages only for a PSW."""
-    return Nav(psw=parse_access(visitor.person.access) == Access.PSW, sign_out=sign_out)
+    access = parse_access(visitor.person.access)
+    return Nav(
+        psw=access == Access.PSW,
+        sign_out=sign_out,
+        summary=access in (Access.MANAGER, Access.PSW),
+    )
 
 
 def now() -> datetime:
