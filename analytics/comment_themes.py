@@ -120,9 +120,18 @@ def group_themes(
     analyses = [a for a in analyse_with_questions(round_, chosen) if a.substantive]
     counts: Counter[str] = Counter(theme for a in analyses for theme in a.themes)
     summaries = []
+    # A comment about two themes is quoted once, under the first theme shown.
+    used: set[str] = set()
     for theme, count in counts.most_common(top):
         about = [a for a in analyses if theme in a.themes]
         moods = Counter(a.sentiment_about(theme).value for a in about)
+        chosen_quotes: list[str] = []
+        if quotes_allowed and count >= minimum:
+            ranked = representative_quotes(
+                about, theme, names=names, keep=keep, limit=quotes + len(used)
+            )
+            chosen_quotes = [quote for quote in ranked if quote not in used][:quotes]
+            used.update(chosen_quotes)
         summaries.append(
             ThemeSummary(
                 theme=theme,
@@ -131,13 +140,7 @@ def group_themes(
                 positive=moods.get("positive", 0),
                 neutral=moods.get("neutral", 0),
                 negative=moods.get("negative", 0),
-                quotes=tuple(
-                    representative_quotes(
-                        about, theme, names=names, keep=keep, limit=quotes
-                    )
-                    if quotes_allowed and count >= minimum
-                    else ()
-                ),
+                quotes=tuple(chosen_quotes),
             )
         )
     return tuple(summaries)

@@ -70,6 +70,8 @@ class QuestionResult:
     skipped: int | None = None
     """Respondents who were asked the question and skipped it. ``None`` when
     hidden, or for a follow-up or role question (who was asked is not stored)."""
+    favourable_means: str = ""
+    """Which answers count towards ``favourable``, e.g. "Agree or Strongly agree"."""
 
 
 @dataclass(frozen=True)

@@ -27,7 +27,7 @@ from analytics.model import (
     Share,
     StandardScore,
 )
-from analytics.scoring import HOURS_BANDS, band, points
+from analytics.scoring import HOURS_BANDS, band, favourable_words, points
 from analytics.suppression import Policy, QuestionSuppressor, Suppressor
 from analytics.tally import AnswerArrays, HoursArrays, Tally
 from survey.models import CampaignStatus
@@ -98,6 +98,11 @@ class ResultsEngine:
         self._answers_of: dict[Group, _GroupAnswers] = {}
         self._standards_of: dict[Group, dict[int, float]] = {}
         self._favourable_of: dict[Group, dict[str, float]] = {}
+
+    @property
+    def compared(self) -> bool:
+        """Whether changes are measured: there is an earlier round, and it closed."""
+        return self._previous is not None and self._previous.closed
 
     @property
     def closed(self) -> bool:
@@ -290,6 +295,7 @@ class ResultsEngine:
             measure=question.figure.label if question.figure else "",
             decimals=question.figure.decimals if question.figure else 0,
             skipped=skipped,
+            favourable_means=favourable_words(question),
         )
 
     def _change(self, now: float, before: float | None) -> Change | None:

@@ -53,6 +53,31 @@ def favourable_share(question: Question, codes: pd.Series) -> float | None:
     return float(real.isin(favourable).mean() * 100)
 
 
+def favourable_words(question: Question) -> str:
+    """What counts towards a question's figure, in the answers' own words.
+
+    "Agree or Strongly agree" for an agree scale, "No" for "have you been
+    bullied?", "9 or 10" on a 0-10 scale; empty when the question has no figure.
+    """
+    codes = question.reported_codes()
+    if not codes:
+        return ""
+    labels = {option.value: option.label for option in question.choices()}
+    order = [option.value for option in question.choices()]
+    ranked = sorted(codes, key=lambda code: order.index(code) if code in order else 99)
+    if question.scale == Scale.ZERO_TO_TEN and len(ranked) > 2:
+        numbers = sorted(int(code) for code in ranked)
+        if numbers == list(range(numbers[0], numbers[-1] + 1)):
+            return f"{numbers[0]} to {numbers[-1]}"
+    words = [labels.get(code, code) for code in ranked]
+    if question.scale in ORDINAL_SCALES and words[0] != words[-1]:
+        # "Agree or Strongly agree" reads better from the milder answer.
+        words = sorted(words, key=lambda word: (len(word), word))
+    if len(words) == 1:
+        return words[0]
+    return f"{', '.join(words[:-1])} or {words[-1]}"
+
+
 def points(question: Question) -> dict[str, float] | None:
     """0/25/50/75/100 points per option of a five-point scale, favourable end = 100."""
     if question.scale not in ORDINAL_SCALES:

@@ -4,14 +4,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from analytics.data import earlier_campaign, load_names, load_round
+from analytics.data import Round, earlier_campaign, load_names, load_round
 from analytics.groups import Group, everyone
+from analytics.manager_view import ManagerView, manager_view
 from analytics.model import GroupResults, ThemeSummary
 from analytics.results import ResultsEngine
 from analytics.suppression import Policy
-from survey.models import Campaign, Organisation
+from survey.models import Campaign, CampaignStatus, Organisation, Template
+
+PULSE = "pulse"
+"""The template kind of a pulse survey."""
 
 
 @dataclass(frozen=True)
@@ -60,3 +65,64 @@ async def build_summary(
         last_year=last_year,
         themes=themes,
     )
+
+
+async def previous_round(
+    session: AsyncSession, *, campaign: Campaign
+) -> Campaign | None:
+    """The round a campaign's changes are measured from.
+
+    For a pulse, the closed round of the same pulse survey opened just before;
+    for a health check, the latest campaign of the same template in an earlier
+    year (:func:`analytics.data.earlier_campaign`).
+    """
+    template = await session.get(Template, campaign.template_id)
+    assert template is not None
+    if template.kind != PULSE or campaign.opens_at is None:
+        return await earlier_campaign(session, campaign=campaign)
+    rows = await session.exec(
+        select(Campaign)
+        .join(Template, col(Template.id) == col(Campaign.template_id))
+        .where(
+            col(Campaign.organisation_id) == campaign.organisation_id,
+            col(Template.key) == template.key,
+            col(Campaign.status) == CampaignStatus.CLOSED,
+            col(Campaign.opens_at) < campaign.opens_at,
+        )
+        .order_by(col(Campaign.opens_at).desc())
+    )
+    return rows.first()
+
+
+@dataclass(frozen=True)
+class LoadedView:
+    """A manager's view with the engine and round it came from (for themes)."""
+
+    view: ManagerView
+    engine: ResultsEngine
+    round: Round
+
+
+async def load_manager_view(
+    session: AsyncSession,
+    *,
+    organisation: Organisation,
+    campaign: Campaign,
+    group: Group,
+    service: Group | None,
+) -> LoadedView:
+    """The manager's view of ``group`` in ``campaign``, with changes since before."""
+    policy = Policy(organisation.min_group_size)
+    current = await load_round(session, campaign=campaign)
+    before = await previous_round(session, campaign=campaign)
+    previous = await load_round(session, campaign=before) if before else None
+    engine = ResultsEngine(current, policy=policy, previous=previous)
+    whole = everyone(organisation.name)
+    view = manager_view(
+        engine,
+        group,
+        organisation=whole,
+        service=service,
+        previous=before.name if before is not None and engine.compared else None,
+    )
+    return LoadedView(view, engine, current)

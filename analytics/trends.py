@@ -18,7 +18,7 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from analytics.data import Round, load_round
-from analytics.groups import everyone
+from analytics.groups import Group, everyone
 from analytics.results import ResultsEngine
 from analytics.scoring import points
 from analytics.suppression import Policy
@@ -98,9 +98,16 @@ async def pulse_rounds(
 
 
 async def pulse_trends(
-    session: AsyncSession, *, title: str, campaigns: list[Campaign]
+    session: AsyncSession,
+    *,
+    title: str,
+    campaigns: list[Campaign],
+    group: Group | None = None,
 ) -> PulseTrends:
-    """Trends over ``campaigns`` (oldest first) for the whole organisation."""
+    """Trends over ``campaigns`` (oldest first) for ``group`` (default: everyone).
+
+    Each round's figures for the group pass that round's own disclosure gate.
+    """
     organisation_id = campaigns[0].organisation_id if campaigns else None
     organisation = (
         await session.get(Organisation, organisation_id) if organisation_id else None
@@ -115,7 +122,7 @@ async def pulse_trends(
         asked = asked_only(loaded.definition, campaign.question_keys)
         rounds.append(replace(loaded, definition=asked))
     return await asyncio.to_thread(
-        trends_of, title, rounds, Policy(min_size), zone, organisation, order
+        trends_of, title, rounds, Policy(min_size), zone, organisation, order, group
     )
 
 
@@ -126,12 +133,14 @@ def trends_of(
     zone: ZoneInfo,
     organisation: Organisation | None,
     order: list[str],
+    group: Group | None = None,
 ) -> PulseTrends:
     """The trends from loaded rounds (no database), each through the engine.
 
     Questions are listed in ``order`` (the newest template's), then any others.
     """
     name = organisation.name if organisation else "Whole organisation"
+    chosen = group if group is not None else everyone(name)
     labels: list[RoundLabel] = []
     favourable: dict[str, dict[int, TrendCell]] = {}
     scores: dict[int, dict[int, TrendCell]] = {}
@@ -141,7 +150,7 @@ def trends_of(
         opened = (
             campaign.opens_at.astimezone(zone).date() if campaign.opens_at else None
         )
-        result = ResultsEngine(current, policy=policy).group(everyone(name))
+        result = ResultsEngine(current, policy=policy).group(chosen)
         labels.append(
             RoundLabel(campaign.name, opened, result.respondents, result.hidden)
         )

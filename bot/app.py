@@ -15,6 +15,8 @@ from fastapi import FastAPI
 from bot import slack, teams, web
 from bot.runtime import Runtime
 from bot.settings import Settings
+from bot.slack.previews import slack_preview
+from bot.teams.previews import teams_preview
 from survey import migrate
 
 WRITERS_ON_POSTGRES = 4
@@ -49,6 +51,8 @@ def create_app(settings: Settings) -> FastAPI:
         title="Health Check bot", lifespan=lifespan, docs_url=None, redoc_url=None
     )
     web.register(app)
+    # The web channel previews posts as each chat platform draws them.
+    app.state.post_previews = (slack_preview, teams_preview)
     teams.register(app, settings)  # only when HEALTHCHECK_TEAMS_ENABLED
     slack.register(app, settings)  # only when HEALTHCHECK_SLACK_ENABLED
     return app

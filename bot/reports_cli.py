@@ -35,22 +35,14 @@ def default_path(campaign: str, fmt: str) -> Path:
 async def _build(
     runtime: Runtime, *, campaign: str, org: str, compare: Path | None = None
 ) -> Report:
-    from analytics.benchmarks import comparison_figures
-    from analytics.report import build_report
-    from analytics.report_actions import report_actions
-    from survey.questions.catalogue import template_definition
+    from analytics.annual_report import annual_report
 
     async with runtime.sessions() as session:
         organisation = await find_organisation(session, slug=org)
         found = await find_campaign(
             session, organisation_id=organisation.id, name=campaign
         )
-        actions = await report_actions(session, campaign=found)
-        definition = await template_definition(session, template_id=found.template_id)
-        figures = comparison_figures(definition, council_file=compare)
-        return await build_report(
-            session, campaign=found, actions=actions, benchmarks=figures
-        )
+        return await annual_report(session, campaign=found, compare=compare)
 
 
 async def _log_export(runtime: Runtime, *, org: str, campaign: str, what: str) -> None:

@@ -38,7 +38,7 @@ from survey.follow_up.actions import (
     update_action,
 )
 from survey.follow_up.announcements import BODY_LIMIT
-from survey.follow_up.you_said import post_you_said
+from survey.follow_up.you_said import check_survey_closed, post_you_said
 from survey.models import Action, Campaign, Organisation
 from survey.questions.themes import THEMES
 
@@ -156,6 +156,7 @@ async def post_you_said_messages(
             campaign = await _latest_with_actions(session, organisation)
         if campaign is None:
             return (Notice(text.name_the_campaign(), Tone.WARNING),)
+        check_survey_closed(campaign, timezone=organisation.timezone)
         listed = await list_actions(
             session, organisation_id=organisation.id, campaign=campaign.name
         )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sqlmodel import col, select
@@ -14,15 +15,17 @@ from analytics.comment_themes import (
     organisation_words,
     roster_names,
 )
-from analytics.data import Names, Round, earlier_campaign, load_names, load_round
+from analytics.data import Names, load_names
 from analytics.groups import Group, everyone, team_group
-from analytics.model import Change, GroupResults, QuestionResult, ThemeSummary
-from analytics.results import ResultsEngine
-from analytics.suppression import Policy
+from analytics.manager_view import ManagerView
+from analytics.model import ThemeSummary
+from analytics.summary import PULSE, LoadedView, load_manager_view
+from analytics.trends import PulseTrends, pulse_rounds, pulse_trends
 from bot.commands import insights_text as text
 from bot.commands.access import Standing
+from bot.commands.insights_summary import page_messages, themes_of
 from bot.commands.naming import read_names, read_target
-from bot.conversation.messages import Message, Notice, SummaryTable, Tone
+from bot.conversation.messages import Message, Notice, Tone
 from survey.audit import record_event
 from survey.db import SessionFactory
 from survey.errors import NotFoundError, SurveyError
@@ -53,6 +56,55 @@ class Subject:
     group: Group
     campaign: Campaign
     service: Group | None = None
+    pulse: bool = False
+
+
+@dataclass(frozen=True)
+class SummaryPage:
+    """Everything one summary shows about one group, each figure through the gate.
+
+    Attributes:
+        subject: the group and survey asked about.
+        view: the manager's view (the group's figures, or its service's).
+        themes: comment themes of the group the view shows.
+        trends: for a pulse, its recent rounds for the group the view shows.
+    """
+
+    subject: Subject
+    view: ManagerView
+    themes: tuple[ThemeSummary, ...]
+    trends: PulseTrends | None
+
+
+async def summary_pages(
+    sessions: SessionFactory,
+    *,
+    standing: Standing,
+    organisation: Organisation,
+    args: tuple[str, ...],
+    channel: str = UNKNOWN_CHANNEL,
+    action: str = "summary.viewed",
+) -> list[SummaryPage]:
+    """What ``summary [pulse] [team] [survey]`` shows, for the chat or the web.
+
+    The view is written to the audit log as ``action`` in the same transaction.
+    """
+    async with sessions() as session, session.begin():
+        subjects = await _subjects(session, standing, organisation, args)
+        names = await roster_names(session, organisation_id=organisation.id)
+        keep = await organisation_words(session, organisation_id=organisation.id)
+        pages = [
+            await _page(session, organisation, subject, names, keep)
+            for subject in subjects
+        ]
+        await record_view(
+            session,
+            standing=standing,
+            channel=channel,
+            action=action,
+            subject=_audit_subject(subjects),
+        )
+    return pages
 
 
 async def summary_messages(
@@ -63,20 +115,19 @@ async def summary_messages(
     args: tuple[str, ...],
     channel: str = UNKNOWN_CHANNEL,
 ) -> tuple[Message, ...]:
-    """The ``summary [team] [campaign]`` answer for a manager or the PSW; logged."""
-    async with sessions() as session, session.begin():
-        subjects = await _subjects(session, standing, organisation, args)
-        names = await roster_names(session, organisation_id=organisation.id)
-        messages: list[Message] = []
-        for subject in subjects:
-            messages += await _summary(session, organisation, subject, names)
-        await record_view(
-            session,
-            standing=standing,
-            channel=channel,
-            action="summary.viewed",
-            subject=_audit_subject(subjects),
-        )
+    """The ``summary [pulse] [team] [survey]`` answer for a manager or the PSW."""
+    pages = await summary_pages(
+        sessions,
+        standing=standing,
+        organisation=organisation,
+        args=args,
+        channel=channel,
+    )
+    messages: list[Message] = []
+    for found in pages:
+        messages += page_messages(found.view, found.trends)
+        messages += themes_of(found.view, found.themes, quotes=False)
+    messages.append(Notice(text.NEXT_STEPS))
     return tuple(messages)
 
 
@@ -88,26 +139,20 @@ async def themes_messages(
     args: tuple[str, ...],
     channel: str = UNKNOWN_CHANNEL,
 ) -> tuple[Message, ...]:
-    """The ``themes [team] [campaign]`` answer: themes with quotes; logged."""
-    async with sessions() as session, session.begin():
-        subjects = await _subjects(session, standing, organisation, args)
-        names = await roster_names(session, organisation_id=organisation.id)
-        keep = await organisation_words(session, organisation_id=organisation.id)
-        messages: list[Message] = []
-        for subject in subjects:
-            engine, round_ = await _engine(session, organisation, subject.campaign)
-            comments = await load_comments(session, campaign_id=subject.campaign.id)
-            found = group_themes(
-                engine, round_, comments, subject.group, names=names, keep=keep
-            )
-            messages.append(_themes_table(subject, found, quotes=True))
-        await record_view(
-            session,
-            standing=standing,
-            channel=channel,
-            action="themes.viewed",
-            subject=_audit_subject(subjects),
-        )
+    """The ``themes [team] [survey]`` answer: themes with quotes; logged."""
+    pages = await summary_pages(
+        sessions,
+        standing=standing,
+        organisation=organisation,
+        args=args,
+        channel=channel,
+        action="themes.viewed",
+    )
+    messages: list[Message] = []
+    for found in pages:
+        if found.view.fallback is not None:
+            messages.append(Notice(text.where_from(found.view)))
+        messages += themes_of(found.view, found.themes, quotes=True)
     return tuple(messages)
 
 
@@ -146,8 +191,13 @@ async def _subjects(
     args: tuple[str, ...],
 ) -> list[Subject]:
     names = await load_names(session, organisation_id=organisation.id)
+    # `summary pulse`: the latest closed pulse survey instead of the health check.
+    pulse = bool(args) and args[0].casefold() == PULSE
     named = await read_names(
-        session, organisation_id=organisation.id, words=list(args), several_groups=True
+        session,
+        organisation_id=organisation.id,
+        words=list(args[1:] if pulse else args),
+        several_groups=True,
     )
     campaign = named.campaign
     groups = [_group_of(group, names) for group in named.groups]
@@ -158,9 +208,31 @@ async def _subjects(
             if not standing.manages(group.label) or group.value("team_id") is None:
                 raise NotYours(text.not_your_team(group.label, standing.teams))
         chosen = groups or [_group_named(team, names) for team in standing.teams]
+    if campaign is None and pulse:
+        campaign = await _latest_pulse(session, organisation)
     if campaign is None:
         campaign = await _default_campaign(session, organisation, chosen)
-    return [Subject(group, campaign, _service_of(group, names)) for group in chosen]
+    return [
+        Subject(group, campaign, _service_of(group, names), pulse) for group in chosen
+    ]
+
+
+async def _latest_pulse(session: AsyncSession, organisation: Organisation) -> Campaign:
+    """The pulse survey that closed most recently."""
+    rows = await session.exec(
+        select(Campaign)
+        .join(Template, col(Template.id) == col(Campaign.template_id))
+        .where(
+            Campaign.organisation_id == organisation.id,
+            Campaign.status == CampaignStatus.CLOSED,
+            Template.kind == PULSE,
+        )
+        .order_by(col(Campaign.opens_at).desc(), col(Campaign.created_at).desc())
+    )
+    found = rows.first()
+    if found is None:
+        raise NotFoundError(text.NO_PULSE_YET)
+    return found
 
 
 def _group_named(name: str, names: Names) -> Group:
@@ -226,137 +298,56 @@ async def _default_campaign(
     return max(scored, key=lambda item: (item[0], item[1]))[2]
 
 
-async def _engine(
-    session: AsyncSession, organisation: Organisation, campaign: Campaign
-) -> tuple[ResultsEngine, Round]:
-    policy = Policy(organisation.min_group_size)
-    round_ = await load_round(session, campaign=campaign)
-    before = await earlier_campaign(session, campaign=campaign)
-    previous = await load_round(session, campaign=before) if before else None
-    return ResultsEngine(round_, policy=policy, previous=previous), round_
+async def _load(
+    session: AsyncSession, organisation: Organisation, subject: Subject
+) -> LoadedView:
+    return await load_manager_view(
+        session,
+        organisation=organisation,
+        campaign=subject.campaign,
+        group=subject.group,
+        service=subject.service,
+    )
 
 
-async def _summary(
+async def _page(
     session: AsyncSession,
     organisation: Organisation,
     subject: Subject,
     names: list[str],
-) -> list[Message]:
-    engine, round_ = await _engine(session, organisation, subject.campaign)
-    own = engine.group(subject.group)
-    service = engine.group(subject.service) if subject.service else None
-    whole = None
-    if not subject.group.is_everyone:
-        whole = engine.group(everyone(organisation.name))
-    comparators = [r for r in (own, service, whole) if r is not None]
-    messages: list[Message] = [
-        Notice(
-            text.summary_intro(subject.group.label, subject.campaign.name, own),
-            Tone.INFO,
-            title=text.summary_title(subject.group.label),
-        ),
-        _rates_table(comparators),
-    ]
-    if own.hidden is not None:
-        messages.append(
-            Notice(text.hidden_note(own.hidden, organisation.min_group_size))
-        )
-        return messages
-    messages.append(_standards_table(comparators))
-    messages.append(_questions_table(text.STRONGEST, own.strongest(5)))
-    messages.append(_questions_table(text.WEAKEST, own.weakest(5)))
+    keep: Sequence[str],
+) -> SummaryPage:
+    loaded = await _load(session, organisation, subject)
+    view = loaded.view
+    if view.shown.hidden is not None:
+        return SummaryPage(subject, view, (), None)
+    trends = None
+    if subject.pulse:
+        trends = await _pulse_trends(session, organisation, subject, loaded)
     comments = await load_comments(session, campaign_id=subject.campaign.id)
-    found = group_themes(engine, round_, comments, subject.group, names=names)
-    messages.append(_themes_table(subject, found, quotes=False))
-    return messages
-
-
-def _percent(value: float | None) -> str:
-    return "hidden" if value is None else f"{value:.0f}%"
-
-
-def _change(change: Change | None) -> str:
-    if change is None:
-        return "–"
-    return f"{change.arrow} {change.points:+.0f} pts since {change.year}"
-
-
-def _rates_table(results: list[GroupResults]) -> SummaryTable:
-    rows = []
-    for result in results:
-        rate = result.response_rate
-        if rate is None or rate.rate is None:
-            rows.append((result.label, "hidden", "hidden"))
-        else:
-            rows.append(
-                (
-                    result.label,
-                    f"{rate.responded} of {rate.invited}",
-                    _percent(rate.rate),
-                )
-            )
-    return SummaryTable(
-        title=text.RATES,
-        columns=("Group", "Responses", "Response rate"),
-        rows=tuple(rows),
+    found = group_themes(
+        loaded.engine, loaded.round, comments, view.shown_group, names=names, keep=keep
     )
+    return SummaryPage(subject, view, found, trends)
 
 
-def _standards_table(results: list[GroupResults]) -> SummaryTable:
-    standards = {s.standard: s.name for r in results for s in r.standards}
-    rows = []
-    for number, name in sorted(standards.items()):
-        cells = [f"{number}. {name}"]
-        for result in results:
-            score = next((s for s in result.standards if s.standard == number), None)
-            if score is None or score.score is None:
-                cells.append("hidden")
-            else:
-                cells.append(f"{score.score:.0f} {score.band} {_change(score.change)}")
-        rows.append(tuple(cells))
-    return SummaryTable(
-        title=text.STANDARDS,
-        columns=("Standard", *(r.label for r in results)),
-        rows=tuple(rows),
-        note=text.BANDS_NOTE,
+async def _pulse_trends(
+    session: AsyncSession,
+    organisation: Organisation,
+    subject: Subject,
+    loaded: LoadedView,
+) -> PulseTrends:
+    """The pulse's recent rounds for the group the summary shows."""
+    template = await session.get(Template, subject.campaign.template_id)
+    assert template is not None
+    campaigns = await pulse_rounds(
+        session, organisation_id=organisation.id, template_key=template.key
     )
-
-
-def _questions_table(title: str, questions: list[QuestionResult]) -> SummaryTable:
-    rows = tuple(
-        (q.text, _percent(q.favourable), _change(q.change), _skipped(q))
-        for q in questions
-    )
-    return SummaryTable(
-        title=title, columns=("Question", "Favourable", "Change", "Skipped"), rows=rows
-    )
-
-
-def _skipped(question: QuestionResult) -> str:
-    return "" if question.skipped is None else f"{question.skipped} skipped"
-
-
-def _themes_table(
-    subject: Subject, found: tuple[ThemeSummary, ...], *, quotes: bool
-) -> SummaryTable:
-    columns = ("Theme", "Comments", "Positive", "Neutral", "Negative")
-    rows: list[tuple[str, ...]] = []
-    for theme in found:
-        row: tuple[str, ...] = (
-            theme.label,
-            str(theme.comments),
-            str(theme.positive),
-            str(theme.neutral),
-            str(theme.negative),
-        )
-        if quotes:
-            row = (*row, " / ".join(f"“{quote}”" for quote in theme.quotes))
-        rows.append(row)
-    return SummaryTable(
-        title=text.themes_title(subject.group.label),
-        columns=(*columns, "Quotes (redacted)") if quotes else columns,
-        rows=tuple(rows),
-        note=None if found else text.NO_THEMES,
+    return await pulse_trends(
+        session,
+        title=f"{template.title}: {loaded.view.shown.label}",
+        campaigns=campaigns,
+        group=loaded.view.shown_group,
     )
 
 

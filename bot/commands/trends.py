@@ -10,11 +10,12 @@ from sqlalchemy import func
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from analytics.trends import PulseTrends, TrendCell, pulse_rounds, pulse_trends
+from analytics.trends import pulse_rounds, pulse_trends
 from bot.commands import schedule_text as text
 from bot.commands.access import Standing
 from bot.commands.insights import UNKNOWN_CHANNEL, record_view
-from bot.conversation.messages import Message, Notice, SummaryTable
+from bot.commands.insights_summary import trends_table
+from bot.conversation.messages import Message, Notice
 from survey.db import SessionFactory
 from survey.models import Campaign, Organisation, PulseSchedule
 from survey.questions.catalogue import latest_template
@@ -71,43 +72,3 @@ async def _rounds(
         session, organisation_id=organisation.id, template_key=template.key
     )
     return template.title, campaigns
-
-
-def trends_table(trends: PulseTrends) -> SummaryTable:
-    """The trends as one table: responses, questions, then standard scores."""
-    heads = tuple(
-        f"{label.opened_on.day} {label.opened_on:%b}"
-        if label.opened_on
-        else label.campaign
-        for label in trends.rounds
-    )
-    rows = [
-        (
-            text.RESPONSES_ROW,
-            *(
-                str(label.respondents) if label.respondents is not None else "-"
-                for label in trends.rounds
-            ),
-        )
-    ]
-    rows += [
-        (f"{row.key} {row.label}", *(_cell(cell, "%") for cell in row.cells))
-        for row in trends.questions
-    ]
-    rows += [
-        (
-            text.standard_row(row.key, row.label),
-            *(_cell(cell, "") for cell in row.cells),
-        )
-        for row in trends.standards
-    ]
-    return SummaryTable(
-        title=text.trends_title(trends.title),
-        columns=(text.TRENDS_FIRST_COLUMN, *heads),
-        rows=tuple(rows),
-        note=text.trends_note(trends.min_group_size),
-    )
-
-
-def _cell(cell: TrendCell, unit: str) -> str:
-    return "-" if cell.value is None else f"{cell.value:.0f}{unit}"

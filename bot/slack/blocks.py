@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from bot.conversation.messages import Choice, Tone
-from bot.slack.escape import plain, shorten
+from bot.slack.escape import plain
 
 Block = dict[str, Any]
 
@@ -82,13 +82,37 @@ def option(choice: Choice) -> Block:
 def packed(
     lines: list[str], limit: int = MAX_SECTION, *, gap: str = "\n\n"
 ) -> Iterator[str]:
-    """Lines joined into as few chunks of at most ``limit`` characters as fit."""
+    """Lines joined into as few chunks of at most ``limit`` characters as fit.
+
+    A line longer than ``limit`` is split between words over several chunks,
+    never cut short.
+    """
     chunk = ""
-    for line in lines:
-        line = shorten(line, limit)
-        if chunk and len(chunk) + len(gap) + len(line) > limit:
-            yield chunk
-            chunk = ""
-        chunk = f"{chunk}{gap}{line}" if chunk else line
+    for whole in lines:
+        for line in split_long(whole, limit):
+            if chunk and len(chunk) + len(gap) + len(line) > limit:
+                yield chunk
+                chunk = ""
+            chunk = f"{chunk}{gap}{line}" if chunk else line
     if chunk:
         yield chunk
+
+
+def split_long(line: str, limit: int) -> list[str]:
+    """``line`` in pieces of at most ``limit`` characters, split between words.
+
+    A piece ends at the last space or newline that fits; a word longer than
+    ``limit`` is split inside it, but never inside an entity such as ``&amp;``.
+    """
+    pieces = []
+    while len(line) > limit:
+        cut = max(line.rfind(" ", 0, limit + 1), line.rfind("\n", 0, limit + 1))
+        if cut <= 0:
+            cut = limit
+            entity = line.rfind("&", max(0, limit - 6), limit)
+            if entity > 0 and ";" not in line[entity:limit]:
+                cut = entity
+        pieces.append(line[:cut].rstrip())
+        line = line[cut:].lstrip(" \n")
+    pieces.append(line)
+    return [piece for piece in pieces if piece]

@@ -16,7 +16,6 @@ from bot.conversation.prose import paragraphs, safe_link
 from bot.slack import ids, text
 from bot.slack.blocks import (
     ICONS,
-    MAX_BLOCKS,
     MAX_SECTION,
     Block,
     button,
@@ -31,31 +30,57 @@ INVITATION = "invitation"
 REMINDER = "reminder"
 NUDGE = "nudge"
 SURVEY_KINDS = (INVITATION, REMINDER, NUDGE)
+COLUMN_WIDTH = 40
+"""The widest cell drawn as an aligned column; wider tables become paragraphs."""
+MAX_CONTEXT = 2000
 
 
 def table_blocks(table: SummaryTable) -> list[Block]:
-    """A table as aligned columns in a code block (Slack has no table block)."""
+    """A table as aligned columns in a code block (Slack has no table block).
+
+    A table with a cell too wide for a column (a question's wording, a quote)
+    is drawn as one short paragraph per row instead, so no cell is cut. A long
+    table runs over as many blocks as it needs; the renderer splits messages.
+    """
     blocks: list[Block] = [header(table.title)]
     rows = [table.columns, *table.rows]
-    widths = [
-        min(40, max(len(str(row[column])) for row in rows if column < len(row)))
-        for column in range(len(table.columns))
-    ]
-    lines = [
-        "  ".join(
-            shorten(str(cell), widths[column]).ljust(widths[column])
-            for column, cell in enumerate(row[: len(widths)])
-        ).rstrip()
-        for row in rows
-    ]
-    # Each block is a code block of whole lines; a long table runs over several.
-    for chunk in _lines(lines, MAX_SECTION - 8):
-        if len(blocks) >= MAX_BLOCKS - 2:
-            break
-        blocks.append(section(f"```{chunk}```"))
+    widest = max((len(str(cell)) for row in rows for cell in row), default=0)
+    if widest > COLUMN_WIDTH:
+        blocks.extend(section(chunk) for chunk in packed(_records(table)))
+    else:
+        widths = [
+            max(len(str(row[column])) for row in rows if column < len(row))
+            for column in range(len(table.columns))
+        ]
+        lines = [
+            "  ".join(
+                str(cell).ljust(widths[column])
+                for column, cell in enumerate(row[: len(widths)])
+            ).rstrip()
+            for row in rows
+        ]
+        # Each block is a code block of whole lines.
+        for chunk in _lines(lines, MAX_SECTION - 8):
+            blocks.append(section(f"```{chunk}```"))
     if table.note:
-        blocks.append(context(mrkdwn(shorten(table.note, 2000))))
+        blocks.extend(
+            context(chunk) for chunk in packed([mrkdwn(table.note)], MAX_CONTEXT)
+        )
     return blocks
+
+
+def _records(table: SummaryTable) -> list[str]:
+    """Each row as a bold first cell, then ``column: value`` pairs."""
+    records = []
+    for row in table.rows:
+        first, *rest = (mrkdwn(str(cell)) for cell in row)
+        pairs = [
+            f"{mrkdwn(column)}: {value}"
+            for column, value in zip(table.columns[1:], rest, strict=False)
+            if value
+        ]
+        records.append(f"*{first}*" + (f"\n{' · '.join(pairs)}" if pairs else ""))
+    return records
 
 
 def _lines(lines: list[str], limit: int) -> Iterator[str]:

@@ -5,7 +5,8 @@ wording; all of it goes through :mod:`bot.slack.escape` here, so nobody can make
 the bot ping a channel (``<!channel>``, ``@here``), mention someone, or draw a
 link. Layouts stay inside Slack's documented limits (50 blocks a message, 10
 radio buttons, 100 select options, 3,000 characters a section, 75 a button)
-whatever the question bank holds.
+whatever the question bank holds. A reply too long for one message is split
+across several (:meth:`BlockKitRenderer.render_all`), never cut short.
 """
 
 from __future__ import annotations
@@ -66,15 +67,44 @@ class BlockKitRenderer:
     """Draws messages as one Slack message, and prompts as answer modals."""
 
     def render(self, messages: Sequence[Message]) -> SlackMessage:
-        """Draw ``messages`` in order as one Slack message."""
-        blocks: list[Block] = []
+        """Draw ``messages`` in order as one Slack message.
+
+        For a survey screen (a question, the review, a notice), which always
+        fits; a reply that may be long (a summary) goes through
+        :meth:`render_all`.
+        """
+        parts = self.render_all(messages)
+        if len(parts) > 1:
+            raise ValueError("too long for one Slack message: use render_all")
+        return parts[0]
+
+    def render_all(self, messages: Sequence[Message]) -> list[SlackMessage]:
+        """Draw ``messages`` in order as as few Slack messages as fit.
+
+        Each message keeps within 50 blocks. A message's blocks stay together
+        in one Slack message where they fit in one (a table stays whole); a
+        table longer than that continues in the next, its heading repeated.
+        """
+        fallback = _fallback(messages)
+        parts: list[list[Block]] = [[]]
         for message in messages:
-            if blocks:
-                blocks.append({"type": "divider"})
-            blocks.extend(self.blocks(message))
-        if len(blocks) > MAX_BLOCKS:
-            blocks = blocks[: MAX_BLOCKS - 1] + [context("…")]
-        return SlackMessage(text=_fallback(messages), blocks=blocks)
+            for piece in _pieces(message, self.blocks(message)):
+                current = parts[-1]
+                room = MAX_BLOCKS - len(current) - (1 if current else 0)
+                if len(piece) > room:
+                    parts.append([])
+                    current = parts[-1]
+                elif current:
+                    current.append({"type": "divider"})
+                current.extend(piece)
+        count = len(parts)
+        return [
+            SlackMessage(
+                text=fallback if count == 1 else text.part_of(fallback, n, count),
+                blocks=blocks,
+            )
+            for n, blocks in enumerate(parts, start=1)
+        ]
 
     def blocks(self, message: Message) -> list[Block]:
         """The blocks of one message."""
@@ -96,6 +126,27 @@ class BlockKitRenderer:
     def answer_modal(self, prompt: Prompt, origin: ids.ModalOrigin) -> Block:
         """The modal asking for free text, a number or several choices."""
         return answer_modal(prompt, origin)
+
+
+def _pieces(message: Message, blocks: list[Block]) -> list[list[Block]]:
+    """A message's blocks in pieces of at most 50, to keep together if they fit.
+
+    A table too long for one message goes on in the next with its heading
+    repeated and marked as continued.
+    """
+    if len(blocks) <= MAX_BLOCKS:
+        return [blocks]
+    heading = blocks[0] if blocks[0].get("type") == "header" else None
+    body = blocks[1:] if heading is not None else blocks
+    title = message.title if isinstance(message, SummaryTable) else ""
+    pieces: list[list[Block]] = []
+    size = MAX_BLOCKS - 1
+    for start in range(0, len(body), size):
+        top = heading
+        if start and heading is not None:
+            top = header(text.continued(title))
+        pieces.append(([top] if top is not None else []) + body[start : start + size])
+    return pieces
 
 
 def _fallback(messages: Sequence[Message]) -> str:

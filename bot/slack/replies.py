@@ -206,30 +206,39 @@ async def post_to_dm(
     services: SlackServices,
     client: AsyncWebClient,
     asker: Asker,
-    rendered: SlackMessage,
+    rendered: SlackMessage | list[SlackMessage],
 ) -> None:
-    """Post a new message in the asker's DM with the bot."""
+    """Post new messages in the asker's DM with the bot, in order."""
     channel = await dm_channel(services, client, asker)
-    await client.chat_postMessage(
-        channel=channel, text=rendered.text, blocks=rendered.blocks
-    )
+    for part in _parts(rendered):
+        await client.chat_postMessage(
+            channel=channel, text=part.text, blocks=part.blocks
+        )
 
 
-async def say_privately(respond: AsyncRespond, rendered: SlackMessage) -> None:
+async def say_privately(
+    respond: AsyncRespond, rendered: SlackMessage | list[SlackMessage]
+) -> None:
     """Reply so that only the asker sees it (never posted to a channel).
 
-    A request without a response URL (a tap in a modal or on App Home) has
-    nowhere to say it privately; nothing is said.
+    A reply in several parts is several replies, in order. A request without a
+    response URL (a tap in a modal or on App Home) has nowhere to say it
+    privately; nothing is said.
     """
     if respond.response_url is None:
         log.warning("no response URL for a private reply")
         return
-    await respond(
-        text=rendered.text,
-        blocks=rendered.blocks,
-        response_type=EPHEMERAL,
-        replace_original=False,
-    )
+    for part in _parts(rendered):
+        await respond(
+            text=part.text,
+            blocks=part.blocks,
+            response_type=EPHEMERAL,
+            replace_original=False,
+        )
+
+
+def _parts(rendered: SlackMessage | list[SlackMessage]) -> list[SlackMessage]:
+    return rendered if isinstance(rendered, list) else [rendered]
 
 
 async def show_turn(

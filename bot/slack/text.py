@@ -212,3 +212,13 @@ NOT_OAUTH = (
     "HEALTHCHECK_SLACK_CLIENT_ID and HEALTHCHECK_SLACK_CLIENT_SECRET instead of "
     "HEALTHCHECK_SLACK_BOT_TOKEN."
 )
+
+
+def part_of(words: str, number: int, count: int) -> str:
+    """The notification text of one message of a reply split in several."""
+    return f"{words} (part {number} of {count})"
+
+
+def continued(title: str) -> str:
+    """The heading of a table that goes on from the message before."""
+    return f"{title} (continued)"

@@ -16,6 +16,7 @@ from bot.web.identity import SignedInBy
 from bot.web.pages import (
     Visitor,
     channel_of,
+    nav_for,
     now,
     organisation_of,
     page,
@@ -87,6 +88,7 @@ def draw_chat(
         "chat.html",
         status_code=status_code,
         person=visitor.person,
+        nav=nav_for(visitor, sign_out=False),
         role=visitor.role,
         team=visitor.team,
         can_switch=visitor.session.signed_in_by == SignedInBy.PICKER,

@@ -11,6 +11,8 @@ Our pages use the ``same-origin`` referrer policy, so the browser names our own
 origin on their posts; ``Origin: null`` (what a page that hides its origin
 sends) is refused too.
 
+File uploads (multipart forms) carry the token as a field like any other form.
+
 Slack, Teams and the worker's inbox have their own request signatures and are
 not forms, so they are left to those checks.
 """
@@ -21,6 +23,8 @@ import hmac
 import secrets
 from collections.abc import Awaitable, Callable, MutableMapping
 from contextvars import ContextVar
+from email import policy as email_policy
+from email.parser import BytesParser
 from http.cookies import SimpleCookie
 from typing import Any
 from urllib.parse import parse_qs
@@ -143,10 +147,26 @@ def _own_origin(connection: HTTPConnection) -> str:
 
 
 def _form_token(connection: HTTPConnection, body: bytes) -> str | None:
-    kind = connection.headers.get("content-type", "").split(";")[0].strip()
+    content_type = connection.headers.get("content-type", "")
+    kind = content_type.split(";")[0].strip()
     if kind == "application/x-www-form-urlencoded":
         values = parse_qs(body.decode("latin-1"), keep_blank_values=True).get(FIELD)
         return values[0] if values else None
+    if kind == "multipart/form-data":
+        return _multipart_token(content_type, body)
+    return None
+
+
+def _multipart_token(content_type: str, body: bytes) -> str | None:
+    """The token field of a file upload form (multipart/form-data)."""
+    header = f"Content-Type: {content_type}\r\n\r\n".encode("latin-1")
+    message = BytesParser(policy=email_policy.HTTP).parsebytes(header + body)
+    if not message.is_multipart():
+        return None
+    for part in message.iter_parts():
+        if part.get_param("name", header="content-disposition") == FIELD:
+            value = part.get_payload(decode=True)
+            return value.decode("latin-1") if isinstance(value, bytes) else None
     return None
 
 
@@ -210,9 +230,10 @@ async def _refuse(scope: Scope, reason: str, send: Send) -> None:
     # Drawn here rather than with bot.web.pages, which imports this module.
     channel = request.app.state.channel
     organisation = channel.organisation
+    large = reason == "too-large"
     html = channel.environment.get_template("notice_page.html").render(
-        heading=text.forged_post_heading(),
-        text=text.forged_post(),
+        heading=text.too_large_heading() if large else text.forged_post_heading(),
+        text=text.too_large(LARGEST_FORM // 1_000_000) if large else text.forged_post(),
         tone="error",
         next_href="/",
         next_label="Back to the chat",
@@ -220,6 +241,6 @@ async def _refuse(scope: Scope, reason: str, send: Send) -> None:
         min_group_size=organisation.min_group_size if organisation else 5,
         has_problem=False,
     )
-    response = HTMLResponse(html, status_code=403)
+    response = HTMLResponse(html, status_code=413 if large else 403)
     response.headers["Cache-Control"] = "no-store"
     await response(scope, _replay(b""), send)

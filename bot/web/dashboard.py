@@ -11,17 +11,21 @@ from sqlmodel import col, select
 
 from analytics.charts import Chart, favourable_chart, standards_chart
 from analytics.data import Names, earlier_campaign, load_names, load_round
-from analytics.groups import Group, team_group
+from analytics.groups import Group, everyone, team_group
+from analytics.manager_view import manager_view
 from analytics.model import GroupResults
 from analytics.report import audience_of
 from analytics.report_actions import report_actions
 from analytics.results import ResultsEngine
 from analytics.suppression import Policy
 from bot import security_log
+from bot.commands import insights_text
 from bot.commands.access import standing_of
+from bot.commands.insights_text import why_hidden
 from bot.web.pages import notice_page, organisation_of, page, runtime_of, visitor_in
 from survey.audit import record_event
 from survey.errors import SurveyError
+from survey.follow_up.targets import targets_for
 from survey.models import Campaign
 from survey.roster.roles import Access, role_label
 
@@ -47,6 +51,7 @@ def register(app: FastAPI) -> None:
                 return RedirectResponse("/", status_code=303)
             standing = await standing_of(session, person=visitor.person)
             if standing is None or standing.access != Access.PSW:
+                manager = standing is not None and standing.access == Access.MANAGER
                 security_log.page_refused(
                     person_id=visitor.person.id,
                     page=request.url.path,
@@ -56,8 +61,10 @@ def register(app: FastAPI) -> None:
                 return notice_page(
                     request,
                     heading="Only the Principal Social Worker can open the dashboard",
-                    message="Managers can ask for their team's summary in the "
-                    "chat: type 'summary'.",
+                    message="Managers can see their team's summary on the Team "
+                    "summary page (/summary), or type 'summary' in the chat.",
+                    next_href="/summary" if manager else None,
+                    next_label="Open your team's summary",
                     status_code=403,
                 )
             campaigns = list(
@@ -77,6 +84,11 @@ def register(app: FastAPI) -> None:
             before = await earlier_campaign(session, campaign=chosen)
             previous = await load_round(session, campaign=before) if before else None
             actions = await report_actions(session, campaign=chosen)
+            targets = await targets_for(
+                session,
+                organisation_id=organisation.id,
+                template_key=current.definition.key,
+            )
         try:
             group = _group(names, service=service, team=team, role=role)
         except SurveyError as error:
@@ -96,11 +108,21 @@ def register(app: FastAPI) -> None:
                 action="dashboard.viewed",
                 subject=f"{chosen.name} · {group.label}",
             )
+        # RAG comes from the engine's own figures, so a hidden figure has none.
         engine = ResultsEngine(
-            current, policy=Policy(organisation.min_group_size), previous=previous
+            current,
+            policy=Policy(organisation.min_group_size),
+            previous=previous,
+            targets=targets,
         )
         results = engine.group(group)
         charts = await asyncio.to_thread(_charts, results)
+        view = manager_view(
+            engine,
+            group,
+            organisation=everyone(organisation.name),
+            previous=before.name if before is not None and engine.compared else None,
+        )
         roles = sorted(audience_of(current)["role"].dropna().unique())
         services = sorted(names.services.items(), key=lambda item: item[1])
         teams = sorted(names.teams.items(), key=lambda item: item[1])
@@ -130,6 +152,10 @@ def register(app: FastAPI) -> None:
             ],
             selected={"service": service, "team": team, "role": role},
             actions=actions,
+            has_targets=bool(targets),
+            why_hidden=why_hidden,
+            view=view if view.fallback is None else None,
+            text=insights_text,
         )
 
 

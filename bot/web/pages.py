@@ -22,7 +22,7 @@ from survey.db import SessionFactory, session_factory
 from survey.models import Organisation, Person
 from survey.organisations import find_organisation
 from survey.roster.people import person_and_team
-from survey.roster.roles import role_label
+from survey.roster.roles import Access, parse_access, role_label
 
 AUTOCOMMIT = "AUTOCOMMIT"
 READERS = 16
@@ -96,6 +96,31 @@ class Visitor:
     def role(self) -> str:
         """The person's role in words."""
         return role_label(self.person.role)
+
+
+@dataclass(frozen=True)
+class Nav:
+    """The header's links for a signed-in person (``nav.html``).
+
+    Attributes:
+        psw: Whether to link the dashboard and the workspace (the roster's PSW).
+        sign_out: Whether to show a Sign out button (pages with their own omit it).
+        summary: Whether to link the Team summary (managers and the PSW).
+    """
+
+    psw: bool
+    sign_out: bool = True
+    summary: bool = False
+
+
+def nav_for(visitor: Visitor, *, sign_out: bool = True) -> Nav:
+    """The header links for ``visitor``: the PSW's pages only for a PSW."""
+    access = parse_access(visitor.person.access)
+    return Nav(
+        psw=access == Access.PSW,
+        sign_out=sign_out,
+        summary=access in (Access.MANAGER, Access.PSW),
+    )
 
 
 def now() -> datetime:
@@ -176,6 +201,10 @@ def page(
         "min_group_size", organisation.min_group_size if organisation else 5
     )
     context.setdefault("has_problem", False)
+    visitor = context.get("visitor")
+    context.setdefault(
+        "nav", nav_for(visitor) if isinstance(visitor, Visitor) else None
+    )
     html = channel.environment.get_template(template).render(**context)
     return HTMLResponse(html, status_code=status_code)
 

@@ -11,6 +11,7 @@ from bot.runtime import Runtime, database_unreachable
 from bot.web import (
     channel,
     dashboard,
+    follow_up,
     inbox,
     links,
     outage,
@@ -18,6 +19,8 @@ from bot.web import (
     personas,
     posts,
     sign_in,
+    summary_page,
+    workspace,
 )
 from bot.web.csrf import CsrfMiddleware
 from bot.web.headers import SecurityHeadersMiddleware
@@ -42,6 +45,9 @@ def register(app: FastAPI) -> None:
     posts.register(app)
     sign_in.register(app)
     dashboard.register(app)
+    follow_up.register(app)
+    summary_page.register(app)
+    workspace.register(app)
 
     @app.get("/healthz", include_in_schema=False)
     async def healthz() -> dict[str, str]:

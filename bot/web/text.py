@@ -88,6 +88,20 @@ def forged_post_heading() -> str:
     return "That did not come from a Health Check page"
 
 
+def too_large_heading() -> str:
+    """The heading of the page for a form or upload over the size we read."""
+    return "That was too large to send"
+
+
+def too_large(limit_mb: int) -> str:
+    """Why a form or upload over the size limit was refused, and what to do."""
+    return (
+        f"Nothing was changed. A form or file sent here can be at most {limit_mb} "
+        "MB. A roster file larger than that can be imported with "
+        "'healthcheck roster import'."
+    )
+
+
 def forged_post() -> str:
     """Why a post without a valid CSRF token was refused, and what to do."""
     return (

@@ -16,10 +16,12 @@ from urllib.parse import urlsplit
 from survey.campaigns import Audience
 from survey.errors import SurveyError
 from survey.models import Announcement, Campaign
+from survey.roster.roles import role_label
 
 LOCAL = "local"
 WORKFORCE_CHANNEL = "channel:workforce"
 CHAT_PLATFORMS = ("slack", "teams")
+REACH_KINDS = ("team", "service", "role")
 # Slack's header block takes 150 characters and a section 3,000; Teams cards allow
 # more, so the stricter limits apply everywhere. They match the announcement table.
 TITLE_LIMIT = 150
@@ -35,11 +37,12 @@ class AnnouncementError(SurveyError):
 
 @dataclass(frozen=True)
 class Reach:
-    """Who an announcement is for: the workforce channel, or one team or service.
+    """Who an announcement is for: the workforce channel, or one team, service or role.
 
     Attributes:
-        kind: ``"channel"``, ``"team"`` or ``"service"``.
-        name: The team's or service's name (none for the channel).
+        kind: ``"channel"``, ``"team"``, ``"service"`` or ``"role"``.
+        name: The team's or service's name, or the role's code (none for the
+            channel).
     """
 
     kind: str = "channel"
@@ -52,9 +55,11 @@ class Reach:
 
     def describe(self) -> str:
         """Who it reaches in words: "the workforce channel" or "everyone in Team A"."""
-        return (
-            "the workforce channel" if self.is_channel else f"everyone in {self.name}"
-        )
+        if self.is_channel:
+            return "the workforce channel"
+        if self.kind == "role":
+            return f"every {role_label(str(self.name)).lower()}"
+        return f"everyone in {self.name}"
 
     def campaign_audience(self) -> Audience:
         """The same people as a survey audience (for a feedback survey)."""
@@ -62,6 +67,8 @@ class Reach:
             return Audience()
         if self.kind == "team":
             return Audience(teams=[str(self.name)])
+        if self.kind == "role":
+            return Audience(roles=[str(self.name)])
         return Audience(services=[str(self.name)])
 
     def as_payload(self) -> dict[str, str | None]:

@@ -14,48 +14,37 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
-from sqlalchemy import func
+from sqlalchemy import update
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from survey.campaigns import audience_people
 from survey.delivery.job_kinds import handles
 from survey.delivery.jobs import schedule_job
 from survey.delivery.outbox import enqueue
+from survey.delivery.queue import PENDING
 from survey.errors import NotFoundError
 from survey.follow_up.announcements import (
     LOCAL,
     WORKFORCE,
-    AnnouncementError,
     Reach,
     announcement_payload,
-    channel_targets,
-    check_link,
-    check_title_and_body,
-    content_key,
     message_key,
 )
-from survey.follow_up.feedback import create_feedback_campaign, open_feedback_campaign
-from survey.models import (
-    Announcement,
-    Campaign,
-    Job,
-    Organisation,
-    OutboxMessage,
-    Person,
-    Service,
-    Team,
+from survey.follow_up.briefing_checks import (
+    BRIEFING,
+    check_briefing,
+    reach_targets,
+    require_people,
+    resolve_reach,
 )
-from survey.schedule.plans import platform_for
+from survey.follow_up.feedback import create_feedback_campaign, open_feedback_campaign
+from survey.models import Announcement, Campaign, Job, OutboxMessage, Person
+from survey.schedule.plans import CANCELLED
 
 POST_BRIEFING = "briefing.post"
-BRIEFING = "briefing"
-# A time typed for "now" may have just passed by the time it is read.
-_GRACE = timedelta(minutes=1)
 
 
 @dataclass(frozen=True)
@@ -116,29 +105,31 @@ async def create_briefing(
             the past, or nobody to send it to.
         NotFoundError: an unknown team or service.
     """
-    title, body = check_title_and_body(title, body)
-    link = check_link(link)
-    organisation = await session.get(Organisation, organisation_id)
-    if organisation is None:
-        raise NotFoundError("That organisation no longer exists.")
-    if at is not None and at < now - _GRACE:
-        local = at.astimezone(ZoneInfo(organisation.timezone))
-        raise AnnouncementError(
-            f"{local:%H:%M on %-d %B %Y} has already passed; choose a later time."
-        )
-    reach, people = await resolve_reach(
-        session, organisation_id=organisation_id, reach=reach
+    checked = await check_briefing(
+        session,
+        organisation_id=organisation_id,
+        title=title,
+        body=body,
+        link=link,
+        reach=reach,
+        feedback=feedback,
+        at=at,
+        now=now,
     )
-    when = at.isoformat() if at is not None else "now"
-    key = content_key(organisation_id, title, body, link, reach, when, feedback)
+    title, body, link, reach, key = (
+        checked.title,
+        checked.body,
+        checked.link,
+        checked.reach,
+        checked.key,
+    )
     earlier = await _earlier(session, key=key, scheduled=at is not None)
     if earlier is not None:
         campaign = None
         if earlier.feedback_campaign_id is not None:
             campaign = await session.get(Campaign, earlier.feedback_campaign_id)
         return Briefing(earlier, reach, campaign, at, 0, repeat=True)
-    if not reach.is_channel and not people:
-        raise AnnouncementError(f"Nobody active on the roster is in {reach.name}.")
+    require_people(checked)
     campaign = None
     if feedback:
         campaign = await create_feedback_campaign(
@@ -175,70 +166,44 @@ async def create_briefing(
     return Briefing(announcement, reach, campaign, None, sent)
 
 
-async def resolve_reach(
-    session: AsyncSession, *, organisation_id: uuid.UUID, reach: Reach
-) -> tuple[Reach, list[Person]]:
-    """The reach with its team or service named as stored, and its active people.
-
-    Names match in any case. For the workforce channel the people list is empty.
-
-    Raises:
-        NotFoundError: no team or service of that name, naming those there are.
-    """
-    if reach.is_channel:
-        return WORKFORCE, []
-    model: type[Team] | type[Service] = Team if reach.kind == "team" else Service
-    typed = (reach.name or "").strip()
-    stored = (
-        await session.exec(
-            select(model.name).where(
-                model.organisation_id == organisation_id,
-                func.lower(model.name) == typed.lower(),
-            )
-        )
-    ).first()
-    if stored is None:
-        names = (
-            await session.exec(
-                select(model.name)
-                .where(model.organisation_id == organisation_id)
-                .order_by(col(model.name))
-            )
-        ).all()
-        raise NotFoundError(
-            f"There is no {reach.kind} '{typed}'. "
-            f"{reach.kind.capitalize()}s: {', '.join(names) or 'none yet'}."
-        )
-    resolved = Reach(reach.kind, stored)
-    people = await audience_people(
-        session,
-        organisation_id=organisation_id,
-        audience=resolved.campaign_audience(),
-    )
-    return resolved, sorted(people, key=lambda person: person.email)
-
-
 async def schedule_briefing(
     session: AsyncSession, *, announcement: Announcement, reach: Reach, key: str
 ) -> bool:
     """Queue the one job that posts a briefing at its time; True if queued now.
 
     The job is keyed by the briefing's content key, so scheduling it again is a
-    no-op.
+    no-op. The same briefing scheduled again after it was cancelled wakes its
+    cancelled job for the new announcement.
     """
     assert announcement.scheduled_for is not None
-    return await schedule_job(
+    payload = {
+        "announcement_id": str(announcement.id),
+        "reach": reach.as_payload(),
+        "key": key,
+    }
+    dedupe_key = f"{POST_BRIEFING}:{key}"
+    if await schedule_job(
         session,
         kind=POST_BRIEFING,
-        dedupe_key=f"{POST_BRIEFING}:{key}",
+        dedupe_key=dedupe_key,
         run_at=announcement.scheduled_for,
-        payload={
-            "announcement_id": str(announcement.id),
-            "reach": reach.as_payload(),
-            "key": key,
-        },
+        payload=payload,
         organisation_id=announcement.organisation_id,
+    ):
+        return True
+    woken = await session.exec(
+        update(Job)
+        .where(col(Job.dedupe_key) == dedupe_key, col(Job.status) == CANCELLED)
+        .values(
+            status=PENDING,
+            run_at=announcement.scheduled_for,
+            payload=payload,
+            locked_until=None,
+            last_error=None,
+        )
+        .returning(col(Job.id))
     )
+    return woken.first() is not None
 
 
 async def post_briefing(
@@ -260,13 +225,12 @@ async def post_briefing(
         campaign = await open_feedback_campaign(
             session, campaign_id=announcement.feedback_campaign_id, now=now
         )
-    if reach.is_channel:
-        targets = channel_targets(platforms)
-    else:
+    people: list[Person] = []
+    if not reach.is_channel:
         _, people = await resolve_reach(
             session, organisation_id=announcement.organisation_id, reach=reach
         )
-        targets = [platform_for(person, platforms) for person in people]
+    targets = reach_targets(reach, people, platforms)
     payload = announcement_payload(announcement, feedback_campaign=campaign)
     queued = 0
     for platform, recipient in targets:
@@ -319,7 +283,8 @@ async def _earlier(
                 select(Job).where(Job.dedupe_key == f"{POST_BRIEFING}:{key}")
             )
         ).first()
-        payload = job.payload if job else None
+        # A cancelled briefing scheduled again is a new post, not a repeat.
+        payload = job.payload if job and job.status != CANCELLED else None
     else:
         message = (
             await session.exec(

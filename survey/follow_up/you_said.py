@@ -9,12 +9,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from survey.delivery.outbox import enqueue
 from survey.follow_up.announcements import (
+    AnnouncementError,
     channel_targets,
     check_title_and_body,
     content_key,
@@ -23,6 +25,7 @@ from survey.follow_up.announcements import (
 from survey.models import (
     Announcement,
     Campaign,
+    CampaignStatus,
     Participation,
     ParticipationStatus,
     Person,
@@ -31,6 +34,58 @@ from survey.schedule.plans import platform_for
 
 YOU_SAID = "you_said"
 NOTE = "you_said_note"
+
+
+class SurveyStillOpenError(AnnouncementError):
+    """A "you said, we did" post for a survey that has not closed yet."""
+
+
+def check_survey_closed(campaign: Campaign, *, timezone: str = "UTC") -> None:
+    """Refuse a "you said, we did" post for a survey that has not closed.
+
+    While a survey is open nobody has seen its results, and thanking everyone
+    who took part would go to people still answering (or to nobody at all).
+
+    Raises:
+        SurveyStillOpenError: the survey is a draft or still open, saying why.
+    """
+    if campaign.status == CampaignStatus.CLOSED:
+        return
+    if campaign.status == CampaignStatus.DRAFT:
+        raise SurveyStillOpenError(
+            f"'{campaign.name}' has not opened yet, so there is nothing staff "
+            "said to answer. Post 'you said, we did' once it has run and closed."
+        )
+    closes = ""
+    if campaign.closes_at is not None:
+        local = campaign.closes_at.astimezone(ZoneInfo(timezone))
+        closes = f" It closes on {local:%-d %B %Y}."
+    raise SurveyStillOpenError(
+        f"'{campaign.name}' is still open: 'you said, we did' can only be posted "
+        "once a survey has closed and its results are in, so that it answers what "
+        f"everyone said and thanks only those who took part.{closes}"
+    )
+
+
+def you_said_key(campaign: Campaign, title: str, body: str) -> str:
+    """The content key of one digest: the same digest again posts nothing new."""
+    title, body = check_title_and_body(title, body)
+    return content_key(campaign.organisation_id, campaign.id, title, body)
+
+
+def you_said_payloads(
+    *, announcement_id: str, campaign: Campaign, title: str, body: str, note: str
+) -> tuple[dict[str, str], dict[str, str]]:
+    """What the outbox carries: the channel's digest, and each taker's note."""
+    common = {
+        "announcement_id": announcement_id,
+        "campaign_id": str(campaign.id),
+        "campaign": campaign.name,
+    }
+    return (
+        {"kind": YOU_SAID, "title": title, "body": body, **common},
+        {"kind": NOTE, "text": note, **common},
+    )
 
 
 @dataclass(frozen=True)
@@ -72,10 +127,12 @@ async def post_you_said(
     survey since get their note), while a changed digest is a new post.
 
     Raises:
+        SurveyStillOpenError: the survey has not closed yet.
         AnnouncementError: an empty or overlong title or body (platform limits).
     """
+    check_survey_closed(campaign)
     title, body = check_title_and_body(title, body)
-    key = content_key(campaign.organisation_id, campaign.id, title, body)
+    key = you_said_key(campaign, title, body)
     earlier = (
         await session.exec(
             select(Announcement).where(
@@ -96,11 +153,13 @@ async def post_you_said(
     if earlier is None:
         session.add(announcement)
         await session.flush()
-    common = {
-        "announcement_id": str(announcement.id),
-        "campaign_id": str(campaign.id),
-        "campaign": campaign.name,
-    }
+    digest, note_payload = you_said_payloads(
+        announcement_id=str(announcement.id),
+        campaign=campaign,
+        title=title,
+        body=body,
+        note=note,
+    )
     posts = 0
     for platform, recipient in channel_targets(platforms):
         posts += await enqueue(
@@ -108,7 +167,7 @@ async def post_you_said(
             idempotency_key=message_key(YOU_SAID, key, platform, recipient),
             platform=platform,
             recipient=recipient,
-            payload={"kind": YOU_SAID, "title": title, "body": body, **common},
+            payload=digest,
             organisation_id=campaign.organisation_id,
             not_before=now,
         )
@@ -121,7 +180,7 @@ async def post_you_said(
             idempotency_key=message_key(NOTE, key, platform, recipient),
             platform=platform,
             recipient=recipient,
-            payload={"kind": NOTE, "text": note, **common},
+            payload=note_payload,
             organisation_id=campaign.organisation_id,
             not_before=now,
         )

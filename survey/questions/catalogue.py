@@ -134,3 +134,12 @@ async def template_definition(
 def definition_of(template: Template) -> TemplateDefinition:
     """Rebuild the definition stored with a template row."""
     return TemplateDefinition.model_validate(template.definition)
+
+
+async def latest_templates(session: AsyncSession) -> list[Template]:
+    """The newest stored version of every template, by title."""
+    rows = await session.exec(select(Template).order_by(col(Template.version).desc()))
+    newest: dict[str, Template] = {}
+    for template in rows.all():
+        newest.setdefault(template.key, template)
+    return sorted(newest.values(), key=lambda template: template.title.casefold())

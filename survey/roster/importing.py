@@ -49,6 +49,7 @@ __all__ = [
     "RosterImportReport",
     "RosterRow",
     "import_roster",
+    "match_people",
     "parse_roster",
 ]
 
@@ -84,7 +85,8 @@ async def import_roster(
     session: AsyncSession,
     *,
     organisation_id: uuid.UUID,
-    path: Path,
+    path: Path | None = None,
+    data: bytes | None = None,
     create_teams: bool = False,
 ) -> RosterImportReport:
     """Bring the organisation's roster in line with a CSV file.
@@ -98,6 +100,7 @@ async def import_roster(
         session: The session whose transaction the changes join.
         organisation_id: The organisation whose roster this is.
         path: The CSV file (UTF-8, with or without a byte order mark).
+        data: The file's bytes instead of ``path`` (an upload, already read).
         create_teams: Create teams and services the organisation does not have yet.
 
     Returns:
@@ -108,7 +111,9 @@ async def import_roster(
         NotFoundError: if there is no such organisation.
 
     """
-    data = await asyncio.to_thread(read_roster_file, path)
+    if data is None:
+        assert path is not None, "give the roster's path or its bytes"
+        data = await asyncio.to_thread(read_roster_file, path)
     if await session.get(Organisation, organisation_id) is None:
         raise NotFoundError(f"there is no organisation with id {organisation_id}")
     in_organisation = Service.organisation_id == organisation_id
@@ -122,7 +127,7 @@ async def import_roster(
     rows, problems = check_roster(
         data, known_teams=known_teams, create_teams=create_teams
     )
-    matches = _match_people(rows, people, problems)
+    matches = match_people(rows, people, problems)
     if problems.found:
         raise RosterImportError(problems.messages())
 
@@ -176,7 +181,7 @@ async def import_roster(
     return report
 
 
-def _match_people(
+def match_people(
     rows: list[RosterRow], people: list[Person], problems: RosterProblems
 ) -> dict[int, Person]:
     """Pair rows with people already on the roster: row number -> person."""

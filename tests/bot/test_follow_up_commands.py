@@ -527,6 +527,7 @@ async def test_post_you_said_posts_the_digest_and_notes_only_to_those_who_finish
     c = await council(sessions)
     await answered(sessions, c, 2)
     await run(sessions, c.psw, ADD)
+    await close(sessions, c.org)
 
     notice = only_notice(await run(sessions, c.psw, "post you-said"))
 
@@ -555,6 +556,7 @@ async def test_posting_the_same_digest_twice_never_double_posts(
     c = await council(sessions)
     await answered(sessions, c, 2)
     await run(sessions, c.psw, ADD)
+    await close(sessions, c.org)
     await run(sessions, c.psw, f'post you-said "{CAMPAIGN}"')
     before = await counts(sessions)
 
@@ -583,6 +585,7 @@ async def test_a_long_digest_is_cut_to_one_post_and_says_how_many_more(
             f'action add campaign="{CAMPAIGN}" question=Q1 said="{number} {long}" '
             'doing="More staff" owner="Head of Service"',
         )
+    await close(sessions, c.org)
 
     await run(sessions, c.psw, "post you-said")
 
@@ -615,12 +618,32 @@ async def test_post_you_said_with_nothing_to_post_explains_and_sends_nothing(
     c = await council(sessions)
     if setup:
         await run(sessions, c.psw, setup)
+    await close(sessions, c.org)
     before = await counts(sessions)
 
     notice = only_notice(await run(sessions, c.psw, typed))
 
     assert problem in notice.text
     assert await counts(sessions) == before
+
+
+async def test_post_you_said_for_a_survey_still_open_is_refused_with_the_reason(
+    sessions: SessionFactory,
+) -> None:
+    c = await council(sessions)
+    await run(sessions, c.psw, ADD)
+    before = await counts(sessions)
+
+    notice = only_notice(await run(sessions, c.psw, f'post you-said "{CAMPAIGN}"'))
+
+    assert notice.tone == Tone.ERROR
+    assert notice.text.startswith(
+        "'Small check 2026' is still open: 'you said, we did' can only be posted "
+        "once a survey has closed and its results are in"
+    )
+    assert "Thank you" not in notice.text
+    assert await counts(sessions) == before
+    assert await outbox(sessions) == []
 
 
 # brief

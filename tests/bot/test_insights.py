@@ -5,12 +5,19 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from builders import NOW, SECRET, answer_as, full_answers, org_with_teams
+from builders import (
+    NOW,
+    SECRET,
+    answer_as,
+    close_round,
+    full_answers,
+    org_with_teams,
+)
 from plan_builders import run_due
 
 from bot.commands import dispatch
 from bot.conversation.messages import Notice, SummaryTable
-from survey.campaigns import close_campaign
+from survey.campaigns import Audience, close_campaign
 from survey.db import SessionFactory
 from survey.models import Campaign, ManagerOf, Person
 
@@ -19,6 +26,7 @@ def _text(messages: tuple[object, ...]) -> str:
     parts = []
     for message in messages:
         if isinstance(message, Notice):
+            parts.append(message.title or "")
             parts.append(message.text)
         if isinstance(message, SummaryTable):
             parts.append(message.title)
@@ -88,12 +96,32 @@ async def test_a_manager_sees_their_team_beside_service_and_organisation(
 ) -> None:
     people = await _setup(sessions)
     answer = await _ask(sessions, people["manager"], "summary")
-    assert "Summary for Alpha" in answer or "9 responses from Alpha" in answer
+    assert "Summary for Alpha: Teams check 2026" in answer
+    assert "These are Alpha's own figures." in answer
     assert "Alpha | 9 of 9 | 100%" in answer
     assert "Adults | 20 of 20 | 100%" in answer
     assert "LGA standards" in answer
-    assert "Five weakest questions" in answer
+    assert "Needs attention: the five lowest questions" in answer
     assert "Workload and caseload" in answer
+    # The headlines come first, in words, each beside the organisation: one per
+    # question with a favourable share (this template has two).
+    headlines = answer.split("Three headlines", 1)[1].split("Response rate", 1)[0]
+    assert headlines.count("• ") == 2
+    # 6 of 9 in Alpha agreed (every third strongly disagreed); 13 of 20 overall.
+    assert (
+        "Workload and caseload: 67% agree or strongly agree that “My workload is "
+        "manageable”; Teams Council 65%" in headlines
+    )
+    assert (
+        "Recruitment and retention: 0% answered 9 or 10 to “Recommend us?”; "
+        "Teams Council 0%" in headlines
+    )
+    # What favourable means is said for every question listed.
+    assert "My workload is manageable. (favourable = Agree or Strongly agree)" in (
+        answer
+    )
+    assert "Recommend us? (favourable = 9 or 10)" in answer
+    assert "hidden" not in answer
 
 
 async def test_a_manager_cannot_ask_about_another_team(
@@ -113,18 +141,20 @@ async def test_staff_are_refused_politely(sessions: SessionFactory) -> None:
 
 
 @pytest.mark.parametrize("command", ["summary Gamma", "themes Gamma"])
-async def test_a_small_team_shows_nothing_even_to_the_psw(
+async def test_a_small_team_shows_its_service_instead_and_says_why(
     sessions: SessionFactory, command: str
 ) -> None:
     people = await _setup(sessions)
     answer = await _ask(sessions, people["psw"], command)
     assert "3 of 3" not in answer
-    assert "Caseloads are far too high" not in answer
-    if command.startswith("summary"):
-        assert "fewer than 5 responses" in answer
-        assert "Five strongest" not in answer
-    else:
-        assert "No themes to show" in answer
+    # One plain sentence says why, and what is shown in its place.
+    assert (
+        "Gamma has fewer than the 5 answers needed to show figures, so this shows "
+        "the Adults service (20 answers)." in answer
+    )
+    assert "subtraction" not in answer
+    assert "What people wrote about: Adults" in answer
+    assert "What people wrote about: Gamma" not in answer
 
 
 async def test_the_psw_sees_the_whole_organisation_with_redacted_quotes(
@@ -166,8 +196,8 @@ async def test_nothing_about_answers_while_the_survey_is_open(
 ) -> None:
     people = await _setup(sessions, close=False)
     answer = await _ask(sessions, people["psw"], 'summary "Teams check 2026"')
-    assert "results are shown once the survey has closed" in answer
-    assert "Five strongest" not in answer
+    assert "Results are shown once the survey has closed." in answer
+    assert "Going well" not in answer
     assert "20 of 20" in answer
 
 
@@ -190,3 +220,143 @@ async def test_the_psw_sets_a_target_and_staff_cannot(sessions: SessionFactory) 
     async with sessions() as session:
         targets = (await session.exec(select(Target))).all()
     assert [(t.question_key, t.percent) for t in targets] == [("Q1", 70.0)]
+
+
+async def _manager_of(sessions: SessionFactory, team_name: str) -> Person:
+    """A manager of one team (Gamma is three people: too few to show)."""
+    from sqlmodel import select
+
+    from survey.models import Team
+
+    async with sessions() as session, session.begin():
+        team = (await session.exec(select(Team).where(Team.name == team_name))).one()
+        manager = Person(
+            organisation_id=team.organisation_id,
+            name=f"{team_name} Manager",
+            email=f"{team_name.lower()}.manager@example.org",
+            team_id=team.id,
+            role="team_manager",
+            employment_type="permanent",
+            access="manager",
+        )
+        session.add(manager)
+        await session.flush()
+        session.add(ManagerOf(person_id=manager.id, team_id=team.id))
+    return manager
+
+
+async def test_a_manager_of_a_small_team_sees_the_service_with_one_sentence(
+    sessions: SessionFactory,
+) -> None:
+    await _setup(sessions)
+    manager = await _manager_of(sessions, "Gamma")
+    answer = await _ask(sessions, manager, "summary")
+    assert answer.count("fewer than the 5 answers needed") == 1
+    assert "so this shows the Adults service (20 answers)." in answer
+    # The service's own figures, beside the organisation's, not "hidden".
+    assert "Adults | 20 of 20 | 100%" in answer
+    assert "Needs attention: the five lowest questions" in answer
+    assert "My workload is manageable. (favourable = Agree or Strongly agree)" in (
+        answer
+    )
+    assert "hidden" not in answer
+    themes = await _ask(sessions, manager, "themes")
+    assert "so this shows the Adults service (20 answers)." in themes
+    assert "What people wrote about: Adults" in themes
+
+
+async def test_the_same_quote_is_never_shown_under_two_themes(
+    sessions: SessionFactory,
+) -> None:
+    praise_and_complaint = (
+        "My manager is brilliant and really supportive, but my caseload is "
+        "unmanageable."
+    )
+    people = await _setup(sessions, comment=praise_and_complaint)
+    answer = await _ask(sessions, people["psw"], "themes")
+    assert "Workload and caseload | 20" in answer
+    assert "Management support | 20" in answer
+    assert answer.count("is brilliant and really supportive, but my caseload") == 1
+
+
+async def test_no_themes_is_said_in_words_not_an_empty_table(
+    sessions: SessionFactory,
+) -> None:
+    people = await _setup(sessions, comment="n/a")
+    result = await dispatch(
+        sessions,
+        secret=SECRET,
+        person=people["manager"],
+        text="themes",
+        now=NOW + timedelta(days=2),
+    )
+    assert not any(isinstance(m, SummaryTable) for m in result.messages)
+    answer = _text(result.messages)
+    assert "No themes to show for Alpha: themes need comments from at least 5" in (
+        answer
+    )
+
+
+async def _second_round(sessions: SessionFactory, agree: int) -> None:
+    """A later round of the same pulse: ``agree`` of Alpha's 9 agree, then close."""
+    from sqlmodel import select
+
+    from survey.campaigns import create_campaign, open_campaign
+    from survey.models import Team
+
+    later = NOW + timedelta(days=30)
+    async with sessions() as session, session.begin():
+        first = (await session.exec(select(Campaign))).one()
+        campaign = await create_campaign(
+            session,
+            organisation_id=first.organisation_id,
+            template_key="small-check",
+            name="Teams check round 2",
+            year=2026,
+            audience=Audience(),
+        )
+        await open_campaign(session, campaign=campaign, now=later)
+        teams = {t.name: t.id for t in (await session.exec(select(Team))).all()}
+        people = (await session.exec(select(Person))).all()
+    staff = [p for p in people if p.access == "staff"]
+    alpha = [p for p in staff if p.team_id == teams["Alpha"]]
+    for n, person in enumerate(staff):
+        answers = full_answers()
+        in_alpha = person in alpha
+        answers["Q1"] = (
+            "agree"
+            if (alpha.index(person) < agree if in_alpha else n % 2)
+            else "disagree"
+        )
+        await answer_as(sessions, person, campaign, answers)
+    await close_round(sessions, campaign.id, now=later + timedelta(days=1))
+
+
+async def test_summary_pulse_shows_the_change_since_the_last_round_and_trends(
+    sessions: SessionFactory,
+) -> None:
+    people = await _setup(sessions)
+    await _second_round(sessions, agree=3)
+    result = await dispatch(
+        sessions,
+        secret=SECRET,
+        person=people["manager"],
+        text="summary pulse",
+        now=NOW + timedelta(days=40),
+    )
+    answer = _text(result.messages)
+    assert "Summary for Alpha: Teams check round 2" in answer
+    # 3 of 9 agree now, 6 of 9 the round before: both figures are shown.
+    assert (
+        "“My workload is manageable”, down 33 points on Teams check 2026 (67%)"
+        in answer
+    )
+    assert "33% | down 33 points (67% in Teams check 2026)" in answer
+    trends = [
+        m
+        for m in result.messages
+        if isinstance(m, SummaryTable) and m.title.startswith("Small check: Alpha")
+    ]
+    assert trends, answer
+    row = next(r for r in trends[0].rows if "manageable" in r[0])
+    assert row[1:] == ("67%", "33%")

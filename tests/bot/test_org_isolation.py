@@ -175,7 +175,7 @@ async def test_naming_brookvale_s_team_or_campaign_at_ashford_finds_nothing(
     # The searches can fail: the same questions at Brookvale show its data.
     summary = await run(sessions, b.psw, "summary")
     assert ("Brookvale Council", "23 of 24", "96%") in tables(summary)[0].rows
-    assert "since 2025" in shown(summary)
+    assert "Change since Health check 2025" in shown(summary)
     # The PSW's themes: a team of 9 is under twice the minimum, so it has no quotes.
     for person, typed in ((b.psw, "themes"), (b.psw, "action list")):
         assert B_MARK in shown(await run(sessions, person, typed)).casefold()

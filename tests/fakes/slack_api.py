@@ -33,6 +33,8 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+RESPONSE_URL_USES = 5
+"""Slack takes at most five replies through one response URL."""
 TEAM_ID = "T0HEALTH1"
 TEAM_NAME = "Westmere Council"
 APP_ID = "A0HEALTH1"
@@ -231,10 +233,17 @@ class FakeSlack:
 
     async def _response(self, request: Request) -> Response:
         body = json.loads(await request.body() or b"{}")
+        key = request.path_params["key"]
         with self.lock:
-            self.responses.append(
-                {"url": str(request.url), "key": request.path_params["key"], **body}
-            )
+            # As Slack: a response URL takes five replies, each a valid message.
+            used = sum(1 for response in self.responses if response["key"] == key)
+            if used >= RESPONSE_URL_USES:
+                return Response("used_url", status_code=404)
+            problems = message_problems(body)
+            if problems:
+                self.invalid.append(("response_url", problems))
+                return Response("invalid_blocks", status_code=400)
+            self.responses.append({"url": str(request.url), "key": key, **body})
         return Response("ok")
 
     async def _api(self, request: Request) -> Response:

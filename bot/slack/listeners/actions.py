@@ -199,7 +199,7 @@ async def command_button(
     messages, screen = await run_command(
         services, asker.person, str(action.get("value", ""))
     )
-    rendered = services.renderer.render(messages)
+    rendered = services.renderer.render_all(messages)
     if screen and asker.person is not None:
         await post_to_dm(services, client, asker, rendered)
         return

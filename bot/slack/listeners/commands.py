@@ -26,6 +26,8 @@ from bot.slack.replies import (
 from bot.slack.services import services_of
 
 COMMAND = "/healthcheck"
+RESPONSE_URL_REPLIES = 5
+"""Slack takes at most five replies through one response URL."""
 
 
 async def healthcheck(
@@ -50,8 +52,10 @@ async def healthcheck(
     messages, screen = await run_command(
         services, asker.person, str(command.get("text", ""))
     )
-    rendered = services.renderer.render(messages)
-    if screen and asker.person is not None:
+    rendered = services.renderer.render_all(messages)
+    # A response URL takes five replies; a longer reply goes to the DM whole.
+    too_many = len(rendered) > RESPONSE_URL_REPLIES
+    if (screen or too_many) and asker.person is not None:
         await post_to_dm(services, client, asker, rendered)
         await tell_privately(respond, text.sent_to_dm())
         return

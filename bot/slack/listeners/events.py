@@ -107,11 +107,11 @@ async def direct_message(
     channel = str(event.get("channel", ""))
     await remember_dm(services, asker, channel)
     messages, _ = await run_command(services, asker.person, str(event.get("text", "")))
-    rendered = services.renderer.render(messages)
     try:
-        await client.chat_postMessage(
-            channel=channel, text=rendered.text, blocks=rendered.blocks
-        )
+        for part in services.renderer.render_all(messages):
+            await client.chat_postMessage(
+                channel=channel, text=part.text, blocks=part.blocks
+            )
     except SlackApiError as error:
         log.warning("could not reply in a DM: %s", error.response.get("error"))
 

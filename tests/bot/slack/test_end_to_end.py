@@ -286,7 +286,11 @@ async def test_install_launch_answer_summarise_and_close_the_loop(
             assert "Duty East" in shown
             assert "25" in shown
 
-            # 6. The PSW logs an action and posts "you said, we did".
+            # 6. The PSW closes the survey (an open one is refused "you said, we
+            # did"), logs an action and posts "you said, we did".
+            before = len(fake_slack.responses)
+            slack.command(PSW, f'campaign close "{PULSE}"', channel="C0PSW")
+            fake_slack.wait_for_responses(before + 1)
             before = len(fake_slack.responses)
             slack.command(
                 PSW,
@@ -333,7 +337,7 @@ async def test_install_launch_answer_summarise_and_close_the_loop(
             stored_campaign = await session.get(Campaign, campaign.id)
         assert (responses, drafts, completed) == (STAFF, 0, STAFF)
         assert stored_campaign is not None
-        assert stored_campaign.status == "open"
+        assert stored_campaign.status == "closed"
         assert Counter(message.status for message in outbox) == Counter(
             {"done": len(outbox)}
         )

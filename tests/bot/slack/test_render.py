@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import uuid
 
+import pytest
 from fakes.block_kit import message_problems, view_problems
 from hypothesis import given
 from hypothesis import strategies as st
@@ -252,3 +253,86 @@ def test_announcement_links_are_web_links_only() -> None:
         text = all_text(RENDERER.render([Announcement("Plan", "Body", link)]).blocks)
         assert ("<https://council.example/plan?a=1&amp;b=2|Read more>" in text) is shown
         assert "javascript" not in text
+
+
+def _wide_table(rows: int) -> SummaryTable:
+    """A table of ``rows`` rows, each a 1,600-character paragraph in Slack.
+
+    Two such rows never fit one 3,000-character section, so the table needs
+    one header and one section per row: ``rows + 1`` blocks.
+    """
+    return SummaryTable(
+        title="Every question",
+        columns=("Question", "Team A", "Whole council"),
+        rows=tuple(
+            (f"Q{n:03d} " + "word " * 318 + f"end{n:03d}", f"{n % 100}%", "50%")
+            for n in range(rows)
+        ),
+    )
+
+
+@pytest.mark.parametrize(("needed", "messages"), [(51, 2), (100, 3), (150, 4)])
+def test_a_summary_over_50_blocks_is_split_across_messages_losing_nothing(
+    needed: int, messages: int
+) -> None:
+    table = _wide_table(needed - 1)
+    assert len(RENDERER.blocks(table)) == needed
+    parts = RENDERER.render_all([table])
+    assert len(parts) == messages
+    for number, part in enumerate(parts, start=1):
+        params = {"text": part.text, "blocks": part.blocks}
+        assert message_problems(params) == [], number
+        assert len(part.blocks) <= 50
+        assert part.text == f"Every question (part {number} of {messages})"
+        heading = part.blocks[0]["text"]["text"]
+        assert heading == (
+            "Every question" if number == 1 else "Every question (continued)"
+        )
+    shown = all_text([part.blocks for part in parts])
+    # Every row is there, once, in order, and nothing ends in "...".
+    ends = [shown.index(f"end{n:03d}") for n in range(needed - 1)]
+    assert ends == sorted(ends)
+    assert "…" not in shown
+
+
+def test_messages_that_fit_together_stay_in_one_message_and_tables_stay_whole() -> None:
+    first, second = _wide_table(30), _wide_table(30)
+    parts = RENDERER.render_all([Notice("Here it is."), first, second])
+    assert len(parts) == 2
+    # The second table does not fit beside the first, so it starts the next
+    # message whole rather than being broken across the two.
+    assert len(parts[0].blocks) == 1 + 1 + 31
+    assert parts[1].blocks[0]["text"]["text"] == "Every question"
+    assert len(parts[1].blocks) == 31
+
+
+def test_section_text_over_3000_characters_is_split_between_words() -> None:
+    words = " ".join(f"word{n}" for n in range(1200))  # about 9,000 characters
+    parts = RENDERER.render_all([Notice(words, title="A long note")])
+    assert len(parts) == 1
+    sections = [b["text"]["text"] for b in parts[0].blocks if b["type"] == "section"]
+    assert len(sections) >= 3
+    assert all(len(text) <= 3000 for text in sections)
+    joined = " ".join(sections)
+    assert all(f"word{n}" in joined.split() for n in range(1200))
+    assert "…" not in joined
+    assert message_problems({"text": parts[0].text, "blocks": parts[0].blocks}) == []
+
+
+def test_a_table_with_question_wording_is_drawn_as_rows_not_cut_columns() -> None:
+    question = (
+        "In the last 12 months, have you been bullied, harassed or discriminated "
+        "against at work? (favourable = No)"
+    )
+    table = SummaryTable(
+        "Needs attention", ("Question", "Team A"), ((question, "22%"),)
+    )
+    shown = all_text(RENDERER.render([table]).blocks)
+    assert mrkdwn(question) in shown
+    assert "Team A: 22%" in shown
+    assert "…" not in shown
+
+
+def test_one_message_is_refused_for_a_reply_that_needs_several() -> None:
+    with pytest.raises(ValueError, match="render_all"):
+        RENDERER.render([_wide_table(60)])

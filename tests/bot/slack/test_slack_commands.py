@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
+import time
 
-from builders import answer_as, full_answers
+from builders import NOW, SECRET, answer_as, close_round, full_answers
 from conftest import Org
 from fakes.slack_api import FakeSlack
 from slackapp import SlackWorkspace
 from sqlmodel import select
 
+from bot.commands import dispatch
+from bot.slack.render import BlockKitRenderer
 from survey.models import ManagerOf, Person
 
 
@@ -187,3 +191,57 @@ async def test_the_bots_own_messages_and_edits_are_ignored(
         }
     )
     assert fake_slack.count("chat.postMessage") == 0
+
+
+async def test_a_long_summary_arrives_whole_in_several_messages(
+    slack: SlackWorkspace, fake_slack: FakeSlack, org: Org
+) -> None:
+    for person in org.small.people[1:]:
+        await answer_as(org.sessions, person, org.small.campaign, full_answers())
+    await close_round(org.sessions, org.small.campaign.id)
+    psw = org.small.people[0]
+    async with org.sessions() as session, session.begin():
+        stored = await session.get(Person, psw.id)
+        assert stored is not None
+        stored.access = "psw"
+        session.add(stored)
+    assert psw.slack_id
+    # The PSW asks for one team and its service, four times over: a reply far
+    # longer than Slack's 50 blocks.
+    typed = 'summary "Team A" Adults "Team A" Adults "Team A" Adults "Team A" Adults'
+    slack.dm(psw.slack_id, typed)
+    expected = len(
+        BlockKitRenderer().render_all(
+            (
+                await dispatch(
+                    org.sessions,
+                    secret=SECRET,
+                    person=stored,
+                    text=typed,
+                    now=NOW,
+                )
+            ).messages
+        )
+    )
+    assert expected >= 2
+    posted = fake_slack.wait_for_dm(psw.slack_id)
+    deadline = time.monotonic() + 10
+    while len(posted) < expected and time.monotonic() < deadline:
+        await asyncio.sleep(0.05)
+        posted = fake_slack.dm_messages(psw.slack_id)
+    assert len(posted) == expected
+    assert fake_slack.invalid == []
+    shown = json.dumps([message.blocks for message in posted], ensure_ascii=False)
+    assert "…" not in shown
+    assert shown.count("Summary for Team A") == 4
+    assert shown.count("Summary for Adults") == 4
+    assert [m.text.rsplit("(part ", 1)[1] for m in posted][-1] == (
+        f"{expected} of {expected})"
+    )
+
+    # The same reply to /healthcheck comes back privately in as many parts.
+    slack.command(psw.slack_id, typed, channel="C0GENERAL")
+    replies = fake_slack.wait_for_responses(expected)
+    assert len(replies) == expected
+    assert all(reply["response_type"] == "ephemeral" for reply in replies)
+    assert channel_posts(fake_slack) == []

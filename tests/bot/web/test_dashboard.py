@@ -80,3 +80,15 @@ def test_the_dashboard_lists_the_surveys_actions_with_their_status(
     assert "in progress" in actions
     assert "WL01" in actions
     assert "Workload" in actions
+
+
+def test_the_dashboard_leads_with_headlines_and_says_what_favourable_means(
+    chat: Chat, db: Database
+) -> None:
+    chat.pick(_psw(db))  # type: ignore[arg-type]
+    html = chat.get("/dashboard")
+    headlines = re.findall(r"<li>([^<]+)</li>", html.split("Three headlines")[1])
+    assert len(headlines) == 3
+    assert all(re.search(r"\d+%", line) for line in headlines)
+    assert "Favourable = Agree or Strongly agree" in html
+    assert "Favourable = No</span>" in html

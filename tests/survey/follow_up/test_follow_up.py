@@ -27,8 +27,21 @@ from survey.follow_up.actions import (
     update_action,
 )
 from survey.follow_up.announcements import AnnouncementError
-from survey.follow_up.you_said import NOTE, YOU_SAID, YouSaidPost, post_you_said
-from survey.models import Action, Announcement, Campaign, OutboxMessage, Person
+from survey.follow_up.you_said import (
+    NOTE,
+    YOU_SAID,
+    SurveyStillOpenError,
+    YouSaidPost,
+    post_you_said,
+)
+from survey.models import (
+    Action,
+    Announcement,
+    Campaign,
+    CampaignStatus,
+    OutboxMessage,
+    Person,
+)
 from survey.response_pool import DRAIN_JOB
 
 TODAY = NOW.date()
@@ -490,6 +503,12 @@ async def post(
     body: str = "You said: caseloads. We did: recruited.",
     platforms: tuple[str, ...] = ("local",),
 ) -> YouSaidPost:
+    """Post the digest, closing the survey first: an open one is refused."""
+    async with sessions() as session:
+        stored = await session.get(Campaign, org.campaign.id)
+        assert stored is not None
+    if stored.status == CampaignStatus.OPEN:
+        await close(sessions, org.campaign)
     async with sessions() as session, session.begin():
         campaign = await session.get(Campaign, org.campaign.id)
         assert campaign is not None
@@ -565,13 +584,8 @@ async def test_posting_the_same_digest_twice_never_posts_twice(
     assert (again.channel_posts, again.notes) == (0, 0)
     assert await counts(sessions) == before
 
-    # Someone who finishes afterwards still gets their note, once.
-    await answer_as(sessions, org.people[1], org.campaign, full_answers())
-    later = await post(sessions, org)
-    assert (later.repeat, later.channel_posts, later.notes) == (True, 0, 1)
-
     changed = await post(sessions, org, body="You said: caseloads. We did: more.")
-    assert (changed.repeat, changed.channel_posts, changed.notes) == (False, 1, 2)
+    assert (changed.repeat, changed.channel_posts, changed.notes) == (False, 1, 1)
     async with sessions() as session:
         stored = (
             await session.exec(select(func.count()).select_from(Announcement))
@@ -609,6 +623,7 @@ async def test_a_digest_over_the_platform_limit_is_refused(
     sessions: SessionFactory, body: str, problem: str
 ) -> None:
     org = await small_org(sessions)
+    await close(sessions, org.campaign)
     before = await counts(sessions)
 
     with pytest.raises(AnnouncementError) as caught:
@@ -616,3 +631,32 @@ async def test_a_digest_over_the_platform_limit_is_refused(
 
     assert problem in str(caught.value)
     assert await counts(sessions) == before
+
+
+async def test_a_digest_for_a_survey_still_open_is_refused_and_nothing_is_sent(
+    sessions: SessionFactory,
+) -> None:
+    org = await small_org(sessions)
+    await answer_as(sessions, org.people[0], org.campaign, full_answers())
+    before = await counts(sessions)
+
+    async with sessions() as session, session.begin():
+        campaign = await session.get(Campaign, org.campaign.id)
+        assert campaign is not None
+        with pytest.raises(SurveyStillOpenError) as caught:
+            await post_you_said(
+                session,
+                campaign=campaign,
+                title="You said, we did: Small check 2026",
+                body="Thank you to everyone who took part.",
+                note="Thank you for taking part.",
+                now=NOW,
+                platforms=("local",),
+            )
+
+    assert str(caught.value).startswith(
+        "'Small check 2026' is still open: 'you said, we did' can only be posted "
+        "once a survey has closed"
+    )
+    assert await counts(sessions) == before
+    assert await outbox(sessions) == []
