@@ -98,7 +98,9 @@ def _answer(
     if question.scale == Scale.MULTI_CHOICE:
         return [option.value for option in rng.sample(choices, k=min(2, len(choices)))]
     if question.scale in (Scale.CHOICE, Scale.YES_NO_UNSURE):
-        if favourable and rng.random() < 0.15 + 0.7 * (feeling + 1) / 2:
+        # "Have you been bullied?": most people, thankfully, answer No.
+        chance = 0.82 + 0.12 * feeling if favourable == {"no"} else 0.5 + 0.35 * feeling
+        if favourable and rng.random() < chance:
             return rng.choice([code for code in codes if code in favourable])
         others = [code for code in codes if code not in favourable] or codes
         return rng.choice(others)

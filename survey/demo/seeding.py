@@ -45,6 +45,8 @@ HEALTH_CHECKS = (
 PULSE_DAYS_AGO = (180, 120, 60)
 """When each closed pulse of the series opened, before today."""
 MIN_RESPONSES = 5
+BRIEFING_TITLE = "This year's health check opens today"
+"""The briefing the demo has already sent."""
 
 
 async def seed_demo(sessions: SessionFactory, *, secret: bytes, now: datetime) -> str:
@@ -198,6 +200,8 @@ async def _answer(
     # so the demo seeds in seconds.
     async with sessions() as session, session.begin():
         for name, members in sorted(by_team.items()):
+            if len(members) < MIN_RESPONSES:
+                continue  # too few to show: they left the closed rounds unanswered
             team = teams[name]
             wanted = round(len(members) * rate * team.response_rate)
             count = min(len(members), max(MIN_RESPONSES, wanted))
@@ -336,7 +340,7 @@ async def _follow_up(
         await create_briefing(
             session,
             organisation_id=organisation.id,
-            title="This year's health check opens today",
+            title=BRIEFING_TITLE,
             body=(
                 "Thank you to everyone who answered last year. You told us caseloads "
                 "were too high: six permanent social workers have joined, and the "

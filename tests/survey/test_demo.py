@@ -249,7 +249,9 @@ async def test_every_team_is_big_enough_to_show_or_has_none_of_a_workforce(
         people = (await session.exec(select(Person))).all()
         teams = {team.id: team.name for team in (await session.exec(select(Team)))}
     sizes = Counter((teams[p.team_id], workforce_of(p.role)) for p in people)
-    assert all(size >= 8 for size in sizes.values()), sizes
+    small = {group for group, size in sizes.items() if size < 8}
+    # The one small group, so a hidden group can be seen while a survey is open.
+    assert small == {("Child Protection", Workforce.WIDER_WORKFORCE)}, sizes
     featured = [p for p in people if p.name == FEATURED_MANAGER]
     assert [(p.role, teams[p.team_id]) for p in featured] == [
         ("team_manager", "Adult Mental Health")

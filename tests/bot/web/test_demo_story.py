@@ -43,15 +43,26 @@ def test_the_featured_manager_sees_real_figures_for_their_team(
     chat.command("summary")
     page = seen(chat)
 
-    found = re.search(r"(\d+) responses from Adult Mental Health", page)
+    assert "These are Adult Mental Health's own figures." in page
+    found = re.search(r"Adult Mental Health (\d+) of (\d+) \d+%", page)
     assert found is not None
     assert int(found.group(1)) >= 10
-    standards = page.split("LGA standards")[1].split("Five strongest")[0]
+    standards = page.split("LGA standards")[1].split("Needs attention")[0]
     for band in ("low", "moderate", "high"):
         assert re.search(rf"\d+ {band}", standards), band
-    assert "▲" in standards, "some standards rose since the year before"
-    assert "▼" in standards, "and some fell"
-    assert "Answers for this group are not shown" not in page
+    assert re.search(r"up \d+ points \(\d+ in Social work health check", standards)
+
+
+def test_the_council_moved_both_ways_since_the_year_before(
+    chat: Chat, db: Database
+) -> None:
+    chat.pick(psw(db))
+    chat.command("summary")
+    standards = seen(chat).split("LGA standards")[1].split("Needs attention")[0]
+
+    assert re.search(r"3\. Safe workloads and case allocation \d+ low down", standards)
+    assert re.search(r"5\. Supervision \d+ high up", standards)
+    assert re.search(r"4\. Wellbeing \d+ moderate up", standards)
 
 
 def test_teams_really_differ(chat: Chat, db: Database) -> None:
@@ -103,7 +114,7 @@ def test_names_need_no_quotes_and_may_be_partial(chat: Chat, db: Database) -> No
     for page in (whole, partial):
         assert "Summary for Child Protection" in page
         assert "There is no team" not in page
-    assert "Social work health check 2024:" in with_survey
+    assert "Summary for Child Protection: Social work health check 2024" in with_survey
 
 
 def test_an_unclear_name_lists_the_choices_or_the_closest(

@@ -10,6 +10,7 @@ from sqlalchemy import func
 from sqlmodel import SQLModel, col, select
 from webchat import Chat, Database
 
+from survey.demo import BRIEFING_TITLE
 from survey.models import AuditEvent, Campaign, Job, OutboxMessage, Person
 
 HIDDEN = re.compile(r'<input type="hidden" name="([^"]+)" value="([^"]*)">')
@@ -49,10 +50,15 @@ def as_dict(fields: list[tuple[str, str]]) -> dict[str, Any]:
 
 
 def outbox(db: Database) -> list[OutboxMessage]:
+    """What the test's posts put in the outbox (not the demo's own briefing)."""
     with db.session() as session:
-        return list(
-            session.exec(select(OutboxMessage).order_by(col(OutboxMessage.recipient)))
-        )
+        return [
+            message
+            for message in session.exec(
+                select(OutboxMessage).order_by(col(OutboxMessage.recipient))
+            )
+            if message.payload.get("title") != BRIEFING_TITLE
+        ]
 
 
 def jobs(db: Database, kind: str) -> list[Job]:
@@ -86,9 +92,12 @@ def problem(page: str) -> str:
 
 
 def survey(db: Database, status: str, prefix: str = "Social work") -> Campaign:
+    """The latest survey in that state (the demo has closed rounds for two years)."""
     with db.session() as session:
-        return session.exec(
-            select(Campaign).where(
-                Campaign.status == status, col(Campaign.name).startswith(prefix)
-            )
-        ).one()
+        found = session.exec(
+            select(Campaign)
+            .where(Campaign.status == status, col(Campaign.name).startswith(prefix))
+            .order_by(col(Campaign.year).desc(), col(Campaign.created_at).desc())
+        ).first()
+    assert found is not None, (status, prefix)
+    return found

@@ -132,7 +132,8 @@ def test_ticking_no_action_is_refused_with_the_reason(chat: Chat, db: Database) 
 def test_a_closed_survey_with_no_actions_says_to_log_them_first(
     chat: Chat, db: Database
 ) -> None:
-    closed = survey(db, "closed")
+    # The wider workforce health check: the demo's actions answer the social work one.
+    closed = survey(db, "closed", prefix="Wider workforce")
     as_psw(chat, db)
 
     page = chat.get(f"/workspace/posts/you-said?survey={closed.id}")

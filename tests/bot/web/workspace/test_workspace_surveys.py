@@ -263,8 +263,11 @@ def _names(db: Database) -> list[str]:
 
 def test_a_survey_lists_only_the_questions_it_asks(chat: Chat, db: Database) -> None:
     with db.session() as session:
+        # The open pulse (the demo also has closed ones).
         pulse = session.exec(
-            select(Campaign).where(col(Campaign.name).startswith("Pulse check"))
+            select(Campaign).where(
+                col(Campaign.name).startswith("Pulse check"), Campaign.status == "open"
+            )
         ).one()
         pulse.question_keys = ["WB01", "LD05"]
         session.add(pulse)
