@@ -6,6 +6,13 @@ never touches a database or a platform, so every adapter behaves the same.
 
 States: asking a question (``state.current`` is its id), reviewing
 (``REVIEW``), paused (the draft is saved and nothing is shown), submitted.
+
+Someone who changes an earlier answer carries on at the question after it, never
+further. Where each question has a page of its own
+(:attr:`FlowContext.question_pages`), any question already answered, or the
+first one not yet answered, may be answered from its page at any time, and a
+short survey (:data:`~survey.sent_answers.SHORT_SURVEY` questions or fewer) has
+no review: answering or skipping its last question sends.
 """
 
 from __future__ import annotations
@@ -31,6 +38,7 @@ from bot.conversation.messages import (
 from survey.errors import AnswerError
 from survey.questions.bank import TemplateDefinition
 from survey.questions.definitions import AnswerValue, Question, Scale
+from survey.sent_answers import SHORT_SURVEY
 
 REVIEW = "__review__"
 
@@ -51,6 +59,16 @@ class FlowContext:
     campaign_name: str
     definition: TemplateDefinition
     closes_on: date | None = None
+    question_pages: bool = False
+    """The channel gives each question a page of its own (the web): any question
+    reached may be answered again from its page, and a short survey ends with
+    Send on its last question. Elsewhere only the question on screen is
+    answered, so a tap on an old message changes nothing."""
+
+    @property
+    def short(self) -> bool:
+        """Whether the survey ends with Send on its last question, with no review."""
+        return self.question_pages and len(self.definition.questions) <= SHORT_SURVEY
 
 
 @dataclass(frozen=True)
@@ -227,10 +245,36 @@ def _show_where(context: FlowContext, state: FlowState, *, resumed: bool) -> Out
     return Outcome(state, tuple(messages), Effect.SAVE if moved else Effect.NONE)
 
 
+def reachable(context: FlowContext, state: FlowState) -> list[str]:
+    """Ids of the questions the person may answer now, in order.
+
+    With question pages, those asked and answered (or skipped) so far, and the
+    first one not yet answered: a question further on waits for the ones before
+    it. Otherwise only the question on screen.
+    """
+    if not context.question_pages:
+        return [state.current] if state.current not in (None, REVIEW) else []
+    ids = []
+    for question in applicable(context, state):
+        ids.append(question.id)
+        if question.id not in state.answers:
+            break
+    return ids
+
+
+def question_screen(
+    context: FlowContext, state: FlowState, question_id: str
+) -> Prompt | None:
+    """The question ``question_id`` as asked now, if the person may answer it."""
+    if question_id not in reachable(context, state):
+        return None
+    return _prompt(context, state, context.definition.question(question_id))
+
+
 def _answer(
     context: FlowContext, state: FlowState, question_id: str, raw: str | list[str]
 ) -> Outcome:
-    if question_id != state.current or question_id == REVIEW:
+    if question_id not in reachable(context, state):
         return _stale(context, state, question_id)
     question = context.definition.question(question_id)
     try:
@@ -254,7 +298,7 @@ def _parse(question: Question, raw: str | list[str]) -> AnswerValue:
 
 
 def _skip(context: FlowContext, state: FlowState, question_id: str) -> Outcome:
-    if question_id != state.current or question_id == REVIEW:
+    if question_id not in reachable(context, state):
         return _stale(context, state, question_id)
     question = context.definition.question(question_id)
     if question.required is not None:
@@ -265,17 +309,34 @@ def _skip(context: FlowContext, state: FlowState, question_id: str) -> Outcome:
 
 
 def _advance(context: FlowContext, state: FlowState, after: str) -> Outcome:
+    # The question after the one answered, answered already or not: someone who
+    # went back to change one answer carries on where they went back to. Once
+    # every question is answered, a long survey's change returns to its review.
     ids = [question.id for question in applicable(context, state)]
-    later = ids[ids.index(after) + 1 :] if after in ids else ids
-    following = next((qid for qid in later if qid not in state.answers), None)
-    if following is None:
-        following = _first_unanswered(context, state)
+    later = ids[ids.index(after) + 1 :] if after in ids else []
+    following = _first_unanswered(context, state)
+    if later and (following != REVIEW or context.short):
+        following = later[0]
     state = replace(state, current=following)
+    if following == REVIEW and context.short:
+        missing = _missing(context, state)
+        if not missing:
+            return Outcome(state, (), Effect.SUBMIT)
+        state = replace(state, current=missing[0].id)
+        problem = text.missing_answers_short(len(missing))
+        return Outcome(
+            state, (_prompt(context, state, missing[0], problem=problem),), Effect.SAVE
+        )
     return Outcome(state, (_screen(context, state),), Effect.SAVE)
 
 
 def _back(context: FlowContext, state: FlowState, from_question: str) -> Outcome:
-    if from_question != state.current:
+    on_screen = (
+        state.current == REVIEW
+        if from_question == REVIEW
+        else from_question in reachable(context, state)
+    )
+    if not on_screen:
         return _stale(context, state, from_question)
     ids = [question.id for question in applicable(context, state)]
     if from_question == REVIEW:
@@ -339,6 +400,7 @@ def _prompt(
     ids = [asked.id for asked in applicable(context, state)]
     position = ids.index(question.id) + 1 if question.id in ids else len(ids)
     return Prompt(
+        sends=context.short and position == len(ids),
         campaign_id=context.campaign_id,
         campaign_name=context.campaign_name,
         question_id=question.id,

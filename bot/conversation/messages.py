@@ -80,6 +80,9 @@ class Prompt:
     max_length: int | None = None
     current: str | int | list[str] | None = None
     problem: str | None = None
+    sends: bool = False
+    """Answering (or skipping) this question sends the answers: a short
+    survey's last question."""
 
 
 @dataclass(frozen=True)

@@ -95,6 +95,7 @@ class HtmlRenderer:
                     token=self.form_token(message.campaign_id, message.question_id),
                     action=self.answer_action,
                     choice=message.kind in (InputKind.CHOICE, InputKind.MULTI_CHOICE),
+                    one_tap=message.kind == InputKind.CHOICE,
                     multiple=message.kind == InputKind.MULTI_CHOICE,
                     selected=_selected(message),
                     typed=_typed(message),
