@@ -75,7 +75,6 @@ def test_a_choice_prompt_is_a_real_form_with_a_fieldset_and_legend(
         html,
     )
     assert options == [("yes", "false"), ("no", "true")]
-    assert "(your answer)" in html
     assert 'type="radio"' not in html
     assert 'value="answer">Next' not in html
     assert "Question 3 of 41" in html
@@ -114,7 +113,7 @@ def test_a_short_surveys_last_question_sends_from_a_sticky_row(
     tapped = renderer.render([prompt(sends=True)])
 
     assert 'class="actions sticky-send"' in typed
-    assert 'value="answer">Send</button>' in typed
+    assert 'value="answer">Send my answers</button>' in typed
     assert 'value="skip">Skip and send</button>' in typed
     assert "Choosing an answer sends your answers" in tapped
     assert 'value="skip">Skip and send</button>' in tapped
