@@ -29,7 +29,7 @@ from bot.conversation.messages import (
 from bot.teams import text
 from bot.teams.card_actions import Verb
 from bot.teams.card_blocks import Element, text_block
-from bot.teams.question_inputs import answer_inputs
+from bot.teams.question_inputs import answer_inputs, one_tap
 from bot.teams.summary_cards import announcement_card, notice_card, table_chunks
 
 CONTENT_TYPE = "application/vnd.microsoft.card.adaptive"
@@ -132,11 +132,16 @@ class AdaptiveCardRenderer:
             items.append(text_block(prompt.help, isSubtle=True, spacing="Small"))
         if prompt.problem:
             items.append(text_block(prompt.problem, color="Attention", weight="Bolder"))
-        items.extend(answer_inputs(prompt))
-        data = dict(where)
-        if prompt.kind == InputKind.MULTI_CHOICE:
-            data["multiple"] = "1"
-        actions = [self.action(text.CONTINUE, Verb.ANSWER, data, inputs=True)]
+        if one_tap(prompt):
+            # One tap: each option is a button that answers and moves on.
+            items.append({"type": "ActionSet", "actions": self._options(prompt)})
+            actions: list[Element] = []
+        else:
+            items.extend(answer_inputs(prompt))
+            data = dict(where)
+            if prompt.kind == InputKind.MULTI_CHOICE:
+                data["multiple"] = "1"
+            actions = [self.action(text.CONTINUE, Verb.ANSWER, data, inputs=True)]
         if prompt.kind in (InputKind.NUMBER, InputKind.TEXT):
             actions += [
                 self.action(
@@ -152,6 +157,20 @@ class AdaptiveCardRenderer:
             actions.append(self.action(text.PAUSE, Verb.PAUSE, where))
         items.append({"type": "ActionSet", "actions": actions})
         return {"type": "Container", "items": items}
+
+    def _options(self, prompt: Prompt) -> list[Element]:
+        where = {"campaign": prompt.campaign_id.hex, "question": prompt.question_id}
+        buttons = []
+        for choice in prompt.choices:
+            button = self.action(
+                choice.label, Verb.ANSWER, {**where, "special": choice.value}
+            )
+            if choice.value == prompt.current:
+                # The answer given before (after Back): marked, and said in words.
+                button["style"] = "positive"
+                button["title"] = text.chosen(choice.label)
+            buttons.append(button)
+        return buttons
 
     def _review(self, review: Review) -> Element:
         where = {"campaign": review.campaign_id.hex, "question": REVIEW}

@@ -10,6 +10,15 @@ from bot.teams.card_blocks import Element, text_block
 EXPANDED_LIMIT = 7
 """Scales with at most this many options show as radio buttons; longer ones
 (0-10) as a compact dropdown."""
+ONE_TAP_LIMIT = 6
+"""A single-choice question with at most this many options shows one button per
+option, which answers and moves on (Teams keeps six buttons out of the overflow
+menu); a longer one (0-10) a compact dropdown and Continue."""
+
+
+def one_tap(prompt: Prompt) -> bool:
+    """Whether the question is answered by tapping one of its option buttons."""
+    return prompt.kind == InputKind.CHOICE and len(prompt.choices) <= ONE_TAP_LIMIT
 
 
 def answer_inputs(prompt: Prompt) -> list[Element]:

@@ -44,6 +44,11 @@ def text_hint(max_length: int | None) -> str:
     return f"{limit}Please do not include names or case details."
 
 
+def chosen(label: str) -> str:
+    """An option button marked as the answer already given."""
+    return f"✓ {label} (your answer)"
+
+
 def choose_all() -> str:
     """Under a question that takes several answers."""
     return "Choose all that apply."
