@@ -31,6 +31,7 @@ from bot.conversation.messages import (
     Notice,
     Progress,
     Prompt,
+    QuestionSheet,
     Review,
     ReviewRow,
     Tone,
@@ -128,7 +129,34 @@ class Submit:
     """Send the answers."""
 
 
-Event = Start | Resume | Answer | Back | Skip | Edit | Pause | Submit
+@dataclass(frozen=True)
+class AllAtOnce:
+    """Show a short survey's questions in one message (see :func:`one_message`)."""
+
+
+@dataclass(frozen=True)
+class AnswerAll:
+    """The answers of the one-message form, by question id.
+
+    An empty answer skips its question; a question missing from ``answers`` (a
+    platform that could not put it in the message) is asked next, on its own.
+    """
+
+    answers: dict[str, str | list[str]]
+
+
+Event = (
+    Start
+    | Resume
+    | Answer
+    | Back
+    | Skip
+    | Edit
+    | Pause
+    | Submit
+    | AllAtOnce
+    | AnswerAll
+)
 
 
 @dataclass(frozen=True)
@@ -161,6 +189,12 @@ def step(context: FlowContext, state: FlowState, event: Event) -> Outcome:
             return Outcome(state, (notice,), Effect.SAVE)
         case Submit():
             return _submit(context, state)
+        case AllAtOnce():
+            if not one_message(context):
+                return _show_where(context, state, resumed=False)
+            return Outcome(state, (_sheet(context, state),))
+        case AnswerAll(answers=given):
+            return _answer_all(context, state, given)
     raise AssertionError(f"unknown event {event!r}")
 
 
@@ -201,6 +235,73 @@ def survey_length(context: FlowContext) -> tuple[int, int]:
     """
     asked = len(applicable(context, FlowState()))
     return asked, len(context.definition.questions) - asked
+
+
+def one_message(context: FlowContext) -> bool:
+    """Whether the survey can be answered as one message with a single Submit.
+
+    A short survey (:data:`~survey.sent_answers.SHORT_SURVEY` questions or
+    fewer) none of whose questions depends on another's answer, so every
+    question in the message applies whatever is chosen. Questions by role are
+    already the person's own.
+    """
+    questions = context.definition.questions
+    return len(questions) <= SHORT_SURVEY and all(q.when is None for q in questions)
+
+
+def _sheet(
+    context: FlowContext,
+    state: FlowState,
+    problems: dict[str, str] | None = None,
+    typed: dict[str, str | list[str]] | None = None,
+) -> QuestionSheet:
+    problems = problems or {}
+    prompts = []
+    for question in context.definition.questions:
+        prompt = _prompt(context, state, question, problem=problems.get(question.id))
+        if typed and question.id in problems:
+            prompt = replace(prompt, current=typed.get(question.id))
+        prompts.append(prompt)
+    count = len(problems)
+    return QuestionSheet(
+        campaign_id=context.campaign_id,
+        campaign_name=context.campaign_name,
+        prompts=tuple(prompts),
+        problem=text.sheet_problems(count) if count else None,
+    )
+
+
+def _answer_all(
+    context: FlowContext, state: FlowState, given: dict[str, str | list[str]]
+) -> Outcome:
+    if not one_message(context):
+        return _stale(context, state, REVIEW)
+    answers: dict[str, AnswerValue | None] = {}
+    problems: dict[str, str] = {}
+    for question in context.definition.questions:
+        if question.id not in given:
+            continue
+        raw = given[question.id]
+        if raw in ("", []):
+            if question.required is not None:
+                problems[question.id] = text.cannot_skip(question.required.reason)
+            else:
+                answers[question.id] = None
+            continue
+        assert raw is not None
+        try:
+            answers[question.id] = _parse(question, raw)
+        except AnswerError as error:
+            problems[question.id] = str(error)
+    merged = FlowState(answers={**state.answers, **answers}, current=state.current)
+    if problems:
+        # What fitted is kept, so it is there when the form is shown again.
+        return Outcome(merged, (_sheet(context, merged, problems, given),), Effect.SAVE)
+    following = _first_unanswered(context, merged)
+    if following == REVIEW:
+        return Outcome(replace(merged, current=REVIEW), (), Effect.SUBMIT)
+    merged = replace(merged, current=following)
+    return Outcome(merged, (_screen(context, merged),), Effect.SAVE)
 
 
 def _settled(context: FlowContext, state: FlowState) -> FlowState:
@@ -414,7 +515,12 @@ def _prompt(
         max_length=question.text_limit if question.scale == Scale.TEXT else None,
         progress=Progress(position=position, total=len(ids)),
         controls=Controls(
-            back=position > 1, skip=question.required is None, pause=True
+            back=position > 1,
+            skip=question.required is None,
+            pause=True,
+            all_at_once=position == 1
+            and not context.question_pages
+            and one_message(context),
         ),
         current=state.answers.get(question.id),
         problem=problem,

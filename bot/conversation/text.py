@@ -59,6 +59,12 @@ def missing_answers_short(count: int) -> str:
     return f"{count} {noun} an answer before you can send. Here is the first."
 
 
+def sheet_problems(count: int) -> str:
+    """Above the one-message form when some answers need another look."""
+    noun = "answer needs" if count == 1 else "answers need"
+    return f"{count} {noun} another look before you can send; nothing else is lost."
+
+
 def changes_saved(campaign: str) -> str:
     """After sent answers are changed in their grace period."""
     return (
