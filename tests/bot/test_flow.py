@@ -886,13 +886,11 @@ def test_a_short_survey_without_follow_ups_can_be_answered_all_at_once() -> None
     pulse = context_of(BANKS["pulse-check"])
     first = step(pulse, FlowState(), Start())
     assert prompt(first).controls.all_at_once
-    assert (
-        not step(SMALL_CONTEXT, FlowState(), Start()).messages[-1].controls.all_at_once
-    )  # type: ignore[union-attr]
+    assert not prompt(step(SMALL_CONTEXT, FlowState(), Start())).controls.all_at_once
 
-    sheet = step(pulse, first.state, AllAtOnce())
-    assert isinstance(screen(sheet), QuestionSheet)
-    assert [p.question_id for p in screen(sheet).prompts] == [  # type: ignore[union-attr]
+    sheet = screen(step(pulse, first.state, AllAtOnce()))
+    assert isinstance(sheet, QuestionSheet)
+    assert [p.question_id for p in sheet.prompts] == [
         q.id for q in BANKS["pulse-check"].questions
     ]
     # With follow-ups the form could not say which questions apply: one at a time.

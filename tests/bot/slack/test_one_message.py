@@ -140,7 +140,9 @@ async def test_a_short_pulse_is_answered_as_one_message_with_one_send(
 
     # The comment can't be typed into a message: it is asked next, on its own.
     after = slack.last_dm(user)
-    assert ids.screen_of(after.blocks[-1]["block_id"]).question_id == "TX1"  # type: ignore[union-attr]
+    asked = ids.screen_of(after.blocks[-1]["block_id"])
+    assert asked is not None
+    assert asked.question_id == "TX1"
     slack.click(user, after, ids.SKIP)
     review = slack.last_dm(user)
     assert "Skipped" in json.dumps(review.blocks)
