@@ -36,6 +36,7 @@ from survey.questions.definitions import AnswerValue
 from survey.questions.sets import answered_count, campaign_definition
 from survey.response_pool import add_to_pool
 from survey.response_rows import response_record
+from survey.sent_answers import mark_sent
 
 
 @dataclass
@@ -45,6 +46,7 @@ class DraftState:
     answers: dict[str, AnswerValue | None] = field(default_factory=dict)
     current: str | None = None
     updated_at: datetime | None = None
+    sent_at: datetime | None = None
 
 
 async def participation_of(
@@ -97,8 +99,12 @@ def may_answer(
     campaign: Campaign,
     participation: Participation | None,
     now: datetime,
+    editable: bool = False,
 ) -> Participation:
     """The rules of :func:`check_can_answer`, on rows the caller has read.
+
+    ``editable``: the person sent a short survey and its grace period has not
+    ended (:func:`survey.sent_answers.still_editable`), so they may change it.
 
     Raises:
         CampaignClosedError: the campaign does not take answers now.
@@ -108,7 +114,7 @@ def may_answer(
     require_open(campaign, now=now)
     if participation is None or not person.active:
         raise NotInvitedError(_not_invited(campaign))
-    if participation.status == ParticipationStatus.COMPLETED:
+    if participation.status == ParticipationStatus.COMPLETED and not editable:
         raise AlreadySubmittedError(
             f"You have already sent your answers to '{campaign.name}'. Thank you."
         )
@@ -128,7 +134,10 @@ def state_of(draft: Draft | None) -> DraftState:
     if draft is None:
         return DraftState()
     return DraftState(
-        answers=dict(draft.answers), current=draft.current, updated_at=draft.updated_at
+        answers=dict(draft.answers),
+        current=draft.current,
+        updated_at=draft.updated_at,
+        sent_at=draft.sent_at,
     )
 
 
@@ -229,6 +238,10 @@ async def write_draft(
         for name, value in written.items():
             set_committed_value(draft, name, value)
     status = participation.status
+    if status == ParticipationStatus.COMPLETED:
+        # Sent answers being changed: the participation says finished and keeps
+        # no count.
+        return draft
     if status == ParticipationStatus.INVITED:
         status = ParticipationStatus.STARTED
     answered = answered_count(definition, answers)
@@ -249,12 +262,15 @@ async def submit(
     person: Person,
     campaign: Campaign,
     now: datetime,
+    keep_editable: bool = False,
 ) -> None:
     """Turn the person's draft into a sealed response, in the caller's transaction.
 
     The response waits in the pool and is written with others later (when
     enough wait, or at the close), so nothing in the database ties it to this
-    submission.
+    submission. With ``keep_editable`` (a short survey) the draft is only marked
+    sent: it is sealed when its grace period ends or the survey closes
+    (:mod:`survey.sent_answers`).
 
     On any error the caller's transaction must be rolled back (``session.begin()``
     does this), which undoes the participation claim.
@@ -293,6 +309,9 @@ async def submit(
         raise AnswerError(
             "Please answer these before sending: " + ", ".join(missing) + "."
         )
+    if keep_editable and draft is not None:
+        await mark_sent(session, campaign=campaign, key=key, now=now)
+        return
     record = await response_record(
         session,
         definition=definition,

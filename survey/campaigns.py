@@ -25,6 +25,7 @@ from survey.models import (
 from survey.questions.catalogue import latest_template
 from survey.response_pool import drain_pool
 from survey.roster.roles import Workforce, get_role, normalise_code, workforce_of
+from survey.sent_answers import seal_sent_answers
 
 # The size of campaign.name in survey.models.campaigns.
 MAX_NAME_LENGTH = 120
@@ -173,8 +174,9 @@ async def close_campaign(
 ) -> None:
     """Close an open campaign; from now on it accepts no answers.
 
-    Every response still waiting in the sealed pool is written now, in the same
-    transaction, however few: results are complete from the close.
+    Sent answers still editable are sealed, and every response waiting in the
+    sealed pool is written now, in the same transaction, however few: results
+    are complete from the close.
 
     Raises:
         CampaignStateError: if it is not open.
@@ -187,6 +189,10 @@ async def close_campaign(
     campaign.closes_at = now
     session.add(campaign)
     await session.flush()
+    # Sent answers still in their grace period are final now: into the pool first.
+    await seal_sent_answers(
+        session, secret=secret, campaign=campaign, now=now, closing=True
+    )
     await drain_pool(session, secret=secret, campaign=campaign, closing=True)
 
 

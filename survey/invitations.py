@@ -47,6 +47,7 @@ async def drafts_of(
             answers=dict(draft.answers),
             current=draft.current,
             updated_at=draft.updated_at,
+            sent_at=draft.sent_at,
         )
         for draft in drafts.all()
     }

@@ -6,6 +6,13 @@ never touches a database or a platform, so every adapter behaves the same.
 
 States: asking a question (``state.current`` is its id), reviewing
 (``REVIEW``), paused (the draft is saved and nothing is shown), submitted.
+
+Someone who changes an earlier answer carries on at the question after it, never
+further. Where each question has a page of its own
+(:attr:`FlowContext.question_pages`), any question already answered, or the
+first one not yet answered, may be answered from its page at any time, and a
+short survey (:data:`~survey.sent_answers.SHORT_SURVEY` questions or fewer) has
+no review: answering or skipping its last question sends.
 """
 
 from __future__ import annotations
@@ -24,6 +31,7 @@ from bot.conversation.messages import (
     Notice,
     Progress,
     Prompt,
+    QuestionSheet,
     Review,
     ReviewRow,
     Tone,
@@ -31,6 +39,7 @@ from bot.conversation.messages import (
 from survey.errors import AnswerError
 from survey.questions.bank import TemplateDefinition
 from survey.questions.definitions import AnswerValue, Question, Scale
+from survey.sent_answers import SHORT_SURVEY
 
 REVIEW = "__review__"
 
@@ -51,6 +60,16 @@ class FlowContext:
     campaign_name: str
     definition: TemplateDefinition
     closes_on: date | None = None
+    question_pages: bool = False
+    """The channel gives each question a page of its own (the web): any question
+    reached may be answered again from its page, and a short survey ends with
+    Send on its last question. Elsewhere only the question on screen is
+    answered, so a tap on an old message changes nothing."""
+
+    @property
+    def short(self) -> bool:
+        """Whether the survey ends with Send on its last question, with no review."""
+        return self.question_pages and len(self.definition.questions) <= SHORT_SURVEY
 
 
 @dataclass(frozen=True)
@@ -110,7 +129,34 @@ class Submit:
     """Send the answers."""
 
 
-Event = Start | Resume | Answer | Back | Skip | Edit | Pause | Submit
+@dataclass(frozen=True)
+class AllAtOnce:
+    """Show a short survey's questions in one message (see :func:`one_message`)."""
+
+
+@dataclass(frozen=True)
+class AnswerAll:
+    """The answers of the one-message form, by question id.
+
+    An empty answer skips its question; a question missing from ``answers`` (a
+    platform that could not put it in the message) is asked next, on its own.
+    """
+
+    answers: dict[str, str | list[str]]
+
+
+Event = (
+    Start
+    | Resume
+    | Answer
+    | Back
+    | Skip
+    | Edit
+    | Pause
+    | Submit
+    | AllAtOnce
+    | AnswerAll
+)
 
 
 @dataclass(frozen=True)
@@ -143,6 +189,12 @@ def step(context: FlowContext, state: FlowState, event: Event) -> Outcome:
             return Outcome(state, (notice,), Effect.SAVE)
         case Submit():
             return _submit(context, state)
+        case AllAtOnce():
+            if not one_message(context):
+                return _show_where(context, state, resumed=False)
+            return Outcome(state, (_sheet(context, state),))
+        case AnswerAll(answers=given):
+            return _answer_all(context, state, given)
     raise AssertionError(f"unknown event {event!r}")
 
 
@@ -183,6 +235,73 @@ def survey_length(context: FlowContext) -> tuple[int, int]:
     """
     asked = len(applicable(context, FlowState()))
     return asked, len(context.definition.questions) - asked
+
+
+def one_message(context: FlowContext) -> bool:
+    """Whether the survey can be answered as one message with a single Submit.
+
+    A short survey (:data:`~survey.sent_answers.SHORT_SURVEY` questions or
+    fewer) none of whose questions depends on another's answer, so every
+    question in the message applies whatever is chosen. Questions by role are
+    already the person's own.
+    """
+    questions = context.definition.questions
+    return len(questions) <= SHORT_SURVEY and all(q.when is None for q in questions)
+
+
+def _sheet(
+    context: FlowContext,
+    state: FlowState,
+    problems: dict[str, str] | None = None,
+    typed: dict[str, str | list[str]] | None = None,
+) -> QuestionSheet:
+    problems = problems or {}
+    prompts = []
+    for question in context.definition.questions:
+        prompt = _prompt(context, state, question, problem=problems.get(question.id))
+        if typed and question.id in problems:
+            prompt = replace(prompt, current=typed.get(question.id))
+        prompts.append(prompt)
+    count = len(problems)
+    return QuestionSheet(
+        campaign_id=context.campaign_id,
+        campaign_name=context.campaign_name,
+        prompts=tuple(prompts),
+        problem=text.sheet_problems(count) if count else None,
+    )
+
+
+def _answer_all(
+    context: FlowContext, state: FlowState, given: dict[str, str | list[str]]
+) -> Outcome:
+    if not one_message(context):
+        return _stale(context, state, REVIEW)
+    answers: dict[str, AnswerValue | None] = {}
+    problems: dict[str, str] = {}
+    for question in context.definition.questions:
+        if question.id not in given:
+            continue
+        raw = given[question.id]
+        if raw in ("", []):
+            if question.required is not None:
+                problems[question.id] = text.cannot_skip(question.required.reason)
+            else:
+                answers[question.id] = None
+            continue
+        assert raw is not None
+        try:
+            answers[question.id] = _parse(question, raw)
+        except AnswerError as error:
+            problems[question.id] = str(error)
+    merged = FlowState(answers={**state.answers, **answers}, current=state.current)
+    if problems:
+        # What fitted is kept, so it is there when the form is shown again.
+        return Outcome(merged, (_sheet(context, merged, problems, given),), Effect.SAVE)
+    following = _first_unanswered(context, merged)
+    if following == REVIEW:
+        return Outcome(replace(merged, current=REVIEW), (), Effect.SUBMIT)
+    merged = replace(merged, current=following)
+    return Outcome(merged, (_screen(context, merged),), Effect.SAVE)
 
 
 def _settled(context: FlowContext, state: FlowState) -> FlowState:
@@ -227,10 +346,36 @@ def _show_where(context: FlowContext, state: FlowState, *, resumed: bool) -> Out
     return Outcome(state, tuple(messages), Effect.SAVE if moved else Effect.NONE)
 
 
+def reachable(context: FlowContext, state: FlowState) -> list[str]:
+    """Ids of the questions the person may answer now, in order.
+
+    With question pages, those asked and answered (or skipped) so far, and the
+    first one not yet answered: a question further on waits for the ones before
+    it. Otherwise only the question on screen.
+    """
+    if not context.question_pages:
+        return [state.current] if state.current not in (None, REVIEW) else []
+    ids = []
+    for question in applicable(context, state):
+        ids.append(question.id)
+        if question.id not in state.answers:
+            break
+    return ids
+
+
+def question_screen(
+    context: FlowContext, state: FlowState, question_id: str
+) -> Prompt | None:
+    """The question ``question_id`` as asked now, if the person may answer it."""
+    if question_id not in reachable(context, state):
+        return None
+    return _prompt(context, state, context.definition.question(question_id))
+
+
 def _answer(
     context: FlowContext, state: FlowState, question_id: str, raw: str | list[str]
 ) -> Outcome:
-    if question_id != state.current or question_id == REVIEW:
+    if question_id not in reachable(context, state):
         return _stale(context, state, question_id)
     question = context.definition.question(question_id)
     try:
@@ -254,7 +399,7 @@ def _parse(question: Question, raw: str | list[str]) -> AnswerValue:
 
 
 def _skip(context: FlowContext, state: FlowState, question_id: str) -> Outcome:
-    if question_id != state.current or question_id == REVIEW:
+    if question_id not in reachable(context, state):
         return _stale(context, state, question_id)
     question = context.definition.question(question_id)
     if question.required is not None:
@@ -265,17 +410,34 @@ def _skip(context: FlowContext, state: FlowState, question_id: str) -> Outcome:
 
 
 def _advance(context: FlowContext, state: FlowState, after: str) -> Outcome:
+    # The question after the one answered, answered already or not: someone who
+    # went back to change one answer carries on where they went back to. Once
+    # every question is answered, a long survey's change returns to its review.
     ids = [question.id for question in applicable(context, state)]
-    later = ids[ids.index(after) + 1 :] if after in ids else ids
-    following = next((qid for qid in later if qid not in state.answers), None)
-    if following is None:
-        following = _first_unanswered(context, state)
+    later = ids[ids.index(after) + 1 :] if after in ids else []
+    following = _first_unanswered(context, state)
+    if later and (following != REVIEW or context.short):
+        following = later[0]
     state = replace(state, current=following)
+    if following == REVIEW and context.short:
+        missing = _missing(context, state)
+        if not missing:
+            return Outcome(state, (), Effect.SUBMIT)
+        state = replace(state, current=missing[0].id)
+        problem = text.missing_answers_short(len(missing))
+        return Outcome(
+            state, (_prompt(context, state, missing[0], problem=problem),), Effect.SAVE
+        )
     return Outcome(state, (_screen(context, state),), Effect.SAVE)
 
 
 def _back(context: FlowContext, state: FlowState, from_question: str) -> Outcome:
-    if from_question != state.current:
+    on_screen = (
+        state.current == REVIEW
+        if from_question == REVIEW
+        else from_question in reachable(context, state)
+    )
+    if not on_screen:
         return _stale(context, state, from_question)
     ids = [question.id for question in applicable(context, state)]
     if from_question == REVIEW:
@@ -339,6 +501,7 @@ def _prompt(
     ids = [asked.id for asked in applicable(context, state)]
     position = ids.index(question.id) + 1 if question.id in ids else len(ids)
     return Prompt(
+        sends=context.short and position == len(ids),
         campaign_id=context.campaign_id,
         campaign_name=context.campaign_name,
         question_id=question.id,
@@ -352,7 +515,12 @@ def _prompt(
         max_length=question.text_limit if question.scale == Scale.TEXT else None,
         progress=Progress(position=position, total=len(ids)),
         controls=Controls(
-            back=position > 1, skip=question.required is None, pause=True
+            back=position > 1,
+            skip=question.required is None,
+            pause=True,
+            all_at_once=position == 1
+            and not context.question_pages
+            and one_message(context),
         ),
         current=state.answers.get(question.id),
         problem=problem,

@@ -59,6 +59,8 @@ class Controls:
     back: bool = True
     skip: bool = False
     pause: bool = True
+    all_at_once: bool = False
+    """The survey can be answered as one message instead (a short pulse)."""
 
 
 @dataclass(frozen=True)
@@ -80,6 +82,9 @@ class Prompt:
     max_length: int | None = None
     current: str | int | list[str] | None = None
     problem: str | None = None
+    sends: bool = False
+    """Answering (or skipping) this question sends the answers: a short
+    survey's last question."""
 
 
 @dataclass(frozen=True)
@@ -108,6 +113,20 @@ class Review:
     campaign_name: str
     rows: tuple[ReviewRow, ...]
     missing: tuple[str, ...] = ()
+    problem: str | None = None
+
+
+@dataclass(frozen=True)
+class QuestionSheet:
+    """A short survey's questions in one message, sent with one Submit.
+
+    Each prompt says how its question is answered, its current answer and any
+    problem with what was given; a question left empty is skipped.
+    """
+
+    campaign_id: uuid.UUID
+    campaign_name: str
+    prompts: tuple[Prompt, ...]
     problem: str | None = None
 
 
@@ -147,7 +166,7 @@ class MenuItem:
     detail: str | None = None
 
 
-Message = Prompt | Notice | Review | SummaryTable | Announcement | Menu
+Message = Prompt | Notice | Review | QuestionSheet | SummaryTable | Announcement | Menu
 
 Rendered = TypeVar("Rendered", covariant=True)
 

@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from bot.conversation import text
 from bot.conversation.flow import (
     Effect,
     Event,
@@ -38,6 +39,7 @@ from survey.errors import SurveyError
 from survey.models import Campaign, Organisation, Participation, Person
 from survey.questions.bank import TemplateDefinition
 from survey.questions.sets import campaign_definition
+from survey.sent_answers import still_editable
 
 DraftCheck = Callable[[DraftState], Message | None]
 """A check of the stored draft before an event is applied (a one-time form
@@ -78,6 +80,8 @@ def _context(
     campaign: Campaign,
     organisation: Organisation | None,
     definition: TemplateDefinition,
+    *,
+    question_pages: bool = False,
 ) -> FlowContext:
     closes_on = None
     if campaign.closes_at is not None and organisation is not None:
@@ -89,6 +93,7 @@ def _context(
         campaign_name=campaign.name,
         definition=definition,
         closes_on=closes_on,
+        question_pages=question_pages,
     )
 
 
@@ -131,8 +136,12 @@ async def apply_event(
     event: Event,
     now: datetime,
     draft_check: DraftCheck | None = None,
+    question_pages: bool = False,
 ) -> Turn:
     """Apply one event for one person in the caller's transaction.
+
+    ``question_pages``: the channel gives each question a page of its own (see
+    :attr:`~bot.conversation.flow.FlowContext.question_pages`).
 
     The campaign is read here, with the person's participation locked, so the
     caller need not read it first. While the campaign takes answers,
@@ -160,18 +169,23 @@ async def apply_event(
         campaign=campaign,
         participation=sheet.participation,
         now=now,
+        editable=still_editable(draft.sent_at, now=now),
     )
     definition = await campaign_definition(
         session, campaign=campaign, participation=participation
     )
-    context = _context(campaign, sheet.organisation, definition)
+    context = _context(
+        campaign, sheet.organisation, definition, question_pages=question_pages
+    )
     outcome = step(
         context, FlowState(answers=draft.answers, current=draft.current), event
     )
-    if outcome.effect == Effect.SUBMIT:
-        await submit(session, secret=secret, person=person, campaign=campaign, now=now)
-        return Turn(submitted_messages(context), submitted=True)
-    if outcome.effect == Effect.SAVE or outcome.state.current != draft.current:
+    changed = outcome.state.answers != draft.answers
+    if (
+        outcome.effect == Effect.SAVE
+        or outcome.state.current != draft.current
+        or changed
+    ):
         await write_draft(
             session,
             campaign=campaign,
@@ -184,6 +198,21 @@ async def apply_event(
             ),
             now=now,
         )
+    if outcome.effect == Effect.SUBMIT and draft.sent_at is not None:
+        # Sent answers changed in their grace period: the one draft is updated.
+        notice = Notice(text.changes_saved(context.campaign_name), Tone.SUCCESS)
+        return Turn((notice,), submitted=True)
+    if outcome.effect == Effect.SUBMIT:
+        # From the review, or the last answer of a short survey (stored above).
+        await submit(
+            session,
+            secret=secret,
+            person=person,
+            campaign=campaign,
+            now=now,
+            keep_editable=context.short,
+        )
+        return Turn(submitted_messages(context), submitted=True)
     return Turn(outcome.messages)
 
 

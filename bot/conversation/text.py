@@ -43,7 +43,7 @@ def already_answered() -> str:
     """When a double click or a stale page answers a question already answered."""
     return (
         "Your earlier answer to that question is kept; to change it, use Back or "
-        "'Change' on the review. Here is where you are now."
+        "open the question again. Here is where you are now."
     )
 
 
@@ -51,6 +51,26 @@ def missing_answers(count: int) -> str:
     """On the review step when required answers are missing."""
     noun = "question needs" if count == 1 else "questions need"
     return f"{count} {noun} an answer before you can send. Use 'Change' to answer."
+
+
+def missing_answers_short(count: int) -> str:
+    """When a short survey is sent with required answers missing."""
+    noun = "question needs" if count == 1 else "questions need"
+    return f"{count} {noun} an answer before you can send. Here is the first."
+
+
+def sheet_problems(count: int) -> str:
+    """Above the one-message form when some answers need another look."""
+    noun = "answer needs" if count == 1 else "answers need"
+    return f"{count} {noun} another look before you can send; nothing else is lost."
+
+
+def changes_saved(campaign: str) -> str:
+    """After sent answers are changed in their grace period."""
+    return (
+        f"Your changed answers to '{campaign}' are saved. They are still sent "
+        "anonymously, once: nothing else is needed."
+    )
 
 
 def thanks(campaign: str, closes_on: date | None) -> str:

@@ -23,6 +23,7 @@ from bot.conversation.messages import (
     Message,
     Notice,
     Prompt,
+    QuestionSheet,
     Review,
     SummaryTable,
     Tone,
@@ -48,6 +49,7 @@ from bot.slack.blocks import (
 from bot.slack.escape import mrkdwn, shorten
 from bot.slack.modal import answer_modal, question_text
 from bot.slack.posts import announcement_blocks, table_blocks
+from bot.slack.sheet import sheet_blocks
 
 SHORT_BUTTONS = 5
 """Up to this many short options show as buttons; more as radio buttons."""
@@ -113,6 +115,8 @@ class BlockKitRenderer:
                 return _prompt(message)
             case Review():
                 return _review(message)
+            case QuestionSheet():
+                return sheet_blocks(message)
             case Notice():
                 return _notice(message)
             case Menu():
@@ -156,6 +160,8 @@ def _fallback(messages: Sequence[Message]) -> str:
                 words = message.text
             case Review():
                 words = text.review_title(message.campaign_name)
+            case QuestionSheet():
+                words = message.campaign_name
             case Notice():
                 words = message.text
             case Menu() | SummaryTable() | Announcement():
@@ -192,6 +198,8 @@ def _prompt(prompt: Prompt) -> list[Block]:
         controls.append(button(text.SKIP, ids.SKIP, "skip"))
     if prompt.controls.pause:
         controls.append(button(text.PAUSE, ids.PAUSE, "pause"))
+    if prompt.controls.all_at_once:
+        controls.append(button(text.ALL_AT_ONCE, ids.ALL_AT_ONCE, "all"))
     if controls:
         blocks.append(
             {

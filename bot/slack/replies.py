@@ -18,7 +18,14 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.commands import dispatch
 from bot.conversation.flow import Event
-from bot.conversation.messages import Message, Notice, Prompt, Review, Tone
+from bot.conversation.messages import (
+    Message,
+    Notice,
+    Prompt,
+    QuestionSheet,
+    Review,
+    Tone,
+)
 from bot.conversation.service import Turn, handle_event, preview_event
 from bot.slack.identity import (
     identify,
@@ -159,8 +166,10 @@ async def run_command(
 
 
 def has_screen(messages: tuple[Message, ...]) -> bool:
-    """Whether the messages include a question or the review."""
-    return any(isinstance(message, Prompt | Review) for message in messages)
+    """Whether the messages include a question, the review or the whole form."""
+    return any(
+        isinstance(message, Prompt | Review | QuestionSheet) for message in messages
+    )
 
 
 def only_errors(messages: tuple[Message, ...]) -> bool:

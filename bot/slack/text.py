@@ -9,6 +9,23 @@ SKIP = "Skip"
 PAUSE = "Pause"
 SEND = "Send my answers"
 CHANGE = "Change an answer"
+ALL_AT_ONCE = "All questions in one message"
+
+
+def sheet_hint(count: int) -> str:
+    """Under the one-message form's title."""
+    return (
+        f"{count} questions: choose your answers, then send them all at once. "
+        "Leave any you would rather not answer, unless it says why it is needed."
+    )
+
+
+def sheet_later(questions: list[str]) -> str:
+    """On the one-message form, the questions that need typing, asked after it."""
+    listed = "; ".join(f"'{question}'" for question in questions)
+    return f"After you send, you can type an answer to {listed}, or skip it."
+
+
 CHOOSE = "Choose an answer"
 TYPE_ANSWER = "Type your answer"
 CHOOSE_SEVERAL = "Choose answers"

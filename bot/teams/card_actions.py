@@ -8,6 +8,8 @@ from enum import StrEnum
 from typing import Any
 
 ANSWER_INPUT = "answer"
+SHEET_INPUT = "answer_"
+"""The one-card form's inputs: ``answer_<question id>``."""
 
 
 class Verb(StrEnum):
@@ -20,6 +22,8 @@ class Verb(StrEnum):
     EDIT = "edit"
     SUBMIT = "submit"
     COMMAND = "command"
+    ALL_AT_ONCE = "all"
+    SEND_ALL = "send_all"
 
 
 @dataclass(frozen=True)
@@ -32,6 +36,8 @@ class CardAction:
         question_id: The question on the card (``REVIEW`` for the review card).
         raw: What the person chose or typed, for ``ANSWER``.
         command: The command a menu button sends, for ``COMMAND``.
+        answers: Every input of the one-card form by question id, for
+            ``SEND_ALL`` (an input left empty comes back empty).
     """
 
     verb: Verb
@@ -39,6 +45,7 @@ class CardAction:
     question_id: str | None = None
     raw: str | list[str] | None = None
     command: str | None = None
+    answers: dict[str, str | list[str]] | None = None
 
     @classmethod
     def from_data(cls, verb: str | None, data: object) -> CardAction | None:
@@ -59,13 +66,38 @@ class CardAction:
         if chosen == Verb.ANSWER:
             raw = _raw_answer(data)
         command = data.get("command")
+        answers = None
+        if chosen == Verb.SEND_ALL:
+            answers = _sheet_answers(data)
         return cls(
             verb=chosen,
             campaign_id=campaign_id,
             question_id=str(question) if question else None,
             raw=raw,
             command=str(command) if command else None,
+            answers=answers,
         )
+
+
+def _sheet_answers(data: dict[str, Any]) -> dict[str, str | list[str]]:
+    multiple = set(str(data.get("multiple", "")).split(","))
+    # Teams may leave an input nobody touched out of the data: it was skipped.
+    answers: dict[str, str | list[str]] = {
+        question: ""
+        for question in str(data.get("questions", "")).split(",")
+        if question
+    }
+    for key, value in data.items():
+        if not key.startswith(SHEET_INPUT):
+            continue
+        question = key.removeprefix(SHEET_INPUT)
+        if question in multiple:
+            answers[question] = [part for part in str(value or "").split(",") if part]
+        elif isinstance(value, float) and value.is_integer():
+            answers[question] = str(int(value))
+        else:
+            answers[question] = "" if value is None else str(value)
+    return answers
 
 
 def _raw_answer(data: dict[str, Any]) -> str | list[str]:

@@ -23,13 +23,14 @@ from bot.conversation.messages import (
     Message,
     Notice,
     Prompt,
+    QuestionSheet,
     Review,
     SummaryTable,
 )
 from bot.teams import text
 from bot.teams.card_actions import Verb
 from bot.teams.card_blocks import Element, text_block
-from bot.teams.question_inputs import answer_inputs
+from bot.teams.question_inputs import answer_inputs, one_tap, sheet_inputs
 from bot.teams.summary_cards import announcement_card, notice_card, table_chunks
 
 CONTENT_TYPE = "application/vnd.microsoft.card.adaptive"
@@ -97,6 +98,8 @@ class AdaptiveCardRenderer:
                 return [[self._prompt(message)]]
             case Review():
                 return [[self._review(message)]]
+            case QuestionSheet():
+                return [[self._sheet(message)]]
             case Notice():
                 return [[notice_card(message)]]
             case Menu():
@@ -132,11 +135,16 @@ class AdaptiveCardRenderer:
             items.append(text_block(prompt.help, isSubtle=True, spacing="Small"))
         if prompt.problem:
             items.append(text_block(prompt.problem, color="Attention", weight="Bolder"))
-        items.extend(answer_inputs(prompt))
-        data = dict(where)
-        if prompt.kind == InputKind.MULTI_CHOICE:
-            data["multiple"] = "1"
-        actions = [self.action(text.CONTINUE, Verb.ANSWER, data, inputs=True)]
+        if one_tap(prompt):
+            # One tap: each option is a button that answers and moves on.
+            items.append({"type": "ActionSet", "actions": self._options(prompt)})
+            actions: list[Element] = []
+        else:
+            items.extend(answer_inputs(prompt))
+            data = dict(where)
+            if prompt.kind == InputKind.MULTI_CHOICE:
+                data["multiple"] = "1"
+            actions = [self.action(text.CONTINUE, Verb.ANSWER, data, inputs=True)]
         if prompt.kind in (InputKind.NUMBER, InputKind.TEXT):
             actions += [
                 self.action(
@@ -150,8 +158,50 @@ class AdaptiveCardRenderer:
             actions.append(self.action(text.BACK, Verb.BACK, where))
         if prompt.controls.pause:
             actions.append(self.action(text.PAUSE, Verb.PAUSE, where))
+        if prompt.controls.all_at_once:
+            actions.append(self.action(text.ALL_AT_ONCE, Verb.ALL_AT_ONCE, where))
         items.append({"type": "ActionSet", "actions": actions})
         return {"type": "Container", "items": items}
+
+    def _sheet(self, sheet: QuestionSheet) -> Element:
+        """A short survey in one card: every question's input and one Send."""
+        items: list[Element] = [
+            text_block(
+                sheet.campaign_name, weight="Bolder", size="Medium", style="heading"
+            ),
+            text_block(text.sheet_hint(len(sheet.prompts)), isSubtle=True),
+        ]
+        if sheet.problem:
+            items.append(text_block(sheet.problem, color="Attention", weight="Bolder"))
+        for prompt in sheet.prompts:
+            items.extend(sheet_inputs(prompt))
+        data = {
+            "campaign": sheet.campaign_id.hex,
+            "question": REVIEW,
+            "questions": ",".join(prompt.question_id for prompt in sheet.prompts),
+            "multiple": ",".join(
+                prompt.question_id
+                for prompt in sheet.prompts
+                if prompt.kind == InputKind.MULTI_CHOICE
+            ),
+        }
+        send = self.action(text.SEND, Verb.SEND_ALL, data, inputs=True)
+        items.append({"type": "ActionSet", "actions": [send]})
+        return {"type": "Container", "items": items}
+
+    def _options(self, prompt: Prompt) -> list[Element]:
+        where = {"campaign": prompt.campaign_id.hex, "question": prompt.question_id}
+        buttons = []
+        for choice in prompt.choices:
+            button = self.action(
+                choice.label, Verb.ANSWER, {**where, "special": choice.value}
+            )
+            if choice.value == prompt.current:
+                # The answer given before (after Back): marked, and said in words.
+                button["style"] = "positive"
+                button["title"] = text.chosen(choice.label)
+            buttons.append(button)
+        return buttons
 
     def _review(self, review: Review) -> Element:
         where = {"campaign": review.campaign_id.hex, "question": REVIEW}

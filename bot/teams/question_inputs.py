@@ -4,12 +4,40 @@ from __future__ import annotations
 
 from bot.conversation.messages import InputKind, Prompt
 from bot.teams import text
-from bot.teams.card_actions import ANSWER_INPUT
+from bot.teams.card_actions import ANSWER_INPUT, SHEET_INPUT
 from bot.teams.card_blocks import Element, text_block
 
 EXPANDED_LIMIT = 7
 """Scales with at most this many options show as radio buttons; longer ones
 (0-10) as a compact dropdown."""
+ONE_TAP_LIMIT = 6
+"""A single-choice question with at most this many options shows one button per
+option, which answers and moves on (Teams keeps six buttons out of the overflow
+menu); a longer one (0-10) a compact dropdown and Continue."""
+
+
+def one_tap(prompt: Prompt) -> bool:
+    """Whether the question is answered by tapping one of its option buttons."""
+    return prompt.kind == InputKind.CHOICE and len(prompt.choices) <= ONE_TAP_LIMIT
+
+
+def sheet_inputs(prompt: Prompt) -> list[Element]:
+    """``prompt`` on the one-card form: its input labelled with the question.
+
+    Each input's id names its question (``answer_<id>``); a problem with what
+    was given is said above it.
+    """
+    elements = answer_inputs(prompt)
+    for element in elements:
+        if element["type"].startswith("Input."):
+            element["id"] = SHEET_INPUT + prompt.question_id
+            element["label"] = prompt.text
+            element["separator"] = True
+    if prompt.help:
+        elements.insert(1, text_block(prompt.help, isSubtle=True, spacing="Small"))
+    if prompt.problem:
+        elements.insert(0, text_block(prompt.problem, color="Attention"))
+    return elements
 
 
 def answer_inputs(prompt: Prompt) -> list[Element]:

@@ -18,7 +18,9 @@ from microsoft_agents.activity import Activity
 from bot.commands import CommandName, dispatch, parse
 from bot.commands.text import not_on_roster, start_command
 from bot.conversation.flow import (
+    AllAtOnce,
     Answer,
+    AnswerAll,
     Back,
     Edit,
     Event,
@@ -256,6 +258,10 @@ def _event(action: CardAction) -> Event | None:
             return Pause()
         case Verb.SUBMIT:
             return Submit()
+        case Verb.ALL_AT_ONCE:
+            return AllAtOnce()
+        case Verb.SEND_ALL:
+            return AnswerAll(answers=action.answers or {})
     if question is None:
         return None
     match action.verb:

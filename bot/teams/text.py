@@ -44,6 +44,22 @@ def text_hint(max_length: int | None) -> str:
     return f"{limit}Please do not include names or case details."
 
 
+ALL_AT_ONCE = "All questions in one card"
+
+
+def sheet_hint(count: int) -> str:
+    """Under the one-card form's title."""
+    return (
+        f"{count} questions: answer them here and send them all at once. Leave "
+        "any you would rather not answer, unless it says why it is needed."
+    )
+
+
+def chosen(label: str) -> str:
+    """An option button marked as the answer already given."""
+    return f"✓ {label} (your answer)"
+
+
 def choose_all() -> str:
     """Under a question that takes several answers."""
     return "Choose all that apply."

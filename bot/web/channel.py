@@ -1,9 +1,12 @@
 """The local web channel: the chat page at ``/`` and the forms it posts.
 
-Every post ends in a 303 redirect back to the chat page (POST-redirect-GET), so
-a refresh never answers twice; what the post said travels in a one-time flash
-cookie. The one exception is an answer the flow cannot accept: the question is
-shown again straight away with the problem and what was typed, as a form would.
+Every post ends in a 303 redirect (POST-redirect-GET) to the next question's own
+address, ``/survey/<id>/q/<question>``, or to the survey's page for its intro,
+review or thank-you, so a refresh never answers twice and the browser's Back and
+Forward walk through the questions; what the post said travels in a one-time
+flash cookie. The one exception is an answer the flow cannot accept: the
+question is shown again straight away with the problem and what was typed, as a
+form would.
 """
 
 from __future__ import annotations
@@ -30,6 +33,7 @@ from bot.conversation.service import Turn, apply_event
 from bot.web import flash, text
 from bot.web.answer_form import FormUse, answer_event, form_check, typed_answer
 from bot.web.chat_page import chat_page, chat_view, draw_chat, shows_problem
+from bot.web.chat_view import question_address, survey_address
 from bot.web.pages import (
     Visitor,
     channel_of,
@@ -69,6 +73,34 @@ def register(app: FastAPI) -> None:
             )
         if visitor is None or view is None:
             return await picker_page(request)
+        shown = flash.read_flash(request, runtime.settings.secret)
+        response = draw_chat(request, visitor, view, carried=shown)
+        if flash.COOKIE in request.cookies:
+            flash.clear_flash(response)
+        return response
+
+    @app.get(
+        "/survey/{campaign_id}/q/{question_id}",
+        response_class=HTMLResponse,
+        include_in_schema=False,
+    )
+    async def question(
+        request: Request, campaign_id: uuid.UUID, question_id: str
+    ) -> Response:
+        runtime = runtime_of(request)
+        async with read_session(request) as session:
+            visitor = await visitor_in(request, session)
+            view = (
+                await chat_view(request, session, visitor, campaign_id, question_id)
+                if visitor is not None
+                else None
+            )
+        if visitor is None or view is None:
+            return RedirectResponse("/", status_code=303)
+        if view.elsewhere:
+            # Not a question they can answer now (not started, further on, or
+            # sent): their current place in the survey instead.
+            return _to_chat(campaign_id)
         shown = flash.read_flash(request, runtime.settings.secret)
         response = draw_chat(request, visitor, view, carried=shown)
         if flash.COOKIE in request.cookies:
@@ -130,8 +162,17 @@ def _uuid(value: str | None) -> uuid.UUID | None:
 
 
 def _to_chat(campaign_id: uuid.UUID | None = None) -> RedirectResponse:
-    where = f"/?survey={campaign_id}" if campaign_id else "/"
+    where = survey_address(campaign_id) if campaign_id else "/"
     return RedirectResponse(where, status_code=303)
+
+
+def _to_screen(campaign_id: uuid.UUID, screens: list[Prompt | Review]) -> Response:
+    """The address of what a step showed: its question's own, or the survey's."""
+    shown = screens[-1] if screens else None
+    if isinstance(shown, Prompt):
+        where = question_address(campaign_id, shown.question_id)
+        return RedirectResponse(where, status_code=303)
+    return _to_chat(campaign_id)
 
 
 def _with_flash(
@@ -180,6 +221,7 @@ async def _step(
                         if form is not None
                         else None
                     ),
+                    question_pages=True,
                 )
         except UnknownCampaignError:
             return visitor, None
@@ -227,9 +269,10 @@ async def _after_turn(
             screen=shown,
             status_code=422,
         )
-    if turn.submitted or not screens:
+    if not screens and not turn.submitted:
         return _with_flash(request, _to_chat(), flash.carried(turn.messages))
-    return _with_flash(request, _to_chat(campaign_id), flash.carried(turn.messages))
+    where = _to_screen(campaign_id, screens)
+    return _with_flash(request, where, flash.carried(turn.messages))
 
 
 def _keep_typed(message: Message, typed: str | None) -> Message:

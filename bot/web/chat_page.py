@@ -48,8 +48,12 @@ async def chat_view(
     session: AsyncSession,
     visitor: Visitor,
     active_id: uuid.UUID | None,
+    question_id: str | None = None,
 ) -> ChatView:
-    """What the chat shows this visitor now, with the survey they are in."""
+    """What the chat shows this visitor now, with the survey they are in.
+
+    With ``question_id``, that question (the page at its own address).
+    """
     return await build_chat_view(
         session,
         secret=runtime_of(request).settings.secret,
@@ -57,6 +61,7 @@ async def chat_view(
         organisation=await organisation_of(request),
         active_id=active_id,
         now=now(),
+        question_id=question_id,
     )
 
 
@@ -98,6 +103,7 @@ def draw_chat(
         intro=view.intro,
         surveys=view.surveys,
         active_id=view.active.id if view.active else None,
+        edit=view.edit,
         has_problem=any(shows_problem(message) for message in messages),
     )
     # Personal pages with one-time forms: never keep them in a shared browser.

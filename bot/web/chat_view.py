@@ -2,6 +2,8 @@
 
 The screen (a question or the review) is drawn afresh from the stored draft on
 every page view, so a refresh, a new tab or a new device all show the same place.
+A question's own address (``/survey/<id>/q/<question>``) shows that question, if
+the person may answer it now, so the browser's Back and Forward work.
 """
 
 from __future__ import annotations
@@ -19,7 +21,9 @@ from bot.conversation.flow import (
     FlowState,
     Start,
     applicable,
+    question_screen,
     step,
+    submitted_messages,
     survey_length,
 )
 from bot.conversation.messages import Message, Notice, Tone
@@ -37,6 +41,7 @@ from survey.models import (
     Person,
 )
 from survey.questions.sets import campaign_definition
+from survey.sent_answers import editable_until, still_editable
 
 
 @dataclass(frozen=True)
@@ -80,14 +85,28 @@ class Intro:
 
 
 @dataclass(frozen=True)
+class EditLink:
+    """On the thank-you page of a short survey: change the sent answers until when."""
+
+    address: str
+    until: str
+
+
+@dataclass(frozen=True)
 class ChatView:
-    """Everything the chat page draws besides the header."""
+    """Everything the chat page draws besides the header.
+
+    ``elsewhere`` is set when the address asked for a question the person cannot
+    answer now: the page should send them to the survey's current place instead.
+    """
 
     surveys: tuple[SurveyCard, ...]
     screen: tuple[Message, ...]
     intro: Intro | None = None
     active: Campaign | None = None
     version: str = NO_DRAFT
+    edit: EditLink | None = None
+    elsewhere: bool = False
 
 
 async def build_chat_view(
@@ -98,8 +117,13 @@ async def build_chat_view(
     organisation: Organisation,
     active_id: uuid.UUID | None,
     now: datetime,
+    question_id: str | None = None,
 ) -> ChatView:
-    """The person's surveys, and the screen of ``active_id`` if one is open."""
+    """The person's surveys, and the screen of ``active_id`` if one is open.
+
+    With ``question_id``, that question of the active survey (see
+    :attr:`ChatView.elsewhere` when it cannot be answered now).
+    """
     zone = ZoneInfo(organisation.timezone)
     invited = await open_invitations(session, person=person)
     drafts = await drafts_of(
@@ -139,16 +163,29 @@ async def build_chat_view(
             screen=(await _why_not(session, person, active_id, now),),
         )
     participation = next(p for c, p in invited if c.id == active_id)
-    if participation.status == ParticipationStatus.COMPLETED:
-        error = AlreadySubmittedError(
-            f"You have already sent your answers to '{active.name}'. Thank you."
-        )
-        return ChatView(
-            surveys=tuple(cards), screen=(Notice(str(error), Tone.SUCCESS),)
-        )
     context = contexts[active.id]
     saved = drafts.get(active.id.hex)
+    if participation.status == ParticipationStatus.COMPLETED:
+        editable = saved is not None and still_editable(saved.sent_at, now=now)
+        if saved is None or not editable:
+            if question_id is not None:
+                return ChatView(surveys=tuple(cards), screen=(), elsewhere=True)
+            error = AlreadySubmittedError(
+                f"You have already sent your answers to '{active.name}'. Thank you."
+            )
+            return ChatView(
+                surveys=tuple(cards), screen=(Notice(str(error), Tone.SUCCESS),)
+            )
+        if question_id is None:
+            return ChatView(
+                surveys=tuple(cards),
+                screen=submitted_messages(context),
+                active=active,
+                edit=_edit_link(context, saved, zone),
+            )
     if saved is None:
+        if question_id is not None:
+            return ChatView(surveys=tuple(cards), screen=(), elsewhere=True)
         definition = context.definition
         questions, follow_ups = survey_length(context)
         intro = Intro(
@@ -160,15 +197,40 @@ async def build_chat_view(
             follow_ups=follow_ups,
         )
         return ChatView(surveys=tuple(cards), screen=(), intro=intro, active=active)
-    outcome = step(
-        context, FlowState(answers=saved.answers, current=saved.current), Start()
-    )
+    state = FlowState(answers=saved.answers, current=saved.current)
+    if question_id is not None:
+        prompt = question_screen(context, state, question_id)
+        if prompt is None:
+            return ChatView(surveys=tuple(cards), screen=(), elsewhere=True)
+        screen: tuple[Message, ...] = (prompt,)
+    else:
+        screen = step(context, state, Start()).messages[-1:]
     return ChatView(
         surveys=tuple(cards),
-        screen=outcome.messages[-1:],
+        screen=screen,
         active=active,
         version=draft_version(saved.updated_at),
     )
+
+
+def _edit_link(context: FlowContext, saved: DraftState, zone: ZoneInfo) -> EditLink:
+    until = editable_until(saved.sent_at)
+    assert until is not None
+    first = applicable(context, FlowState(answers=saved.answers))[0]
+    return EditLink(
+        address=question_address(context.campaign_id, first.id),
+        until=f"{until.astimezone(zone):%H:%M}",
+    )
+
+
+def question_address(campaign_id: uuid.UUID, question_id: str) -> str:
+    """The address of one question of a survey."""
+    return f"/survey/{campaign_id}/q/{question_id}"
+
+
+def survey_address(campaign_id: uuid.UUID) -> str:
+    """The address of a survey's current place: its intro, question or review."""
+    return f"/?survey={campaign_id}"
 
 
 def _takes_answers(campaign: Campaign, now: datetime) -> bool:
@@ -196,6 +258,7 @@ async def _context(
         campaign_name=campaign.name,
         definition=definition,
         closes_on=closes_on,
+        question_pages=True,
     )
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
@@ -28,6 +29,7 @@ from bot.conversation.messages import (
 )
 from bot.conversation.prose import paragraphs, safe_link
 from bot.web.csrf import csrf_field
+from survey.sent_answers import EDIT_GRACE
 
 TEMPLATES = Path(__file__).parent / "templates"
 STATIC = Path(__file__).parent / "static"
@@ -52,6 +54,7 @@ def template_environment() -> Environment:
     )
     environment.globals["REVIEW"] = REVIEW
     environment.globals["csrf_field"] = csrf_field
+    environment.globals["grace_minutes"] = EDIT_GRACE // timedelta(minutes=1)
     return environment
 
 
@@ -95,6 +98,7 @@ class HtmlRenderer:
                     token=self.form_token(message.campaign_id, message.question_id),
                     action=self.answer_action,
                     choice=message.kind in (InputKind.CHOICE, InputKind.MULTI_CHOICE),
+                    one_tap=message.kind == InputKind.CHOICE,
                     multiple=message.kind == InputKind.MULTI_CHOICE,
                     selected=_selected(message),
                     typed=_typed(message),

@@ -162,3 +162,8 @@ class Draft(SQLModel, table=True):
     updated_at: datetime = Field(
         default_factory=utcnow, sa_column=Column(UTCDateTime, nullable=False)
     )
+    sent_at: datetime | None = Field(
+        default=None, sa_column=Column(UTCDateTime, nullable=True)
+    )
+    """When a short survey's answers were sent: still editable for a grace period,
+    sealed into the response pool when it ends (or at the close)."""

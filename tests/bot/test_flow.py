@@ -13,7 +13,9 @@ from builders import SMALL_TEMPLATE
 from bot.conversation import text
 from bot.conversation.flow import (
     REVIEW,
+    AllAtOnce,
     Answer,
+    AnswerAll,
     Back,
     Edit,
     Effect,
@@ -30,7 +32,14 @@ from bot.conversation.flow import (
     applicable,
     step,
 )
-from bot.conversation.messages import InputKind, Message, Notice, Prompt, Review
+from bot.conversation.messages import (
+    InputKind,
+    Message,
+    Notice,
+    Prompt,
+    QuestionSheet,
+    Review,
+)
 from survey.questions.bank import TemplateDefinition, load_all, parse_template
 from survey.questions.definitions import AnswerValue
 
@@ -871,3 +880,71 @@ def test_the_health_check_counts_follow_ups_into_progress_as_they_appear() -> No
     assert totals[0] == without
     assert totals[-1] == without + 3
     assert totals == sorted(totals)  # only ever grows as follow-ups are triggered
+
+
+def test_a_short_survey_without_follow_ups_can_be_answered_all_at_once() -> None:
+    pulse = context_of(BANKS["pulse-check"])
+    first = step(pulse, FlowState(), Start())
+    assert prompt(first).controls.all_at_once
+    assert not prompt(step(SMALL_CONTEXT, FlowState(), Start())).controls.all_at_once
+
+    sheet = screen(step(pulse, first.state, AllAtOnce()))
+    assert isinstance(sheet, QuestionSheet)
+    assert [p.question_id for p in sheet.prompts] == [
+        q.id for q in BANKS["pulse-check"].questions
+    ]
+    # With follow-ups the form could not say which questions apply: one at a time.
+    assert isinstance(screen(step(SMALL_CONTEXT, at("Q1"), AllAtOnce())), Prompt)
+
+
+def test_answer_all_sends_skips_blanks_and_keeps_what_fits_on_a_problem() -> None:
+    pulse = context_of(BANKS["pulse-check"])
+    state = step(pulse, FlowState(), Start()).state
+    given: dict[str, str | list[str]] = {
+        "WL02": "manageable",
+        "WB01": "agree",
+        "WB02": "",
+        "SV01": "weekly",
+        "LD05": "agree",
+        "RT01": "likely",
+        "TX01": "",
+    }
+
+    wrong = step(pulse, state, AnswerAll({**given, "SV01": "hourly"}))
+    assert wrong.effect == Effect.SAVE
+    shown = screen(wrong)
+    assert isinstance(shown, QuestionSheet)
+    assert shown.problem is not None
+    [troubled] = [p for p in shown.prompts if p.problem]
+    assert troubled.question_id == "SV01"
+    assert wrong.state.answers["WL02"] == "manageable"
+
+    sent = step(pulse, wrong.state, AnswerAll(given))
+    assert sent.effect == Effect.SUBMIT
+    assert sent.state.answers["WB02"] is None
+    assert sent.state.answers["TX01"] is None
+
+    # A question the platform could not put in the message is asked next.
+    partial = {key: value for key, value in given.items() if key != "TX01"}
+    later = step(pulse, state, AnswerAll(partial))
+    assert later.effect == Effect.SAVE
+    assert prompt(later).question_id == "TX01"
+
+
+def test_with_question_pages_an_earlier_answer_is_changed_from_its_page() -> None:
+    pages = FlowContext(
+        campaign_id=CAMPAIGN_ID,
+        campaign_name="Small check",
+        definition=SMALL,
+        question_pages=True,
+    )
+    state = at("BULLIED")
+
+    changed = step(pages, state, Answer("Q1", "disagree"))
+
+    assert changed.state.answers["Q1"] == "disagree"
+    assert prompt(changed).question_id == "HOURS"
+    # Further on than the first unanswered question: nothing changes.
+    later = step(pages, state, Answer("NPS", "9"))
+    assert "NPS" not in later.state.answers
+    assert prompt(later).question_id == "BULLIED"

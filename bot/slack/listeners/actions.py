@@ -19,7 +19,9 @@ from slack_bolt.context.respond.async_respond import AsyncRespond
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.conversation.flow import (
+    AllAtOnce,
     Answer,
+    AnswerAll,
     Back,
     Edit,
     Event,
@@ -45,17 +47,28 @@ from bot.slack.replies import (
     user_and_team,
 )
 from bot.slack.services import SlackServices, services_of
+from bot.slack.sheet import sheet_answers
 
 SURVEY_ACTIONS = re.compile(
-    r"^hc\.(answer\.\d+|choose|back|skip|pause|submit|edit|start)$"
+    r"^hc\.(answer\.\d+|choose|back|skip|pause|submit|edit|start|all|sheet_send)$"
 )
 COMMAND_ACTIONS = re.compile(r"^hc\.command\.\d+$")
 MODAL_KINDS = (InputKind.TEXT, InputKind.NUMBER, InputKind.MULTI_CHOICE)
 
 
-def event_for(action: dict[str, Any], question_id: str) -> Event:
-    """The flow event a tapped element stands for."""
+def event_for(
+    action: dict[str, Any], question_id: str, state: dict[str, Any] | None = None
+) -> Event:
+    """The flow event a tapped element stands for.
+
+    ``state`` is the message's input state Slack sends with a tap, read for
+    Send on the one-message form.
+    """
     action_id = str(action.get("action_id", ""))
+    if action_id == ids.ALL_AT_ONCE:
+        return AllAtOnce()
+    if action_id == ids.SHEET_SUBMIT:
+        return AnswerAll(answers=sheet_answers(state or {})[1])
     selected = (action.get("selected_option") or {}).get("value")
     if action_id.startswith(ids.ANSWER + "."):
         return Answer(question_id=question_id, raw=str(action.get("value", "")))
@@ -109,7 +122,7 @@ async def survey_action(
     campaign = await campaign_for(services, asker, campaign_id)
     if campaign is None:
         return
-    event = event_for(action, screen.question_id if screen else "")
+    event = event_for(action, screen.question_id if screen else "", body.get("state"))
     turn = await run_event(services, asker.person, campaign, event)
     await show_turn(services, client, respond, asker, body, turn.messages)
 
@@ -213,8 +226,14 @@ def _uuid(value: Any) -> uuid.UUID | None:
         return None
 
 
+async def sheet_choice(ack: AsyncAck) -> None:
+    """A choice on the one-message form: kept by Slack until Send reads it."""
+    await ack()
+
+
 def register(app: AsyncApp) -> None:
     """Listen for every survey and menu tap."""
     app.action(SURVEY_ACTIONS)(survey_action)
+    app.action(ids.SHEET_ANSWER)(sheet_choice)
     app.action(ids.OPEN_MODAL)(open_answer_modal)
     app.action(COMMAND_ACTIONS)(command_button)

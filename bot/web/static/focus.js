@@ -2,5 +2,7 @@
 // A file rather than an inline script: the Content-Security-Policy allows only ours.
 (function () {
   var heading = document.querySelector(".screen-heading");
-  if (heading && window.location.search.indexOf("survey=") !== -1) { heading.focus(); }
+  var inSurvey = window.location.search.indexOf("survey=") !== -1 ||
+    window.location.pathname.indexOf("/survey/") === 0;
+  if (heading && inSurvey) { heading.focus(); }
 })();

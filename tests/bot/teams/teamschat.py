@@ -323,6 +323,17 @@ def action(card: dict[str, Any], verb: str, title: str | None = None) -> dict[st
     return found[0]
 
 
+def options(card: dict[str, Any]) -> list[dict[str, Any]]:
+    """A question's options as (value, title): its one-tap buttons or choice set."""
+    buttons = [
+        {"value": node["data"]["special"], "title": node["title"]}
+        for node in actions(card, "answer")
+        if "special" in node["data"]
+    ]
+    boxes = [box for box in inputs(card) if box["type"] == "Input.ChoiceSet"]
+    return buttons or (boxes[0]["choices"] if boxes else [])
+
+
 def texts(card: dict[str, Any]) -> list[str]:
     """Every TextBlock's text."""
     return [node["text"] for node in walk(card) if node.get("type") == "TextBlock"]
@@ -382,6 +393,16 @@ class Teams:
         assert body["type"] == "application/vnd.microsoft.card.adaptive", body
         card: dict[str, Any] = body["value"]
         return card
+
+
+def answer_with(
+    teams: Teams, member: Member, card: dict[str, Any], given: Any
+) -> dict[str, Any]:
+    """Answer the question on ``card``: tap the option button, or fill and Continue."""
+    for button in actions(card, "answer"):
+        if button["data"].get("special") == given:
+            return teams.tap(member, button)
+    return teams.tap(member, action(card, "answer", "Continue"), given)
 
 
 class Database:

@@ -12,10 +12,12 @@ from teamschat import (
     Teams,
     action,
     actions,
+    answer_with,
     channel_message,
     execute,
     inputs,
     message,
+    options,
     submit,
     words,
 )
@@ -32,7 +34,7 @@ from survey.models import (
 
 
 def first_choice(card: dict[str, Any]) -> str:
-    value: str = inputs(card)[0]["choices"][0]["value"]
+    value: str = options(card)[0]["value"]
     return value
 
 
@@ -46,11 +48,10 @@ def answer_through(
 ) -> dict[str, Any]:
     """Answer every question from ``card`` on; returns the review card."""
     while actions(card, "submit") == []:
-        box = inputs(card)[0]
-        if box["type"] == "Input.Text":
-            card = teams.tap(member, action(card, "answer"), "More staff, please")
+        if inputs(card) and inputs(card)[0]["type"] == "Input.Text":
+            card = answer_with(teams, member, card, "More staff, please")
         else:
-            card = teams.tap(member, action(card, "answer"), first_choice(card))
+            card = answer_with(teams, member, card, first_choice(card))
     return card
 
 
@@ -61,18 +62,23 @@ def test_a_whole_pulse_is_answered_in_cards_replaced_in_place(
     [card] = teams.say(member, "start")
     assert "Pulse check March · Question 1 of 7" in words(card)
     positions = []
+    taps = 0
     while actions(card, "submit") == []:
         positions.append(next(t for t in words(card).split(" · ") if "Question" in t))
-        box = inputs(card)[0]
-        if box["type"] == "Input.Text":
-            assert box["isMultiline"] is True
-            assert box["maxLength"] == 1000
+        boxes = inputs(card)
+        if boxes and boxes[0]["type"] == "Input.Text":
+            assert boxes[0]["isMultiline"] is True
+            assert boxes[0]["maxLength"] == 1000
             typed = "**More** staff <at>Everyone</at>"
-            card = teams.tap(member, action(card, "answer"), typed)
+            card = answer_with(teams, member, card, typed)
         else:
-            assert box["style"] == "expanded"
-            card = teams.tap(member, action(card, "answer"), first_choice(card))
+            # One tap: a button per option, no radio buttons and no Continue.
+            assert boxes == []
+            assert not [b for b in actions(card) if b["title"] == "Continue"]
+            card = answer_with(teams, member, card, first_choice(card))
+            taps += 1
     assert len(positions) == 7
+    assert taps == 6
     review_text = " ".join(
         node["text"] for node in _blocks(card) if "More" in node["text"]
     )
@@ -109,12 +115,14 @@ def test_back_pause_resume_and_a_tap_on_an_old_card(
 ) -> None:
     _, member = council.staff[1]
     [first] = teams.say(member, "start pulse")
-    second = teams.tap(member, action(first, "answer"), first_choice(first))
+    second = answer_with(teams, member, first, first_choice(first))
     assert "Question 2 of 7" in words(second)
     again = teams.tap(member, action(second, "back"))
     assert "Question 1 of 7" in words(again)
-    assert inputs(again)[0]["value"] == first_choice(first)
-    second = teams.tap(member, action(again, "answer"), first_choice(again))
+    [marked] = [b for b in actions(again, "answer") if b.get("style") == "positive"]
+    assert marked["data"]["special"] == first_choice(first)
+    assert marked["title"].endswith("(your answer)")
+    second = answer_with(teams, member, again, first_choice(first))
     paused = teams.tap(member, action(second, "pause"))
     assert "paused" in words(paused).lower() or "saved" in words(paused).lower()
     resume = action(paused, "command", "Resume")
@@ -124,7 +132,10 @@ def test_back_pause_resume_and_a_tap_on_an_old_card(
     assert "welcome back" in words(resumed).lower()
     # The very first card, tapped again: the answer is kept and the current
     # question is shown instead.
-    stale = teams.tap(member, action(first, "answer"), "not_manageable")
+    [not_manageable] = [
+        b for b in actions(first, "answer") if b["data"]["special"] == "not_manageable"
+    ]
+    stale = teams.tap(member, not_manageable)
     assert "earlier answer to that question is kept" in words(stale)
     assert "Question 2 of 7" in words(stale)
     assert count(db, Response) == 0
@@ -136,7 +147,10 @@ def test_a_question_left_unanswered_is_asked_again_with_the_problem(
 ) -> None:
     _, member = council.staff[0]
     [card] = teams.say(member, "start")
-    again = teams.tap(member, action(card, "answer"), "")
+    # A forged or damaged tap with an empty option: asked again, with the problem.
+    button = {**actions(card, "answer")[0]}
+    button["data"] = {**button["data"], "special": ""}
+    again = teams.tap(member, button, "")
     assert "Question 1 of 7" in words(again)
     assert [block for block in _blocks(again) if block.get("color") == "Attention"]
 
@@ -152,8 +166,8 @@ def test_an_answer_is_changed_from_the_review(teams: Teams, council: Council) ->
     )
     asked = teams.tap(member, change)
     assert "My job often makes me feel stressed." in words(asked)
-    last_choice = inputs(asked)[0]["choices"][-1]
-    back_at_review = teams.tap(member, action(asked, "answer"), last_choice["value"])
+    last_choice = options(asked)[-1]
+    back_at_review = answer_with(teams, member, asked, last_choice["value"])
     assert actions(back_at_review, "submit")
     assert last_choice["title"] in words(back_at_review)
 
@@ -164,16 +178,8 @@ def test_action_submit_taps_update_the_card_in_place(
     _, member = council.staff[3]
     [card] = teams.say(member, "start")
     [reply] = teams.connector.posts(member.conversation_id)
-    button = action(card, "answer")
-    response = teams.post(
-        submit(
-            teams.service_url,
-            member,
-            button,
-            {"answer": first_choice(card)},
-            reply_to="1:4242",
-        )
-    )
+    button = actions(card, "answer")[0]
+    response = teams.post(submit(teams.service_url, member, button, reply_to="1:4242"))
     assert response.status_code == 202
     [update] = teams.connector.updates(member.conversation_id)
     assert update.path.endswith("/activities/1:4242")

@@ -60,13 +60,27 @@ def render(*messages: object) -> dict[str, object]:
     return AdaptiveCardRenderer().render(messages)  # type: ignore[arg-type]
 
 
-def test_a_short_scale_is_radio_buttons_and_zero_to_ten_a_compact_list() -> None:
-    short = inputs(render(prompt(InputKind.CHOICE, choices=AGREE5)))
-    assert [(box["type"], box["style"]) for box in short] == [
-        ("Input.ChoiceSet", "expanded")
-    ]
-    assert [choice["value"] for choice in short[0]["choices"]] == [
+def test_a_short_scale_is_one_tap_buttons_and_zero_to_ten_a_compact_list() -> None:
+    card = render(prompt(InputKind.CHOICE, choices=AGREE5, current="agree"))
+    assert inputs(card) == []
+    buttons = actions(card, "answer")
+    assert [button["data"]["special"] for button in buttons] == [
         choice.value for choice in AGREE5
+    ]
+    assert all(button["associatedInputs"] == "none" for button in buttons)
+    assert [button.get("style") for button in buttons] == [
+        None,
+        "positive",
+        None,
+        None,
+        None,
+    ]
+    assert buttons[1]["title"] == "✓ Agree (your answer)"
+    tapped = CardAction.from_data("answer", buttons[3]["data"])
+    assert tapped == CardAction(Verb.ANSWER, CAMPAIGN, "Q1", raw="disagree")
+    multiple = inputs(render(prompt(InputKind.MULTI_CHOICE, choices=AGREE5)))
+    assert [(box["type"], box["style"]) for box in multiple] == [
+        ("Input.ChoiceSet", "expanded")
     ]
     eleven = inputs(render(prompt(InputKind.CHOICE, choices=ZERO_TO_TEN)))
     assert eleven[0]["style"] == "compact"
@@ -127,8 +141,8 @@ def test_a_multi_choice_answer_comes_back_as_a_list() -> None:
 
 
 def test_a_previous_answer_is_shown_when_going_back() -> None:
-    card = render(prompt(InputKind.CHOICE, choices=AGREE5, current="agree"))
-    assert inputs(card)[0]["value"] == "agree"
+    card = render(prompt(InputKind.CHOICE, choices=ZERO_TO_TEN, current="7"))
+    assert inputs(card)[0]["value"] == "7"
     typed = render(prompt(InputKind.TEXT, current="More staff"))
     assert inputs(typed)[0]["value"] == "More staff"
 

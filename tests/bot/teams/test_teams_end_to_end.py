@@ -27,9 +27,10 @@ from teamschat import (
     TestClient,
     action,
     actions,
+    answer_with,
     channel_message,
-    inputs,
     installation_update,
+    options,
     team_install,
     walk,
     words,
@@ -107,14 +108,13 @@ def answer_pulse(teams: Teams, member: Member, invitation: dict[str, Any]) -> in
     card = teams.tap(member, action(invitation, "command", "Start"))
     taps = 1
     while not actions(card, "submit"):
-        box = inputs(card)[0]
-        if box["type"] == "Input.Text":
+        choices = options(card)
+        if not choices:
             given = f"More time for visits, said {member.name}"
         else:
             # Spread the answers so the summary has something to show.
-            choices = box["choices"]
             given = choices[taps % len(choices)]["value"]
-        card = teams.tap(member, action(card, "answer"), given)
+        card = answer_with(teams, member, card, given)
         taps += 1
     thanks = teams.tap(member, action(card, "submit"))
     assert "Thank you" in words(thanks)

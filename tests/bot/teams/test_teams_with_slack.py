@@ -20,7 +20,8 @@ from teamschat import (
     TestClient,
     action,
     actions,
-    inputs,
+    answer_with,
+    options,
     words,
 )
 
@@ -136,13 +137,9 @@ def test_slack_and_teams_people_are_counted_in_one_set_of_results(
         for _, member in on_teams:
             [card] = teams.say(member, "start")
             while not actions(card, "submit"):
-                box = inputs(card)[0]
-                given = (
-                    "Fewer forms"
-                    if box["type"] == "Input.Text"
-                    else box["choices"][0]["value"]
-                )
-                card = teams.tap(member, action(card, "answer"), given)
+                choices = options(card)
+                given = choices[0]["value"] if choices else "Fewer forms"
+                card = answer_with(teams, member, card, given)
             assert "Thank you" in words(teams.tap(member, action(card, "submit")))
         _, psw = council.psw
         [live] = teams.say(psw, f'participation "{PULSE}"')

@@ -28,7 +28,7 @@ def server(demo_template: Path, tmp_path: Path) -> Iterator[tuple[str, str]]:
         yield running
 
 
-def test_a_persona_answers_the_pulse_with_a_mistake_a_pause_and_a_resume(
+def test_a_persona_answers_the_pulse_by_taps_with_back_a_pause_a_resume_and_an_edit(
     server: tuple[str, str],
 ) -> None:
     from playwright.sync_api import expect, sync_playwright
@@ -48,27 +48,36 @@ def test_a_persona_answers_the_pulse_with_a_mistake_a_pause_and_a_resume(
         expect(page.get_by_text(f"Signed in as {name}")).to_be_visible()
 
         page.get_by_role("button", name=re.compile(r"^Start Pulse check")).click()
-        expect(page.locator(".progress-text")).to_have_text("Question 1 of 7")
+        progress = page.locator(".progress-text")
+        expect(progress).to_have_text("Question 1 of 7")
         heading = page.locator(".screen-heading")
         expect(heading).to_be_focused()
+        assert re.search(r"/survey/[0-9a-f-]+/q/WL02$", page.url)
+        group = page.get_by_role("group", name="How manageable is your workload")
+        expect(group.get_by_role("button")).to_have_count(3)
         assert_accessible(page)
 
-        # A mistake: Continue without choosing. The question is asked again.
-        page.get_by_role("button", name="Continue").click()
-        alert = page.get_by_role("alert")
-        expect(alert).to_be_visible()
-        expect(alert).to_contain_text("Please pick one of the options shown.")
-        expect(page.locator(".progress-text")).to_have_text("Question 1 of 7")
-
-        page.get_by_label("Manageable", exact=True).check()
-        page.get_by_role("button", name="Continue").click()
-        expect(page.locator(".progress-text")).to_have_text("Question 2 of 7")
-        # Keyboard only: the radio group and Continue are reachable without a mouse.
-        page.get_by_label("Agree", exact=True).focus()
-        page.keyboard.press("Space")
-        expect(page.get_by_label("Agree", exact=True)).to_be_checked()
+        # One tap answers and moves on; no Continue.
+        page.get_by_role("button", name="Manageable", exact=True).click()
+        expect(progress).to_have_text("Question 2 of 7")
+        assert page.url.endswith("/q/WB01")
+        # Keyboard only: Tab to an option and press Enter.
+        page.get_by_role("button", name="Agree", exact=True).focus()
         page.keyboard.press("Enter")
-        expect(page.locator(".progress-text")).to_have_text("Question 3 of 7")
+        expect(progress).to_have_text("Question 3 of 7")
+
+        # The browser's Back: question 2 again, its answer marked; a change
+        # carries on at question 3, not further.
+        page.go_back()
+        expect(progress).to_have_text("Question 2 of 7")
+        expect(page.get_by_role("button", name="Agree", exact=True)).to_have_attribute(
+            "aria-pressed", "true"
+        )
+        page.get_by_role("button", name="Strongly agree", exact=True).click()
+        expect(progress).to_have_text("Question 3 of 7")
+        # A reload repeats nothing.
+        page.reload()
+        expect(progress).to_have_text("Question 3 of 7")
         page.screenshot(path=str(SCREENSHOT), full_page=True)
 
         page.get_by_role("button", name="Pause and save").click()
@@ -88,25 +97,23 @@ def test_a_persona_answers_the_pulse_with_a_mistake_a_pause_and_a_resume(
         expect(later.locator(".progress-text")).to_have_text("Question 3 of 7")
 
         for label in ("Disagree", "Every month", "Agree", "Likely"):
-            later.get_by_label(label, exact=True).check()
-            later.get_by_role("button", name="Continue").click()
+            later.get_by_role("button", name=label, exact=True).click()
         comment = later.get_by_role(
             "textbox", name=re.compile("^What one change would most")
         )
         comment.click()
         later.keyboard.type("Protected time for <b>reflection</b>.")
-        later.get_by_role("button", name="Continue").click()
-
-        expect(
-            later.get_by_role("heading", level=2, name=re.compile("^Check your"))
-        ).to_be_visible()
-        expect(
-            later.get_by_text("Protected time for <b>reflection</b>.")
-        ).to_be_visible()
         assert_accessible(later)
         later.get_by_role("button", name="Send my answers").click()
         expect(later.get_by_role("heading", name="Thank you")).to_be_visible()
         expect(later.get_by_text("Sent. Thank you.")).to_be_visible()
+        assert_accessible(later)
+
+        # Changed their mind: the edit link, one tap, and leave.
+        later.get_by_role("link", name="Edit my answers").click()
+        expect(later.locator(".progress-text")).to_have_text("Question 1 of 7")
+        later.get_by_role("button", name="Just about manageable", exact=True).click()
+        expect(later.locator(".progress-text")).to_have_text("Question 2 of 7")
         assert_accessible(later)
         browser.close()
 
@@ -152,8 +159,8 @@ def test_a_persona_answers_the_pulse_with_a_mistake_a_pause_and_a_resume(
     finally:
         database.engine.dispose()
     assert answers == {
-        "WL02": "manageable",
-        "WB01": "agree",
+        "WL02": "just_about",
+        "WB01": "strongly_agree",
         "WB02": "disagree",
         "SV01": "monthly",
         "LD05": "agree",

@@ -5,9 +5,10 @@ from __future__ import annotations
 import html
 import re
 import uuid
+from datetime import timedelta
 
 import pytest
-from sqlmodel import col, select
+from sqlmodel import col, select, update
 from webchat import Chat, Database, TestClient
 
 from bot.app import create_app
@@ -144,25 +145,31 @@ def test_a_persona_completes_the_pulse_and_exactly_one_response_is_stored(
         chat.answer(value)
         assert chat.status == 200
     assert chat.question == "TX01"
+    # A short survey: Send on the last question, no separate review step.
+    assert ">Send my answers</button>" in chat.html
     chat.answer("Fewer duplicated forms, please.")
-    assert "Check your answers to" in chat.html
-    assert "Fewer duplicated forms, please." in chat.html
-    chat.post(chat.form(), action="submit")
 
     assert chat.status == 200
+    assert "Check your answers to" not in chat.html
     assert "Thank you" in chat.html
     assert "have been sent anonymously" in chat.html
-    # Sealed in the pool until a batch is written: nothing is stored as a
-    # response yet, and a replayed submit adds nothing to the pool either.
+    assert "Edit my answers" in chat.html
+    # Sent, and still editable for the grace period: it waits as the draft,
+    # neither a response nor in the pool yet, and a replayed Send adds nothing.
     assert responses(db, pulse) == []
     assert "Sent. Thank you." in chat.get("/")
-    chat.post(chat.form(chat.history[-3]), action="submit")
+    chat.post(chat.form(chat.history[-3]), action="answer", answer="Again")
     assert chat.status == 200
+    assert any("nothing was changed" in notice for notice in chat.notices())
     with db.session() as session:
         waiting = session.exec(
             select(SealedResponse).where(SealedResponse.campaign_id == pulse.id)
         ).all()
-    assert len(waiting) == 1
+    assert waiting == []
+    draft = draft_of(db, person, pulse)
+    assert draft is not None
+    assert draft.sent_at is not None
+    assert draft.answers["TX01"] == "Fewer duplicated forms, please."
     # The PSW's close writes it.
     chat.pick(db.people(access="psw")[0])
     chat.command(f'campaign close "{pulse.name}"')
@@ -195,6 +202,88 @@ def test_a_persona_completes_the_pulse_and_exactly_one_response_is_stored(
     assert status == "completed"
     assert drafts == []
     assert stored[0].role == "social_worker"
+
+
+def test_sent_answers_are_changed_from_the_thank_you_page_and_counted_once(
+    chat: Chat, db: Database
+) -> None:
+    person = social_worker(db)
+    pulse = started_pulse(chat, db, person)
+    for value in PULSE_ANSWERS.values():
+        chat.answer(value)
+    chat.post(chat.form(), action="skip")
+    assert "Edit my answers" in chat.html
+    edit = re.search(r'href="(/survey/[^"]+)">Edit my answers</a>', chat.html)
+    assert edit is not None
+
+    chat.get(edit.group(1))
+    assert chat.question == "WL02"
+    assert re.search(r'value="manageable" aria-pressed="true"', chat.html)
+    chat.answer("not_manageable")
+    # One change, then on to the next question, already answered.
+    assert chat.question == "WB01"
+    assert re.search(r'value="agree" aria-pressed="true"', chat.html)
+    for _ in range(5):
+        chat.answer(chat.pressed())
+    assert chat.question == "TX01"
+    chat.answer("Less travel.")
+    assert any("changed answers" in notice for notice in chat.notices())
+    assert "Edit my answers" in chat.html
+
+    with db.session() as session:
+        waiting = session.exec(
+            select(SealedResponse).where(SealedResponse.campaign_id == pulse.id)
+        ).all()
+    assert waiting == []
+    chat.pick(db.people(access="psw")[0])
+    chat.command(f'campaign close "{pulse.name}"')
+    stored = responses(db, pulse)
+    assert len(stored) == 1
+    with db.session() as session:
+        answers = {
+            row.question_key: row.option
+            for row in session.exec(
+                select(Answer).where(Answer.response_id == stored[0].id)
+            )
+        }
+        comments = session.exec(
+            select(Comment.text).where(Comment.response_id == stored[0].id)
+        ).all()
+    assert answers == {**PULSE_ANSWERS, "WL02": "not_manageable"}
+    assert comments == ["Less travel."]
+    assert draft_of(db, person, pulse) is None
+
+
+def test_after_the_grace_period_sent_answers_cannot_be_changed(
+    chat: Chat, db: Database
+) -> None:
+    person = social_worker(db)
+    pulse = started_pulse(chat, db, person)
+    for value in PULSE_ANSWERS.values():
+        chat.answer(value)
+    chat.answer("Sent.")
+    address = f"/survey/{pulse.id}/q/WL02"
+    chat.get(address)
+    editing = chat.form()
+    sent = draft_of(db, person, pulse)
+    assert sent is not None
+    assert sent.sent_at is not None
+    with db.session() as session:
+        session.exec(
+            update(Draft)
+            .where(col(Draft.key) == sent.key)
+            .values(sent_at=sent.sent_at - timedelta(minutes=16))
+        )
+        session.commit()
+
+    chat.post(editing, answer="not_manageable")
+    assert any("already sent your answers" in n for n in chat.notices())
+    chat.get(address)
+    assert "Edit my answers" not in chat.html
+    assert any("already sent your answers" in n for n in chat.notices())
+    draft = draft_of(db, person, pulse)
+    assert draft is not None
+    assert draft.answers["WL02"] == "manageable"
 
 
 def test_an_invalid_answer_is_asked_again_with_the_message(
@@ -290,7 +379,9 @@ def test_a_post_redirects_so_a_refresh_does_not_answer_again(
         follow_redirects=False,
     )
     assert response.status_code == 303
-    assert response.headers["location"].startswith("/?survey=")
+    assert (
+        response.headers["location"] == f"/survey/{chat.form()['campaign_id']}/q/WB01"
+    )
 
 
 def test_a_stale_page_answering_an_earlier_question_changes_nothing(
@@ -314,29 +405,58 @@ def test_a_stale_page_answering_an_earlier_question_changes_nothing(
     assert draft.current == "WB02"
 
 
-def test_back_skip_and_change_from_the_review(chat: Chat, db: Database) -> None:
+def test_back_then_change_carries_on_at_the_next_question_not_further(
+    chat: Chat, db: Database
+) -> None:
     person = social_worker(db)
     pulse = started_pulse(chat, db, person)
-    chat.answer("manageable")
-    chat.post(chat.form(), action="back")
-    assert chat.question == "WL02"
-    assert re.search(r'value="manageable" checked', chat.html)
-    chat.answer("just_about")
-    for value in list(PULSE_ANSWERS.values())[1:]:
+    for value in list(PULSE_ANSWERS.values())[:3]:
         chat.answer(value)
-    assert "Skip this question" in chat.html
-    chat.post(chat.form(), action="skip")
-    assert "Check your answers to" in chat.html
-    assert "Skipped" in chat.html
-
-    chat.post(chat.form(), edit="SV01")
     assert chat.question == "SV01"
-    chat.answer("weekly")
+    for _ in range(3):
+        chat.post(chat.form(), action="back")
+    assert chat.question == "WL02"
+    assert re.search(r'value="manageable" aria-pressed="true"', chat.html)
+
+    chat.answer("just_about")
+
+    assert chat.question == "WB01"
+    assert chat.progress == "Question 2 of 7"
     draft = draft_of(db, person, pulse)
     assert draft is not None
-    assert draft.answers["SV01"] == "weekly"
     assert draft.answers["WL02"] == "just_about"
-    assert draft.answers["TX01"] is None
+    assert draft.answers["WB02"] == "disagree"
+
+
+def test_each_question_has_its_own_address_for_back_forward_and_reload(
+    client: TestClient, db: Database
+) -> None:
+    chat = Chat(client)
+    pulse = started_pulse(chat, db, social_worker(db))
+    chat.answer("manageable")
+    chat.answer("agree")
+    base = f"/survey/{pulse.id}/q"
+
+    # The browser's Back: the earlier question at its own address, answer shown.
+    chat.get(f"{base}/WB01")
+    assert chat.status == 200
+    assert chat.question == "WB01"
+    assert chat.progress == "Question 2 of 7"
+    assert re.search(r'value="agree" aria-pressed="true"', chat.html)
+    # Forward, and a reload: the page again, nothing answered twice.
+    for _ in range(2):
+        chat.get(f"{base}/WB02")
+        assert chat.question == "WB02"
+    draft = draft_of(db, social_worker(db), pulse)
+    assert draft is not None
+    assert draft.answers == {"WL02": "manageable", "WB01": "agree"}
+    # A question further on, or not a question: back to where the person is.
+    for later in ("SV01", "TX01", "NOPE"):
+        response = client.get(f"{base}/{later}", follow_redirects=False)
+        assert response.status_code == 303
+        assert response.headers["location"] == f"/?survey={pulse.id}"
+    chat.get(f"{base}/TX01")
+    assert chat.question == "WB02"
 
 
 def test_answering_after_the_campaign_closed_shows_the_closed_notice(
@@ -425,18 +545,18 @@ def test_html_in_free_text_is_inert_on_every_page_it_appears(
         chat.answer(value)
     attack = '<script>alert("x")</script><img src=x onerror=alert(1)> & "quotes"'
 
-    chat.answer(attack)
-    review = chat.html
-    chat.post(chat.form(), edit="TX01")
-    refilled = chat.html
     chat.answer(attack + "x" * 1000)
     overlong = chat.html
+    chat.answer(attack)
+    assert "Edit my answers" in chat.html
+    chat.get(f"/survey/{chat.form(overlong)['campaign_id']}/q/TX01")
+    refilled = chat.html
 
-    for page in (review, refilled, overlong):
+    for page in (refilled, overlong):
         assert "<script>alert" not in page
         assert "<img src=x" not in page
         assert "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;" in page
-    assert "&lt;img src=x onerror=alert(1)&gt; &amp; &#34;quotes&#34;" in review
+    assert "&lt;img src=x onerror=alert(1)&gt; &amp; &#34;quotes&#34;" in refilled
 
 
 def test_overlong_text_is_refused_with_the_limit_and_kept_in_the_box(
@@ -474,7 +594,7 @@ def test_control_characters_get_the_flows_clear_message(
         "There is a problem: Please type an answer, or skip this question."
     ]
     chat.answer("More\x00 staff\x07")
-    assert "Check your answers to" in chat.html
+    assert "Edit my answers" in chat.html
     draft = draft_of(db, person, pulse)
     assert draft is not None
     assert draft.answers["TX01"] == "More staff"

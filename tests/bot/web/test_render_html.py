@@ -67,20 +67,56 @@ def test_a_choice_prompt_is_a_real_form_with_a_fieldset_and_legend(
         r"<fieldset[^>]*>\s*<legend><h2[^>]*>How manageable is your workload\?</h2>",
         html,
     )
-    assert html.count('type="radio"') == 2
-    assert re.search(r'value="no" checked', html)
+    # One tap: each option is a submit button that answers, the chosen one
+    # marked pressed; there is no separate Next.
+    options = re.findall(
+        r'<button type="submit" class="option-button" name="answer" '
+        r'value="(\w+)" aria-pressed="(true|false)">',
+        html,
+    )
+    assert options == [("yes", "false"), ("no", "true")]
+    assert 'type="radio"' not in html
+    assert 'value="answer">Next' not in html
     assert "Question 3 of 41" in html
     assert '<progress max="41" value="3"' in html
     for label, action in (
-        ("Continue", "answer"),
         ("Skip this question", "skip"),
         ("Back", "back"),
         ("Pause and save", "pause"),
     ):
         button = rf'name="action" value="{action}">{label}</button>'
         assert re.search(rf'<button type="submit"[^>]*{button}', html)
-    # Continue comes first, so pressing Enter answers rather than going back.
+
+
+def test_a_typed_answer_has_one_next_that_enter_presses(
+    renderer: HtmlRenderer,
+) -> None:
+    html = renderer.render(
+        [prompt(kind=InputKind.NUMBER, choices=(Choice("prefer_not", "Prefer not"),))]
+    )
+
+    assert re.search(
+        r'<button type="submit"[^>]*name="action" value="answer">Next<', html
+    )
+    # Next comes first, so pressing Enter in the box answers, never goes back.
+    first = re.search(r'<button type="submit"[^>]*>', html)
+    assert first is not None
+    assert 'value="answer"' in first.group(0)
     assert html.index('value="answer"') < html.index('value="back"')
+    assert 'name="special" value="prefer_not">Prefer not</button>' in html
+
+
+def test_a_short_surveys_last_question_sends_from_a_sticky_row(
+    renderer: HtmlRenderer,
+) -> None:
+    typed = renderer.render([prompt(kind=InputKind.TEXT, choices=(), sends=True)])
+    tapped = renderer.render([prompt(sends=True)])
+
+    assert 'class="actions sticky-send"' in typed
+    assert 'value="answer">Send my answers</button>' in typed
+    assert 'value="skip">Skip and send</button>' in typed
+    assert "Choosing an answer sends your answers" in tapped
+    assert 'value="skip">Skip and send</button>' in tapped
 
 
 def test_multi_choice_uses_checkboxes_and_says_so(renderer: HtmlRenderer) -> None:
@@ -138,8 +174,9 @@ def test_a_problem_is_an_alert_linked_to_the_input(renderer: HtmlRenderer) -> No
     problem = re.search(r'<div class="problem" role="alert" id="([^"]+)">', html)
     assert problem is not None
     assert re.search(rf'<fieldset[^>]*aria-describedby="{problem.group(1)}"', html)
-    assert 'aria-invalid="true"' in html
     assert "Please pick one of the options shown." in html
+    typed = renderer.render([prompt(kind=InputKind.NUMBER, problem="Too big.")])
+    assert re.search(r'<input class="number"[^>]*aria-invalid="true"', typed)
 
 
 def test_back_is_left_out_on_the_first_question(renderer: HtmlRenderer) -> None:

@@ -116,7 +116,11 @@ class Chat:
 
     def form(self, html: str | None = None) -> dict[str, str]:
         """The hidden fields of the answer form on the page."""
-        fields = dict(FIELD.findall(html if html is not None else self.html))
+        page = html if html is not None else self.html
+        answer_form = re.search(
+            r'<form method="post" action="/answer".*?</form>', page, re.S
+        )
+        fields = dict(FIELD.findall(answer_form.group(0) if answer_form else ""))
         assert {"campaign_id", "question_id", "form_token"} <= set(fields), "no form"
         return fields
 
@@ -133,6 +137,12 @@ class Chat:
 
     def command(self, text: str) -> str:
         return self._keep(self.client.post("/command", data={"text": text}))
+
+    def pressed(self) -> str:
+        """The option shown as this question's current answer (aria-pressed)."""
+        found = re.search(r'value="([^"]+)" aria-pressed="true"', self.html)
+        assert found, "no option is marked as the answer"
+        return found.group(1)
 
     @property
     def question(self) -> str:
