@@ -14,10 +14,11 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from sqlalchemy import bindparam
 from sqlmodel import col, select, update
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from survey.models import WebSession
+from survey.models import Person, Team, WebSession
 
 LONGEST_TOKEN = 100
 
@@ -56,24 +57,45 @@ async def start_session(
     return token
 
 
+@dataclass(frozen=True)
+class SignedIn:
+    """A live session with its person and their team's name, read in one query."""
+
+    session: WebSession
+    person: Person
+    team: str
+
+
+_SIGNED_IN = (
+    select(WebSession, Person, Team.name)
+    .join(Person, col(Person.id) == col(WebSession.person_id))
+    .join(Team, col(Team.id) == col(Person.team_id))
+    .where(col(WebSession.token_hash) == bindparam("token_hash"))
+)
+"""Built once: every request of a signed-in browser runs it."""
+
+
 async def live_session(
     session: AsyncSession, *, token: str, now: datetime, lifetimes: Lifetimes
-) -> WebSession | None:
-    """The live session a token names, or None (unknown, ended, idle or too old)."""
+) -> SignedIn | None:
+    """The live session a token names with its person, or None.
+
+    None when the token is unknown, or its session ended, idle or too old. The
+    person comes as stored, active or not: whoever uses it checks that.
+    """
     if not token or len(token) > LONGEST_TOKEN:
         return None
-    found = (
-        await session.exec(
-            select(WebSession).where(WebSession.token_hash == _hash(token))
-        )
-    ).first()
-    if found is None or found.ended_at is not None:
+    row = (await session.exec(_SIGNED_IN, params={"token_hash": _hash(token)})).first()
+    if row is None:
+        return None
+    found, person, team = row
+    if found.ended_at is not None:
         return None
     if now - found.last_seen_at > lifetimes.idle:
         return None
     if now - found.created_at > lifetimes.absolute:
         return None
-    return found
+    return SignedIn(session=found, person=person, team=team)
 
 
 async def touch_session(
