@@ -14,11 +14,13 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import bindparam
-from sqlmodel import col, select, update
+from sqlalchemy import Table, bindparam
+from sqlalchemy import select as select_columns
+from sqlmodel import col, update
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from survey.models import Person, Team, WebSession
+from survey.models.rows import RowReader
 
 LONGEST_TOKEN = 100
 
@@ -66,13 +68,20 @@ class SignedIn:
     team: str
 
 
+_SESSIONS: Table = WebSession.__table__  # type: ignore[attr-defined]
+_PEOPLE: Table = Person.__table__  # type: ignore[attr-defined]
+_TEAMS: Table = Team.__table__  # type: ignore[attr-defined]
+_SESSION_ROW = RowReader(WebSession, "s")
+_PERSON_ROW = RowReader(Person, "p")
 _SIGNED_IN = (
-    select(WebSession, Person, Team.name)
-    .join(Person, col(Person.id) == col(WebSession.person_id))
-    .join(Team, col(Team.id) == col(Person.team_id))
-    .where(col(WebSession.token_hash) == bindparam("token_hash"))
+    select_columns(
+        *_SESSION_ROW.columns, *_PERSON_ROW.columns, _TEAMS.c.name.label("team")
+    )
+    .join_from(_SESSIONS, _PEOPLE, _PEOPLE.c.id == _SESSIONS.c.person_id)
+    .join(_TEAMS, _TEAMS.c.id == _PEOPLE.c.team_id)
+    .where(_SESSIONS.c.token_hash == bindparam("token_hash"))
 )
-"""Built once: every request of a signed-in browser runs it."""
+"""Built once, in Core: every request of a signed-in browser runs it."""
 
 
 async def live_session(
@@ -85,17 +94,19 @@ async def live_session(
     """
     if not token or len(token) > LONGEST_TOKEN:
         return None
-    row = (await session.exec(_SIGNED_IN, params={"token_hash": _hash(token)})).first()
+    connection = await session.connection()
+    result = await connection.execute(_SIGNED_IN, {"token_hash": _hash(token)})
+    row = result.mappings().first()
     if row is None:
         return None
-    found, person, team = row
+    found = _SESSION_ROW.read(row)
     if found.ended_at is not None:
         return None
     if now - found.last_seen_at > lifetimes.idle:
         return None
     if now - found.created_at > lifetimes.absolute:
         return None
-    return SignedIn(session=found, person=person, team=team)
+    return SignedIn(session=found, person=_PERSON_ROW.read(row), team=row["team"])
 
 
 async def touch_session(
