@@ -17,6 +17,11 @@ same load. Each engine (SQLite, then PostgreSQL when reachable) gets these runs
     ``--think`` (0.5-1.5 s; real people take longer) before answering it, and
     arriving over the first two seconds. Latency here is what a person waits
     for under a realistic concurrent load. Stopped at ``--paced-seconds``.
+``realistic``
+    ``--realistic-respondents`` people (300) answer at once through the one
+    web process, each reading every question for ``--realistic-think`` (3-10 s,
+    what people take) before answering it, for ``--realistic-seconds`` (60):
+    the p99 a whole team answering together waits for.
 ``saturation``
     Another ``--respondents`` people answer back to back with no think time,
     for ``--saturation-seconds``: the most answers per second the server can
@@ -29,7 +34,7 @@ Figures, not a test: it never fails on a number. Traffic goes only to 127.0.0.1
 and every loop is bounded in count and time.
 
     python benchmarks/answer_path.py [--respondents 100] [--engines sqlite,postgres]
-        [--modes alone,paced,saturation]
+        [--modes alone,paced,realistic,saturation] [--realistic-respondents 300]
 """
 
 from __future__ import annotations
@@ -60,7 +65,7 @@ from survey import migrate  # noqa: E402
 
 P99_TARGET_MS = 50.0
 THROUGHPUT_TARGET = 0.25
-MODES = ("alone", "paced", "saturation")
+MODES = ("alone", "paced", "realistic", "saturation")
 ALONE = 2
 """Respondents answering one after another, each alone, for the service time."""
 
@@ -75,11 +80,19 @@ class Plan:
     saturation_seconds: float
     no_op_seconds: float
     modes: tuple[str, ...] = MODES
+    realistic: int = 300
+    realistic_think: Pacing = Pacing(3.0, 10.0)
+    realistic_seconds: float = 60.0
 
     @property
     def paced_no_op_seconds(self) -> float:
         """Long enough for every paced no-op client to call a few times."""
         return max(self.no_op_seconds, ARRIVAL_SECONDS + 3 * self.think.high)
+
+    @property
+    def realistic_no_op_seconds(self) -> float:
+        """Long enough for every realistic no-op client to call a few times."""
+        return max(self.no_op_seconds, ARRIVAL_SECONDS + 3 * self.realistic_think.high)
 
 
 def bench(label: str, url: str, plan: Plan) -> None:
@@ -87,12 +100,14 @@ def bench(label: str, url: str, plan: Plan) -> None:
     migrate.upgrade(url)
     # The first respondent warms the server up and is not reported.
     group = plan.respondents
-    asyncio.run(build_bench_org(url, 1 + ALONE + 2 * group))
+    crowd = plan.realistic if "realistic" in plan.modes else 0
+    asyncio.run(build_bench_org(url, 1 + ALONE + 2 * group + crowd))
     people, campaign_id = asyncio.run(people_and_campaign(url))
     warm_up, alone = people[:1], people[1 : 1 + ALONE]
-    paced, saturated = (
+    paced, saturated, realistic = (
         people[1 + ALONE : 1 + ALONE + group],
-        people[1 + ALONE + group :],
+        people[1 + ALONE + group : 1 + ALONE + 2 * group],
+        people[1 + ALONE + 2 * group :],
     )
     log = Path(tempfile.gettempdir()) / f"answer_path_{label.lower()}.log"
     print(f"   load average before: {_load()} ({os.cpu_count()} cores)")
@@ -111,6 +126,22 @@ def bench(label: str, url: str, plan: Plan) -> None:
                 )
                 found["no-op paced"] = await no_op_run(
                     target, group, plan.think, plan.paced_no_op_seconds, 3
+                )
+            if "realistic" in plan.modes:
+                found["realistic"] = await answers_run(
+                    target,
+                    realistic,
+                    campaign_id,
+                    plan.realistic_think,
+                    plan.realistic_seconds,
+                    6,
+                )
+                found["no-op realistic"] = await no_op_run(
+                    target,
+                    len(realistic),
+                    plan.realistic_think,
+                    plan.realistic_no_op_seconds,
+                    7,
                 )
             if "saturation" in plan.modes:
                 found["saturation"] = await answers_run(
@@ -136,6 +167,8 @@ def _report_engine(found: dict[str, Timings], plan: Plan) -> None:
         _report_alone(found)
     if "paced" in found:
         _report_paced(found, plan)
+    if "realistic" in found:
+        _report_realistic(found, plan)
     if "saturation" in found:
         _report_saturation(found, plan)
 
@@ -177,6 +210,33 @@ def _report_paced(found: dict[str, Timings], plan: Plan) -> None:
         found["no-op paced"],
     )
     p99 = paced.percentile(0.99)
+    print(
+        f"   p99 answer / target: {p99:.1f} / {P99_TARGET_MS:.0f} ms = "
+        f"{p99 / P99_TARGET_MS:.2f} "
+        f"({'met' if p99 < P99_TARGET_MS else 'MISSED'})"
+    )
+
+
+def _report_realistic(found: dict[str, Timings], plan: Plan) -> None:
+    realistic = found["realistic"]
+    think = plan.realistic_think
+    print(
+        f" realistic: {realistic.clients} respondents through the one web process, "
+        f"arriving over {ARRIVAL_SECONDS:.0f} s, each reading every question for "
+        f"{think.low:g}-{think.high:g} s (uniform) before answering; "
+        f"{len(realistic.latencies)} answers in {realistic.span:.1f} s"
+        + (
+            f" (stopped at {plan.realistic_seconds:.0f} s)"
+            if realistic.finishers < realistic.clients
+            else ""
+        )
+    )
+    _line("answer (POST /answer + GET next)", realistic)
+    _line(
+        f"no-op (GET /healthz), same pacing for {plan.realistic_no_op_seconds:.0f} s",
+        found["no-op realistic"],
+    )
+    p99 = realistic.percentile(0.99)
     print(
         f"   p99 answer / target: {p99:.1f} / {P99_TARGET_MS:.0f} ms = "
         f"{p99 / P99_TARGET_MS:.2f} "
@@ -255,12 +315,20 @@ def main() -> None:
     parser.add_argument("--paced-seconds", type=float, default=55.0)
     parser.add_argument("--saturation-seconds", type=float, default=12.0)
     parser.add_argument("--no-op-seconds", type=float, default=6.0)
+    parser.add_argument("--realistic-respondents", type=int, default=300)
+    parser.add_argument(
+        "--realistic-think",
+        type=_think_range,
+        default=Pacing(3.0, 10.0),
+        help="seconds, LOW-HIGH",
+    )
+    parser.add_argument("--realistic-seconds", type=float, default=60.0)
     parser.add_argument("--engines", type=_engines, default="sqlite,postgres")
     parser.add_argument(
         "--modes",
         type=_modes,
         default=",".join(MODES),
-        help="which runs, comma-separated: alone, paced, saturation",
+        help="which runs, comma-separated: alone, paced, realistic, saturation",
     )
     args = parser.parse_args()
     plan = Plan(
@@ -270,6 +338,9 @@ def main() -> None:
         saturation_seconds=max(2.0, min(args.saturation_seconds, 300.0)),
         no_op_seconds=max(2.0, min(args.no_op_seconds, 300.0)),
         modes=args.modes,
+        realistic=max(1, min(args.realistic_respondents, 1000)),
+        realistic_think=args.realistic_think,
+        realistic_seconds=max(5.0, min(args.realistic_seconds, 600.0)),
     )
     print(
         "Answer path of the local web channel: one answer = POST /answer (303) + "

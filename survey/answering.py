@@ -344,7 +344,10 @@ async def _hold_open(
         )
     ).one()
     if status != campaign.status:
-        await session.refresh(campaign)
+        # Read afresh: ``campaign`` may be a read-only row of the answer sheet.
+        campaign = (
+            await session.get(Campaign, campaign.id, populate_existing=True)
+        ) or campaign
     require_open(campaign, now=now)
 
 

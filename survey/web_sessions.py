@@ -14,10 +14,13 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlmodel import col, select, update
+from sqlalchemy import Table, bindparam
+from sqlalchemy import select as select_columns
+from sqlmodel import col, update
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from survey.models import WebSession
+from survey.models import Person, Team, WebSession
+from survey.models.rows import RowReader
 
 LONGEST_TOKEN = 100
 
@@ -56,24 +59,54 @@ async def start_session(
     return token
 
 
+@dataclass(frozen=True)
+class SignedIn:
+    """A live session with its person and their team's name, read in one query."""
+
+    session: WebSession
+    person: Person
+    team: str
+
+
+_SESSIONS: Table = WebSession.__table__  # type: ignore[attr-defined]
+_PEOPLE: Table = Person.__table__  # type: ignore[attr-defined]
+_TEAMS: Table = Team.__table__  # type: ignore[attr-defined]
+_SESSION_ROW = RowReader(WebSession, "s")
+_PERSON_ROW = RowReader(Person, "p")
+_SIGNED_IN = (
+    select_columns(
+        *_SESSION_ROW.columns, *_PERSON_ROW.columns, _TEAMS.c.name.label("team")
+    )
+    .join_from(_SESSIONS, _PEOPLE, _PEOPLE.c.id == _SESSIONS.c.person_id)
+    .join(_TEAMS, _TEAMS.c.id == _PEOPLE.c.team_id)
+    .where(_SESSIONS.c.token_hash == bindparam("token_hash"))
+)
+"""Built once, in Core: every request of a signed-in browser runs it."""
+
+
 async def live_session(
     session: AsyncSession, *, token: str, now: datetime, lifetimes: Lifetimes
-) -> WebSession | None:
-    """The live session a token names, or None (unknown, ended, idle or too old)."""
+) -> SignedIn | None:
+    """The live session a token names with its person, or None.
+
+    None when the token is unknown, or its session ended, idle or too old. The
+    person comes as stored, active or not: whoever uses it checks that.
+    """
     if not token or len(token) > LONGEST_TOKEN:
         return None
-    found = (
-        await session.exec(
-            select(WebSession).where(WebSession.token_hash == _hash(token))
-        )
-    ).first()
-    if found is None or found.ended_at is not None:
+    connection = await session.connection()
+    result = await connection.execute(_SIGNED_IN, {"token_hash": _hash(token)})
+    row = result.mappings().first()
+    if row is None:
+        return None
+    found = _SESSION_ROW.read(row)
+    if found.ended_at is not None:
         return None
     if now - found.last_seen_at > lifetimes.idle:
         return None
     if now - found.created_at > lifetimes.absolute:
         return None
-    return found
+    return SignedIn(session=found, person=_PERSON_ROW.read(row), team=row["team"])
 
 
 async def touch_session(

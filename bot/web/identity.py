@@ -2,21 +2,23 @@
 
 The cookie holds a random token; the ``web_session`` table holds its hash, the
 person and how they signed in (persona picker or personal link).
-:class:`bot.web.sessions.SessionMiddleware` looks the session up once per
-request, so signing out or an administrator's ``healthcheck sessions revoke``
-ends it at once, and an idle or too-old session is simply not found. Signing in
+:func:`bot.web.sessions.signed_in` looks the session up once per request, in
+the route's own database session, so signing out or an administrator's
+``healthcheck sessions revoke`` ends it at once, and an idle or too-old session
+is simply not found. Signing in
 always starts a new session (the id rotates) and ends the browser's old one.
 """
 
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 
 from fastapi import Request, Response
 
+from survey.models import Person
 from survey.web_sessions import end_session, start_session
 
 COOKIE = "hc_session"
@@ -34,18 +36,19 @@ class SignedInBy(StrEnum):
 
 @dataclass(frozen=True)
 class WebSession:
-    """The person a browser is signed in as, and since when."""
+    """The person a browser is signed in as, and since when.
+
+    ``person`` and ``team`` are the person's row and team name as read with the
+    session (one query per request), so a route need not read them again; the
+    route still checks the person is active and in its organisation.
+    """
 
     person_id: uuid.UUID
     signed_in_by: SignedInBy
     issued_at: int
     session_id: uuid.UUID
-
-
-def session_of(request: Request, secret: bytes, *, now: datetime) -> WebSession | None:
-    """The live session of a request, as the session middleware found it."""
-    found: WebSession | None = getattr(request.state, STATE, None)
-    return found
+    person: Person | None = field(default=None, compare=False, repr=False)
+    team: str = ""
 
 
 async def sign_in(

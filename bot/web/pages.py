@@ -16,8 +16,9 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.runtime import Runtime
 from bot.settings import Mode
-from bot.web.identity import WebSession, session_of
+from bot.web.identity import WebSession
 from bot.web.render_html import template_environment
+from bot.web.sessions import signed_in
 from survey.db import SessionFactory, session_factory
 from survey.models import Organisation, Person
 from survey.organisations import find_organisation
@@ -176,17 +177,20 @@ async def organisation_of(request: Request) -> Organisation:
 
 async def visitor_in(request: Request, session: AsyncSession) -> Visitor | None:
     """The person the session cookie names, if it is genuine and they are active."""
-    runtime = runtime_of(request)
-    cookie = session_of(request, runtime.settings.secret, now=now())
+    cookie = await signed_in(request, session)
     if cookie is None:
         return None
     organisation = await organisation_of(request)
-    found = await person_and_team(
-        session, organisation_id=organisation.id, person_id=cookie.person_id
-    )
-    if found is None:
+    person, team = cookie.person, cookie.team
+    if person is None:
+        found = await person_and_team(
+            session, organisation_id=organisation.id, person_id=cookie.person_id
+        )
+        if found is None:
+            return None
+        person, team = found
+    elif person.organisation_id != organisation.id or not person.active:
         return None
-    person, team = found
     return Visitor(person=person, team=team, session=cookie)
 
 

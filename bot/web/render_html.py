@@ -11,6 +11,7 @@ import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
+from functools import cache
 from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
@@ -38,11 +39,14 @@ FormToken = Callable[[uuid.UUID, str], str]
 """Gives the one-time token for a form: (campaign id, question id or REVIEW)."""
 
 
+@cache
 def template_environment() -> Environment:
     """The Jinja2 environment for the channel's pages and messages (autoescaped).
 
     Templates ship with the package and never change while it runs, so each is
-    compiled once and not checked against its file on every render.
+    compiled once per process, when the environment is first made (not by the
+    first person to open a page), and never checked against its file again. The
+    environment is shared by every app in the process and never changed after.
     """
     environment = Environment(
         loader=FileSystemLoader(TEMPLATES),
@@ -55,6 +59,8 @@ def template_environment() -> Environment:
     environment.globals["REVIEW"] = REVIEW
     environment.globals["csrf_field"] = csrf_field
     environment.globals["grace_minutes"] = EDIT_GRACE // timedelta(minutes=1)
+    for name in environment.list_templates(extensions=["html"]):
+        environment.get_template(name)
     return environment
 
 

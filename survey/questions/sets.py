@@ -8,12 +8,21 @@ and every part of the answer path reads them through :func:`campaign_definition`
 
 from __future__ import annotations
 
+import uuid
+
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from survey.models import Campaign, Participation
 from survey.questions.bank import TemplateDefinition
 from survey.questions.catalogue import template_definition
 from survey.questions.definitions import AnswerValue, Profile, Question
+
+_CutKey = tuple[uuid.UUID, tuple[str, ...] | None, Profile | None]
+_CUTS: dict[_CutKey, TemplateDefinition] = {}
+"""Cut-down definitions already made: a stored template version never changes,
+so the same campaign questions for the same profile are the same definition.
+The answer path asks for one on every step."""
+_CUTS_LIMIT = 2000
 
 
 async def campaign_definition(
@@ -27,11 +36,20 @@ async def campaign_definition(
     With ``participation``, cut down further to the questions asked of that
     person's role, workforce and employment type (as frozen when invited).
     """
+    keys = campaign.question_keys
+    profile = profile_of(participation) if participation is not None else None
+    cut_key = (campaign.template_id, tuple(keys) if keys is not None else None, profile)
+    cut = _CUTS.get(cut_key)
+    if cut is not None:
+        return cut
     definition = await template_definition(session, template_id=campaign.template_id)
-    definition = asked_only(definition, campaign.question_keys)
-    if participation is None:
-        return definition
-    return for_person(definition, profile_of(participation))
+    definition = asked_only(definition, keys)
+    if profile is not None:
+        definition = for_person(definition, profile)
+    if len(_CUTS) >= _CUTS_LIMIT:
+        _CUTS.clear()
+    _CUTS[cut_key] = definition
+    return definition
 
 
 def profile_of(participation: Participation) -> Profile:
