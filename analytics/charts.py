@@ -11,6 +11,8 @@ from __future__ import annotations
 import io
 import math
 import textwrap
+import threading
+import weakref
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -299,8 +301,35 @@ def hours_chart(hours: Sequence[HoursRow], *, title: str) -> Chart | None:
     return _render(figure, title, alt + ".")
 
 
+_drawn: dict[int, tuple[weakref.ref[Report], ReportCharts]] = {}
+_drawn_lock = threading.RLock()  # re-entered if a collection frees a Report
+
+
 def report_charts(report: Report) -> ReportCharts:
-    """Every chart the report shows, drawn from the Report alone."""
+    """Every chart the report shows, drawn from the Report alone, once per Report.
+
+    Drawing is most of the time an HTML or DOCX file takes, so the charts of a
+    Report are kept while the Report lives: writing it in several formats draws
+    them once, and every writer shows the same images.
+    """
+    key = id(report)
+    with _drawn_lock:
+        kept = _drawn.get(key)
+    if kept is not None and kept[0]() is report:
+        return kept[1]
+    charts = _draw_charts(report)
+    forget = weakref.ref(report, lambda _: _forget(key))
+    with _drawn_lock:
+        _drawn[key] = (forget, charts)
+    return charts
+
+
+def _forget(key: int) -> None:
+    with _drawn_lock:
+        _drawn.pop(key, None)
+
+
+def _draw_charts(report: Report) -> ReportCharts:
     overall = report.overall
     strongest = overall.strongest(5)
     return ReportCharts(

@@ -206,31 +206,89 @@ class _System:
     ``null`` has one row per atom with people (its signature) and one column per
     dimension of the null space; a set of atoms is determined by the published
     sums exactly when its signatures add up to zero (mod ``PRIME``).
+
+    Publishing a group changes only the signatures with a non-zero entry in the
+    pivot column, and empties that column; so only those rows are rewritten,
+    the last column takes the emptied one's place, and a refused group is undone
+    by putting those rows back. Which column is which does not matter: whether
+    a set sums to zero does not depend on the basis of the null space.
     """
 
     def __init__(self, sizes: np.ndarray, k: int) -> None:
         self._live = np.flatnonzero(sizes > 0)
         self._sizes = sizes[self._live]
         self._k = k
-        self.null = np.eye(len(self._live), dtype=np.int64)
+        self._null = np.eye(len(self._live), dtype=np.int64)
+        self._width = len(self._live)
         rng = np.random.default_rng(13)
         self._weights = rng.integers(1, PRIME, size=len(self._live), dtype=np.int64)
+        self._small = _SmallAtoms(self._sizes, k)
+
+    @property
+    def null(self) -> np.ndarray:
+        """The signatures: one row per atom with people, one column per dimension."""
+        return self._null[:, : self._width]
 
     def admit(self, members: np.ndarray, *, forced: bool = False) -> bool:
         """Publish a group if no small set becomes determined; True if published."""
-        row = members[self._live]
-        combined = self.null[row].sum(axis=0) % PRIME
+        null = self.null
+        combined = null[members[self._live]].sum(axis=0) % PRIME
         nonzero = np.flatnonzero(combined)
         if len(nonzero) == 0:
             return True  # already determined by what is published
-        pivot = int(nonzero[0])
+        pivot, last = int(nonzero[0]), self._width - 1
         scale = combined * pow(int(combined[pivot]), PRIME - 2, PRIME) % PRIME
-        reduced = (self.null - self.null[:, [pivot]] * scale[None, :]) % PRIME
-        reduced = np.delete(reduced, pivot, axis=1)
-        if not forced and revealed_set(reduced, self._sizes, self._k, self._weights):
-            return False
-        self.null = reduced
-        return True
+        touched = np.flatnonzero(null[:, pivot])
+        kept = null[touched]
+        null[touched] = (kept - kept[:, [pivot]] * scale[None, :]) % PRIME
+        null[:, pivot] = null[:, last]  # the pivot column is all zeros now
+        self._width -= 1
+        if forced or not self._small.revealed(self.null, self._weights):
+            return True
+        self._width += 1
+        null[:, pivot] = 0
+        null[touched] = kept
+        return False
+
+
+class _SmallAtoms:
+    """The atoms of fewer than ``k`` people, and the pairs of them under ``k``.
+
+    Sizes never change while groups are admitted, so these are worked out once.
+    """
+
+    def __init__(self, sizes: np.ndarray, k: int) -> None:
+        self.k = k
+        self.small = np.flatnonzero(sizes < k)
+        self.people = sizes[self.small]
+        first, second = np.triu_indices(len(self.small), 1)
+        fits = self.people[first] + self.people[second] < k
+        self.first, self.second = first[fits], second[fits]
+
+    def revealed(self, null: np.ndarray, weights: np.ndarray) -> tuple[int, ...] | None:
+        """A revealed set (positions in ``null``), or None: see :func:`revealed_set`."""
+        if len(self.small) == 0:
+            return None
+        signatures = null[self.small]
+        people = self.people
+        empty = np.flatnonzero(~signatures.any(axis=1))
+        if len(empty):
+            return (int(self.small[empty[0]]),)
+        # Split each weight in two 16-bit halves so no product or sum overflows.
+        high, low = np.divmod(weights[: signatures.shape[1]], 1 << 16)
+        hashed = (signatures * high).sum(axis=1) % PRIME
+        hashed = ((hashed << 16) + (signatures * low).sum(axis=1)) % PRIME
+        first, second = self.first, self.second
+        keys = (hashed[first] + hashed[second]) % PRIME
+        k = self.k
+
+        def confirmed(atoms: tuple[int, ...]) -> bool:
+            if len(set(atoms)) != len(atoms) or sum(int(people[a]) for a in atoms) >= k:
+                return False
+            return not np.any(signatures[list(atoms)].sum(axis=0) % PRIME)
+
+        found = _search(first, second, keys, hashed, people, k, confirmed)
+        return None if found is None else tuple(int(self.small[a]) for a in found)
 
 
 def revealed_set(
@@ -249,30 +307,7 @@ def revealed_set(
         k: the minimum group size.
         weights: one random weight per column of ``null`` (mod ``PRIME``).
     """
-    small = np.flatnonzero(sizes < k)
-    if len(small) == 0:
-        return None
-    signatures = null[small]
-    people = sizes[small]
-    empty = np.flatnonzero(~signatures.any(axis=1))
-    if len(empty):
-        return (int(small[empty[0]]),)
-    # Split each weight in two 16-bit halves so no product or sum overflows.
-    high, low = np.divmod(weights[: signatures.shape[1]], 1 << 16)
-    hashed = (signatures * high).sum(axis=1) % PRIME
-    hashed = ((hashed << 16) + (signatures * low).sum(axis=1)) % PRIME
-    first, second = np.triu_indices(len(small), 1)
-    fits = people[first] + people[second] < k
-    first, second = first[fits], second[fits]
-    keys = (hashed[first] + hashed[second]) % PRIME
-
-    def confirmed(atoms: tuple[int, ...]) -> bool:
-        if len(set(atoms)) != len(atoms) or sum(int(people[a]) for a in atoms) >= k:
-            return False
-        return not np.any(signatures[list(atoms)].sum(axis=0) % PRIME)
-
-    found = _search(first, second, keys, hashed, people, k, confirmed)
-    return None if found is None else tuple(int(small[a]) for a in found)
+    return _SmallAtoms(sizes, k).revealed(null, weights)
 
 
 def _search(

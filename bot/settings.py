@@ -98,6 +98,14 @@ class Settings(BaseSettings):
         le=3600,
         description="how long a worker holds a message before another may take it",
     )
+    job_lease_seconds: int = Field(
+        default=30,
+        ge=3,
+        le=3600,
+        description="on PostgreSQL, how long a worker's claim on a running job lasts "
+        "unless renewed (it renews every third of it; a worker that dies leaves its "
+        "jobs to others after this)",
+    )
     local_inbox_url: str = Field(
         default="http://127.0.0.1:8000",
         description="where the worker delivers local-channel messages (the web app)",

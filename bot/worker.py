@@ -22,7 +22,16 @@ from bot.runtime import Runtime, database_unreachable
 from bot.settings import Settings
 from survey.delivery.job_kinds import Deferred
 from survey.delivery.job_runner import run_job
-from survey.delivery.jobs import claim_jobs, defer_job, fail_job, finish_job
+from survey.delivery.jobs import (
+    Claims,
+    LeaseLostError,
+    claim_jobs,
+    defer_job,
+    fail_job,
+    finish_job,
+    release_jobs,
+    renew_jobs,
+)
 from survey.delivery.outbox import Delivery, SendResult, claim_messages, record
 from survey.models import Job, OutboxMessage
 from survey.retention.jobs import schedule_daily_purges
@@ -35,6 +44,9 @@ POLL_SECONDS = 1.0
 OUTAGE_PAUSE_LONGEST = 8.0
 """Seconds between tries at most while the database cannot be reached."""
 JOB_LEASE = timedelta(minutes=5)
+"""A job's lease where it is not renewed (SQLite: one worker, no heartbeat)."""
+RENEWALS_PER_LEASE = 3
+"""A renewed lease is renewed this many times within its length."""
 SEND_LEASE = timedelta(seconds=30)
 WORKER_POOL = 5
 """Database connections a worker keeps: it sends in batches from few sessions."""
@@ -88,6 +100,8 @@ class Worker:
         batch: int = 50,
         concurrency: int = 8,
         send_lease: timedelta = SEND_LEASE,
+        job_lease: timedelta = JOB_LEASE,
+        renew_leases: bool = False,
     ) -> None:
         self.runtime = runtime
         self.deliveries = deliveries
@@ -96,16 +110,40 @@ class Worker:
         self.concurrency = concurrency
         self.send_lease = send_lease
         self.platforms = tuple(deliveries)
+        self.job_lease = job_lease
+        self.renew_leases = renew_leases
+        self.in_hand: Claims = {}
+        """Jobs claimed and not yet settled (running or waiting their turn)."""
+        self.interrupted: Claims = {}
+        """Jobs in hand when the database went away, to hand back once it is back."""
 
     async def run(self, stop: asyncio.Event) -> None:
         """Work until ``stop`` is set, sleeping briefly whenever nothing is due.
 
         While the database cannot be reached (PostgreSQL restarting, say) the
         worker waits and tries again, longer each time, instead of exiting.
-        Whatever was in hand is settled later: a job or message it had claimed
-        is taken again once its lease runs out, and a message that may already
-        have been handed over is checked with the platform before it is resent.
+        Jobs in hand then (their transactions rolled back) are handed back as
+        soon as the database answers again, so they run again within seconds,
+        not when their lease would end. A message it had claimed is taken again
+        once its (short) lease runs out, and one that may already have been
+        handed over is checked with the platform before it is resent.
+
+        With ``renew_leases`` a heartbeat renews the lease of every job in hand
+        every third of ``job_lease``; it stops when the worker does, so a worker
+        that dies leaves its jobs to others within one lease.
         """
+        heartbeat = (
+            asyncio.create_task(self._keep_leases(stop)) if self.renew_leases else None
+        )
+        try:
+            await self._work_until(stop)
+        finally:
+            if heartbeat is not None:
+                heartbeat.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await heartbeat
+
+    async def _work_until(self, stop: asyncio.Event) -> None:
         pause = POLL_SECONDS
         while not stop.is_set():
             try:
@@ -113,6 +151,8 @@ class Worker:
             except Exception as error:
                 if not database_unreachable(error):
                     raise
+                self.interrupted.update(self.in_hand)
+                self.in_hand.clear()
                 log.warning(
                     "database unavailable, trying again in %.0f s: %s",
                     pause,
@@ -127,6 +167,8 @@ class Worker:
 
     async def work_once(self) -> bool:
         """Run due jobs, then send due messages; True if anything was done."""
+        if self.interrupted:
+            await self._release_interrupted()
         jobs = await self._run_jobs()
         sent = await self._send_messages()
         return bool(jobs or sent)
@@ -134,10 +176,41 @@ class Worker:
     async def _run_jobs(self) -> int:
         now = self.clock()
         async with self.runtime.sessions() as session, session.begin():
-            jobs = await claim_jobs(session, now=now, lease=JOB_LEASE, limit=10)
+            jobs = await claim_jobs(session, now=now, lease=self.job_lease, limit=10)
+        self.in_hand.update({job.id: job.attempts for job in jobs})
         for job in jobs:
             await self._run_job(job)
+            del self.in_hand[job.id]
         return len(jobs)
+
+    async def _release_interrupted(self) -> None:
+        """Hand back the jobs the database's outage interrupted."""
+        async with self.runtime.sessions() as session, session.begin():
+            released = await release_jobs(session, claims=self.interrupted)
+        # Beside the outage warnings, so the log tells the whole story.
+        log.warning("database back: %d interrupted job(s) due again", released)
+        self.interrupted.clear()
+
+    async def _keep_leases(self, stop: asyncio.Event) -> None:
+        """Renew the lease of every job in hand until the worker stops."""
+        every = self.job_lease.total_seconds() / RENEWALS_PER_LEASE
+        while not stop.is_set():
+            await _sleep(stop, every)
+            claims = dict(self.in_hand)
+            if not claims:
+                continue
+            try:
+                async with self.runtime.sessions() as session, session.begin():
+                    await renew_jobs(
+                        session, claims=claims, until=self.clock() + self.job_lease
+                    )
+            except Exception as error:
+                # Jobs whose transactions failed with the database are handed
+                # back on reconnect; the heartbeat itself just tries again.
+                level = (
+                    logging.WARNING if database_unreachable(error) else logging.ERROR
+                )
+                log.log(level, "job leases not renewed: %r", error)
 
     async def _link_people(self, job: Job) -> None:
         """Before invitations go out, let each platform find people's accounts."""
@@ -167,7 +240,11 @@ class Worker:
                     platforms=self.platforms,
                     secret=self.runtime.settings.secret,
                 )
-                await finish_job(session, job_id=job.id)
+                await finish_job(session, job_id=job.id, attempts=job.attempts)
+        except LeaseLostError:
+            # Its lease ran out and another worker took it: this run's effects
+            # were rolled back with the transaction, so it is done only once.
+            log.warning("job %s was taken by another worker", job.dedupe_key)
         except Deferred as deferred:
             async with self.runtime.sessions() as session, session.begin():
                 await defer_job(session, job_id=job.id, until=deferred.until)
@@ -289,8 +366,20 @@ async def run_worker(
     if on_start is not None:
         await on_start()
     try:
-        lease = timedelta(seconds=settings.send_lease_seconds)
-        await Worker(runtime, deliveries, send_lease=lease).run(stop)
+        # Only PostgreSQL takes several workers; there the job lease is short and
+        # renewed. SQLite's single worker keeps the long lease: a renewal would
+        # wait behind the running job's write lock.
+        postgres = runtime.engine.dialect.name == "postgresql"
+        worker = Worker(
+            runtime,
+            deliveries,
+            send_lease=timedelta(seconds=settings.send_lease_seconds),
+            job_lease=(
+                timedelta(seconds=settings.job_lease_seconds) if postgres else JOB_LEASE
+            ),
+            renew_leases=postgres,
+        )
+        await worker.run(stop)
     finally:
         for delivery in deliveries.values():
             close = getattr(delivery, "close", None)

@@ -6,11 +6,11 @@ import uuid
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import update
+from sqlalchemy import and_, or_, update
 from sqlmodel import col
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from survey.delivery.queue import DONE, PARKED, PENDING, claim, insert_once
+from survey.delivery.queue import DONE, PARKED, PENDING, RUNNING, claim, insert_once
 from survey.models import Job
 from survey.models.columns import new_id, utcnow
 
@@ -58,13 +58,86 @@ async def claim_jobs(
     )
 
 
-async def finish_job(session: AsyncSession, *, job_id: uuid.UUID) -> None:
-    """Mark a job done."""
-    await session.exec(
-        update(Job)
-        .where(col(Job.id) == job_id)
-        .values(status=DONE, locked_until=None, last_error=None)
+Claims = dict[uuid.UUID, int]
+"""Jobs a worker holds: each job's id and its ``attempts`` when it was claimed.
+
+Every claim adds one to ``attempts``, so the pair names one claim: a worker whose
+lease ran out and was taken by another no longer matches.
+"""
+
+
+class LeaseLostError(RuntimeError):
+    """Another worker claimed the job meanwhile; this run's work is rolled back."""
+
+
+async def finish_job(
+    session: AsyncSession, *, job_id: uuid.UUID, attempts: int | None = None
+) -> None:
+    """Mark a job done.
+
+    Args:
+        session: the transaction that holds the job's effects.
+        job_id: the job.
+        attempts: the claim's ``attempts``; when given, the job is marked done only
+            if this claim still holds it.
+
+    Raises:
+        LeaseLostError: ``attempts`` was given and another claim holds the job (the
+            caller's transaction must then roll back, undoing the job's effects).
+    """
+    mine = [col(Job.id) == job_id]
+    if attempts is not None:
+        mine += [col(Job.status) == RUNNING, col(Job.attempts) == attempts]
+    result = await session.exec(
+        update(Job).where(*mine).values(status=DONE, locked_until=None, last_error=None)
     )
+    if attempts is not None and result.rowcount != 1:
+        raise LeaseLostError(f"job {job_id} was claimed again while it ran")
+
+
+def _held(claims: Claims) -> Any:
+    return and_(
+        col(Job.status) == RUNNING,
+        or_(
+            *(
+                and_(col(Job.id) == job_id, col(Job.attempts) == attempts)
+                for job_id, attempts in claims.items()
+            )
+        ),
+    )
+
+
+async def renew_jobs(
+    session: AsyncSession, *, claims: Claims, until: datetime
+) -> set[uuid.UUID]:
+    """Extend the lease of jobs still held by these claims; the ids renewed."""
+    if not claims:
+        return set()
+    result = await session.exec(
+        update(Job)
+        .where(_held(claims))
+        .values(locked_until=until)
+        .returning(col(Job.id))
+    )
+    return {row[0] for row in result.all()}
+
+
+async def release_jobs(session: AsyncSession, *, claims: Claims) -> int:
+    """Hand back jobs a worker holds but is not running, for the next claim.
+
+    A job that was interrupted (its transaction rolled back when the database
+    went away) becomes due at once instead of when its lease would end. A job
+    since done or claimed by another worker is left as it is.
+
+    Returns:
+        How many jobs were released.
+    """
+    if not claims:
+        return 0
+    result = await session.exec(
+        update(Job).where(_held(claims)).values(status=PENDING, locked_until=None)
+    )
+    return int(result.rowcount)
 
 
 async def fail_job(

@@ -416,6 +416,31 @@ def test_charts_are_pngs_that_never_name_a_hidden_group(built: Built) -> None:
     assert "Adults: Alpha" in rates.texts
 
 
+def test_html_and_docx_of_one_report_share_one_drawing_of_its_charts(
+    built: Built, tmp_path: Path
+) -> None:
+    charts = report_charts(built.report)
+    assert report_charts(built.report) is charts, "drawn once per report"
+    html = write_report(built.report, "html", tmp_path / "report.html").read_text()
+    document = Document(str(write_report(built.report, "docx", tmp_path / "r.docx")))
+
+    drawn = {chart.png for chart in charts.all()}
+    in_html = {
+        base64.b64decode(data)
+        for data in re.findall(r"data:image/png;base64,([A-Za-z0-9+/=]+)", html)
+    }
+    in_docx = {
+        part.blob
+        for part in document.part.related_parts.values()
+        if part.content_type == "image/png"
+    }
+    assert in_html == drawn
+    assert in_docx == drawn
+    changed = replace(built.report, year=built.report.year + 1)
+    assert report_charts(changed) is not charts, "another report draws its own"
+    assert report_charts(changed).rates != charts.rates
+
+
 def test_a_hidden_figure_is_never_drawn_as_a_zero_bar() -> None:
     rates = [
         ResponseRate("Shown team", 10, 6, 60.0),
