@@ -1,5 +1,6 @@
 """The demo council: a made-up council with two years of history and a story."""
 
+from survey.demo.answers import generate_answers
 from survey.demo.council import DEMO_NAME, DEMO_SLUG, FEATURED_MANAGER, TEAMS, DemoTeam
 from survey.demo.seeding import BRIEFING_TITLE, seed_demo
 
@@ -10,5 +11,6 @@ __all__ = [
     "FEATURED_MANAGER",
     "TEAMS",
     "DemoTeam",
+    "generate_answers",
     "seed_demo",
 ]

@@ -57,11 +57,17 @@ def generate_answers(
     definition: TemplateDefinition,
     rng: random.Random,
     *,
-    team: DemoTeam,
-    round_: int,
+    team: DemoTeam | None = None,
+    round_: int = 1,
     drift: dict[int, float] | None = None,
+    mood: float = 0.0,
 ) -> dict[str, AnswerValue | None]:
-    """One respondent's answers, for round 0 (two years ago) or 1 (last year)."""
+    """One respondent's answers, for round 0 (two years ago) or 1 (last year).
+
+    Without a ``team``, as someone in a team of that ``mood`` (-1 to 1) would answer.
+    """
+    if team is None:
+        team = DemoTeam("", "", (), mood, themes=("workload", "teamwork"))
     answers: dict[str, AnswerValue | None] = {}
     own = rng.gauss(0, 0.35)
     for question in definition.questions:
