@@ -194,10 +194,13 @@ def _frame(connection: Connection, query: Any, columns: list[str]) -> pd.DataFra
     return frame
 
 
-def _usual_id(stored: str | None) -> str | None:
+def _usual_id(stored: object) -> str | None:
     """An id as ``str(uuid.UUID(stored))`` writes it: dashed, lower case."""
-    if stored is None:
-        return None
+    if not isinstance(stored, str):
+        # No id. pandas reads a column with no value at all as NaN, not None.
+        if stored is None or pd.isna(stored):
+            return None
+        raise TypeError(f"an id was read as {stored!r}")
     hex_digits = stored.replace("-", "").lower()
     if len(hex_digits) != 32:
         return str(uuid.UUID(stored))  # not an id as we store them: let uuid say
