@@ -15,9 +15,9 @@ from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
 from bot.runtime import Runtime
+from bot.web.workspace.text import audience_words, scale_words
 from survey.campaigns import open_campaigns
 from survey.organisations import find_organisation
-from bot.web.workspace.text import audience_words, scale_words
 from survey.questions.bank import TemplateDefinition
 from survey.questions.definitions import Question
 from survey.questions.sets import campaign_definition
