@@ -57,7 +57,8 @@ USAGE: dict[CommandName, tuple[str, str]] = {
     CommandName.SUMMARY: (
         "summary [team or service] [survey]",
         "results compared with the service and the council, e.g. 'summary "
-        "Child Protection'",
+        "Child Protection'; 'summary pulse' for the latest pulse check and its "
+        "trend; also on the Team summary page of the web app",
     ),
     CommandName.PARTICIPATION: (
         "participation [survey] [team or service]",

@@ -1,7 +1,13 @@
-"""A plain page listing the open surveys and their questions."""
+"""A plain page listing the open surveys and their questions, in the words people use.
+
+Each question says how it is answered ("From 'Strongly disagree' to 'Strongly
+agree'"), whether it must be answered and why, and when it is only asked after an
+earlier answer; never the question bank's codes ("agree5", "social_work").
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 from fastapi import FastAPI, Request
@@ -9,11 +15,60 @@ from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
 from bot.runtime import Runtime
-from survey.campaigns import Audience, open_campaigns
+from bot.web.workspace.text import audience_words, scale_words
+from survey.campaigns import open_campaigns
 from survey.organisations import find_organisation
+from survey.questions.bank import TemplateDefinition
+from survey.questions.definitions import Question
 from survey.questions.sets import campaign_definition
 
 templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
+
+
+@dataclass(frozen=True)
+class ListedQuestion:
+    """One question as the page shows it."""
+
+    text: str
+    how: str
+    notes: tuple[str, ...]
+
+
+def listed_questions(definition: TemplateDefinition) -> list[ListedQuestion]:
+    """The template's questions with how each is answered and when it is asked."""
+    number = {
+        question.id: index for index, question in enumerate(definition.questions, 1)
+    }
+    by_id = {question.id: question for question in definition.questions}
+    return [
+        ListedQuestion(
+            question.text, scale_words(question), _notes(question, number, by_id)
+        )
+        for question in definition.questions
+    ]
+
+
+def _notes(
+    question: Question, number: dict[str, int], by_id: dict[str, Question]
+) -> tuple[str, ...]:
+    notes = []
+    if question.required is not None:
+        notes.append(f"must be answered: {question.required.reason}")
+    if question.when is not None:
+        lead = by_id.get(question.when.question)
+        labels = (
+            {option.value: option.label for option in lead.choices()} if lead else {}
+        )
+        answers = " or ".join(
+            f"'{labels.get(code, code)}'" for code in question.when.any_of
+        )
+        where = number.get(question.when.question)
+        notes.append(
+            f"asked only if you answer {answers} to question {where}"
+            if where
+            else f"asked only after an answer of {answers}"
+        )
+    return tuple(notes)
 
 
 def register(app: FastAPI) -> None:
@@ -31,8 +86,14 @@ def register(app: FastAPI) -> None:
                 session, organisation_id=organisation.id
             ):
                 definition = await campaign_definition(session, campaign=campaign)
-                audience = Audience.model_validate(campaign.audience).describe()
-                listed.append((campaign, definition, audience))
+                listed.append(
+                    (
+                        campaign,
+                        definition,
+                        audience_words(campaign),
+                        listed_questions(definition),
+                    )
+                )
         return templates.TemplateResponse(
             request,
             "surveys.html",

@@ -14,6 +14,8 @@ from fastapi.responses import HTMLResponse
 from jinja2 import Environment
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from bot import security_log
+from bot.commands.access import standing_of
 from bot.runtime import Runtime
 from bot.settings import Mode
 from bot.web.identity import WebSession
@@ -231,6 +233,36 @@ def notice_page(
         heading=heading,
         text=message,
         tone=tone,
+        next_href=next_href,
+        next_label=next_label,
+    )
+
+
+async def refused_unless_psw(
+    request: Request,
+    session: AsyncSession,
+    visitor: Visitor,
+    *,
+    heading: str,
+    message: str,
+    next_href: str | None = None,
+    next_label: str = "",
+) -> HTMLResponse | None:
+    """None for the roster's PSW; anyone else gets a 403 page, logged as refused."""
+    standing = await standing_of(session, person=visitor.person)
+    if standing is not None and standing.access == Access.PSW:
+        return None
+    security_log.page_refused(
+        person_id=visitor.person.id,
+        page=request.url.path,
+        held=str(standing.access) if standing else "none",
+        needed=str(Access.PSW),
+    )
+    return notice_page(
+        request,
+        heading=heading,
+        message=message,
+        status_code=403,
         next_href=next_href,
         next_label=next_label,
     )

@@ -109,3 +109,16 @@ def test_the_app_will_not_start_on_a_database_that_is_not_migrated(
     message = str(refused.value)
     assert "nothing (empty)" in message
     assert message.endswith("Run `healthcheck db upgrade` first.")
+
+
+def test_questions_are_described_in_words_not_the_banks_codes(
+    sqlite_url: str,
+) -> None:
+    page = page_of(settings_for(sqlite_url))
+    # How a question is answered, who a survey is for, and when a follow-up is asked.
+    assert "From &#39;Strongly disagree&#39; to &#39;Strongly agree&#39;" in page
+    assert "Who it is for: Registered social workers." in page
+    assert "Who it is for: The wider workforce." in page
+    assert "asked only if you answer &#39;Yes&#39; to question" in page
+    for code in ("agree5", "yes_no_unsure", "social_work", "wider_workforce", "(PE01"):
+        assert code not in page, code

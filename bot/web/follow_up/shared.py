@@ -16,17 +16,21 @@ from jinja2 import ChoiceLoader, Environment, FileSystemLoader
 from markupsafe import Markup
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot import security_log
-from bot.commands.access import standing_of
 from bot.conversation.outbound import messages_for
 from bot.platforms.previews import ChannelPreview, PostPreviewer
 from bot.web.follow_up import text
 from bot.web.keys import purpose_key, sign, verify
-from bot.web.pages import Visitor, channel_of, notice_page, runtime_of, visitor_in
+from bot.web.pages import (
+    Visitor,
+    channel_of,
+    notice_page,
+    refused_unless_psw,
+    runtime_of,
+    visitor_in,
+)
 from bot.web.render_html import HtmlRenderer, template_environment
 from survey.audit import record_event
 from survey.models import Organisation
-from survey.roster.roles import Access
 
 TEMPLATES = Path(__file__).parent / "templates"
 CHANNEL = "web"
@@ -68,22 +72,17 @@ async def psw_in(request: Request, session: AsyncSession) -> Visitor | Response:
             next_href="/",
             next_label=text.TO_SIGN_IN,
         )
-    standing = await standing_of(session, person=visitor.person)
-    if standing is None or standing.access != Access.PSW:
-        security_log.page_refused(
-            person_id=visitor.person.id,
-            page=request.url.path,
-            held=str(standing.access) if standing else "none",
-            needed=str(Access.PSW),
-        )
-        return notice_page(
-            request,
-            heading=text.PSW_ONLY_HEADING,
-            message=text.PSW_ONLY,
-            status_code=403,
-            next_href="/",
-            next_label=text.BACK_TO_CHAT,
-        )
+    refused = await refused_unless_psw(
+        request,
+        session,
+        visitor,
+        heading=text.PSW_ONLY_HEADING,
+        message=text.PSW_ONLY,
+        next_href="/",
+        next_label=text.BACK_TO_CHAT,
+    )
+    if refused is not None:
+        return refused
     return visitor
 
 

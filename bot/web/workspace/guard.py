@@ -12,21 +12,19 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot import security_log
-from bot.commands.access import standing_of
 from bot.web.pages import (
     Visitor,
     channel_of,
     notice_page,
     organisation_of,
     page,
+    refused_unless_psw,
     runtime_of,
     visitor_in,
 )
 from bot.web.workspace import text
 from survey.audit import record_event
 from survey.models import Campaign, Organisation
-from survey.roster.roles import Access
 
 CHANNEL = "workspace"
 """The audit log's name for actions taken in the workspace."""
@@ -49,20 +47,11 @@ async def psw_in(request: Request, session: AsyncSession) -> Psw | Response:
     visitor = await visitor_in(request, session)
     if visitor is None:
         return RedirectResponse("/", status_code=303)
-    standing = await standing_of(session, person=visitor.person)
-    if standing is None or standing.access != Access.PSW:
-        security_log.page_refused(
-            person_id=visitor.person.id,
-            page=request.url.path,
-            held=str(standing.access) if standing else "none",
-            needed=str(Access.PSW),
-        )
-        return notice_page(
-            request,
-            heading=text.NOT_PSW_HEADING,
-            message=text.NOT_PSW,
-            status_code=403,
-        )
+    refused = await refused_unless_psw(
+        request, session, visitor, heading=text.NOT_PSW_HEADING, message=text.NOT_PSW
+    )
+    if refused is not None:
+        return refused
     return Psw(visitor=visitor, organisation=await organisation_of(request))
 
 
