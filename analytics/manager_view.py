@@ -89,11 +89,6 @@ class ManagerView:
         found = [self.shown, self.service, self.organisation]
         return tuple(result for result in found if result is not None)
 
-    @property
-    def not_yet(self) -> bool:
-        """The survey is still open, so no answer figures are shown for anyone."""
-        return self.shown.hidden == NOT_YET
-
     def organisation_figure(self, question_id: str) -> float | None:
         """The organisation's % favourable for a question, when shown beside."""
         if self.organisation is None:

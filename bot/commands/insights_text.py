@@ -202,12 +202,6 @@ def no_campaigns() -> str:
     return "There are no surveys yet, so there is nothing to summarise."
 
 
-TARGET_USAGE = (
-    "Set a target like this: target WL01 70 (question id, percent favourable, and "
-    "optionally the template, e.g. target PL01 60 pulse-check)."
-)
-
-
 def target_set(question: str, percent: float, template: str) -> str:
     """Confirmation of a target."""
     return (

@@ -43,11 +43,6 @@ class Named:
         """The one team or service named, if any."""
         return self.groups[0] if self.groups else None
 
-    @property
-    def group_service(self) -> uuid.UUID | None:
-        """The service of the one group named (the service itself for a service)."""
-        return self.group_services[0] if self.group_services else None
-
 
 Thing = Campaign | Team | Service
 

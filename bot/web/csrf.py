@@ -68,11 +68,6 @@ def csrf_field() -> Markup:
     )
 
 
-def current_token() -> str:
-    """The token for the request being answered (empty outside a request)."""
-    return _current.get()
-
-
 class CsrfMiddleware:
     """Refuse forged posts; give each page the token its forms need."""
 

@@ -95,11 +95,6 @@ def reach_of(value: str) -> Reach:
     return Reach(kind, name)
 
 
-def reach_value(reach: Reach) -> str:
-    """The pick-list value of a reach."""
-    return CHANNEL if reach.is_channel else f"{reach.kind}:{reach.name}"
-
-
 def scheduled_at(
     *, when: str, day: str, typed: str, organisation: Organisation, now: datetime
 ) -> datetime | None:

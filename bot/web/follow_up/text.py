@@ -13,7 +13,6 @@ PSW_ONLY = (
 )
 BACK_TO_CHAT = "Back to the chat"
 
-NO_TITLE_OR_BODY = "Write a title and what the post says."
 CHOOSE_AUDIENCE = "Choose who the briefing is for from the list."
 SAY_WHEN = (
     "Say when to post it: pick a date and type a time such as 9am, or type a day "
