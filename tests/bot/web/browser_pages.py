@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -24,6 +23,8 @@ from typing import TYPE_CHECKING, Any
 import httpx
 import pytest
 from webchat import SECRET_KEY
+
+from benchmarks.fixtures.topology import free_port
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Page, Playwright
@@ -40,13 +41,6 @@ AXE = Path(__file__).resolve().parents[3] / "node_modules" / "axe-core" / "axe.m
 HEALTHCHECK = Path(sys.executable).parent / "healthcheck"
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 900}
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
 
 
 def _require(path: Path, fix: str) -> None:
@@ -69,18 +63,20 @@ def server_environment(database_url: str) -> dict[str, str]:
 
 
 @contextmanager
-def served(demo_template: Path, tmp_path: Path) -> Iterator[tuple[str, str]]:
-    """``healthcheck serve`` on a copy of the demo: yields (base URL, database URL)."""
-    _require(CHROMIUM, "apt-get install -y chromium")
-    database = tmp_path / "browser.db"
-    shutil.copy(demo_template, database)
-    url = f"sqlite:///{database}"
-    env = server_environment(url)
+def serving(
+    database_url: str,
+    tmp_path: Path,
+    extra: dict[str, str] | None = None,
+    *,
+    log_name: str = "server.log",
+) -> Iterator[str]:
+    """``healthcheck serve`` on a free port, once it answers: yields its URL."""
+    env = {**server_environment(database_url), **(extra or {})}
     subprocess.run(
         [HEALTHCHECK, "db", "upgrade"], env=env, check=True, capture_output=True
     )
-    port = _free_port()
-    log_path = tmp_path / "server.log"
+    port = free_port()
+    log_path = tmp_path / log_name
     with log_path.open("w") as log:
         process = subprocess.Popen(
             [HEALTHCHECK, "serve", "--host", "127.0.0.1", "--port", str(port)],
@@ -102,10 +98,21 @@ def served(demo_template: Path, tmp_path: Path) -> Iterator[tuple[str, str]]:
                         "the server did not start: " + log_path.read_text()
                     )
                 time.sleep(0.2)
-            yield base, url
+            yield base
         finally:
             process.terminate()
             process.wait(timeout=10)
+
+
+@contextmanager
+def served(demo_template: Path, tmp_path: Path) -> Iterator[tuple[str, str]]:
+    """``healthcheck serve`` on a copy of the demo: yields (base URL, database URL)."""
+    _require(CHROMIUM, "apt-get install -y chromium")
+    database = tmp_path / "browser.db"
+    shutil.copy(demo_template, database)
+    url = f"sqlite:///{database}"
+    with serving(url, tmp_path) as base:
+        yield base, url
 
 
 def launch(playwright: Playwright) -> Browser:

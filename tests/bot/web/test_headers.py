@@ -2,18 +2,14 @@
 
 from __future__ import annotations
 
-import os
 import shutil
-import socket
-import subprocess
 import sys
-import time
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from pathlib import Path
 
 import httpx
-from webchat import SECRET_KEY, Chat, Database, TestClient
+from browser_pages import serving
+from webchat import Chat, Database, TestClient
 
 from bot.app import create_app
 from bot.settings import Settings
@@ -69,47 +65,15 @@ def test_the_chat_page_has_no_inline_script_or_style(
         assert " style=" not in html
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
-
-
-@contextmanager
-def _served(database: Path, tmp_path: Path, allowed: str) -> Iterator[str]:
-    env = {
-        **os.environ,
-        "DATABASE_URL": f"sqlite:///{database}",
-        "HEALTHCHECK_SECRET_KEY": SECRET_KEY,
-        "HEALTHCHECK_MODE": "development",
-        "HEALTHCHECK_FORWARDED_ALLOW_IPS": allowed,
-    }
-    port = _free_port()
-    log = (tmp_path / f"serve-{port}.log").open("w")
-    process = subprocess.Popen(
-        [HEALTHCHECK, "serve", "--host", "127.0.0.1", "--port", str(port)],
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
+def _served(
+    database: Path, tmp_path: Path, allowed: str
+) -> AbstractContextManager[str]:
+    return serving(
+        f"sqlite:///{database}",
+        tmp_path,
+        {"HEALTHCHECK_FORWARDED_ALLOW_IPS": allowed},
+        log_name=f"serve-{allowed}.log",
     )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            assert process.poll() is None, "the server stopped"
-            assert time.monotonic() < deadline, "the server did not start"
-            time.sleep(0.2)
-        yield base
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
-        log.close()
 
 
 def test_behind_a_trusted_tls_proxy_cookies_are_secure(
